@@ -1,0 +1,46 @@
+# DLA Suivi — the two commands are `make demo` and `make test` (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := .venv
+
+UV_VERSION := 0.13.9
+PYTHON ?= $(shell scripts/find-python)
+UV := $(or $(shell command -v uv 2>/dev/null),var/tools/bin/uv)
+VENV := .venv
+MANAGE := $(VENV)/bin/python manage.py
+
+.PHONY: help demo test lint format install migrate e2e bench loadtest
+
+help:
+	@echo "make demo   – installe, charge les données de démonstration et lance l'application"
+	@echo "make test   – installe les dépendances de développement et lance les tests"
+	@echo "make lint   – ruff check, ruff format --check, makemigrations --check"
+
+var/tools/bin/uv:
+	@test -n "$(PYTHON)" || { echo "Python >= 3.12 introuvable" >&2; exit 1; }
+	$(PYTHON) -m venv var/tools
+	var/tools/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+install: $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+
+migrate: install
+	$(MANAGE) migrate --noinput
+
+demo: migrate
+	$(MANAGE) seed_demo --scale demo
+	@echo "Application : http://127.0.0.1:8000 (Ctrl-C arrête le serveur, le worker et beat)"
+	$(VENV)/bin/honcho --procfile Procfile.dev start
+
+test: install
+	DJANGO_SETTINGS_MODULE=dla_suivi.settings.test $(VENV)/bin/pytest $(ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_SETTINGS_MODULE=dla_suivi.settings.test $(MANAGE) makemigrations --check --dry-run
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .

@@ -1,0 +1,99 @@
+"""Demo personas: one login per role, in Bretagne and Pays de la Loire."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from territoires.models import Dla
+
+from .models import Role, User
+
+
+@dataclass(frozen=True)
+class Persona:
+    username: str
+    password: str
+    first_name: str
+    last_name: str
+    role: str
+    dla_name: str | None
+    description: str
+
+
+PERSONAS = [
+    Persona(
+        "charge35",
+        "demo-charge35",
+        "Camille",
+        "Le Goff",
+        Role.OFFICER,
+        "DLA départemental – Ille-et-Vilaine (35)",
+        "chargée d'accompagnement, DLA d'Ille-et-Vilaine",
+    ),
+    Persona(
+        "charge29",
+        "demo-charge29",
+        "Yann",
+        "Kerbrat",
+        Role.OFFICER,
+        "DLA départemental – Finistère (29)",
+        "chargé d'accompagnement, DLA du Finistère (même région)",
+    ),
+    Persona(
+        "coord-bretagne",
+        "demo-coord-bretagne",
+        "Maëlle",
+        "Tanguy",
+        Role.COORDINATOR,
+        "DLA régional – Bretagne",
+        "coordinatrice du DLA régional de Bretagne",
+    ),
+    Persona(
+        "coord-pdl",
+        "demo-coord-pdl",
+        "Hugo",
+        "Moreau",
+        Role.COORDINATOR,
+        "DLA régional – Pays de la Loire",
+        "coordinateur du DLA régional des Pays de la Loire",
+    ),
+    Persona(
+        "national",
+        "demo-national",
+        "Inès",
+        "Dubois",
+        Role.NATIONAL,
+        None,
+        "opératrice nationale (Avise)",
+    ),
+    Persona(
+        "admin",
+        "demo-admin",
+        "Alex",
+        "Martin",
+        Role.ADMIN,
+        None,
+        "administrateur·rice (corrections, référentiels)",
+    ),
+]
+
+
+@transaction.atomic
+def create_personas() -> list[Persona]:
+    dlas = {dla.name: dla for dla in Dla.objects.all()}
+    for persona in PERSONAS:
+        user, _ = User.objects.update_or_create(
+            username=persona.username,
+            defaults={
+                "first_name": persona.first_name,
+                "last_name": persona.last_name,
+                "role": persona.role,
+                "dla": dlas[persona.dla_name] if persona.dla_name else None,
+                "is_staff": persona.role == Role.ADMIN,
+                "is_superuser": persona.role == Role.ADMIN,
+                "email": f"{persona.username}@demo.dla-suivi.invalid",
+            },
+        )
+        user.set_password(persona.password)
+        user.save(update_fields=["password"])
+    return PERSONAS

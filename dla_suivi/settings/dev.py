@@ -1,0 +1,5 @@
+from .base import *  # noqa: F403
+from .env import env_str
+
+SECRET_KEY = env_str("SECRET_KEY") or "dev-only-insecure-key-do-not-use-in-production"
+DEBUG = True

@@ -1,0 +1,148 @@
+"""Read settings from environment variables, failing loudly on a bad value.
+
+Every variable the project reads is declared once in ``VARIABLES``; the
+documentation in docs/configuration.md is checked against it by the tests.
+"""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    doc: str
+    default: str | None = None
+
+
+VARIABLES = {
+    v.name: v
+    for v in [
+        Variable("DJANGO_SETTINGS_MODULE", "Settings module: dla_suivi.settings.dev|test|prod."),
+        Variable("SECRET_KEY", "Django secret key. Required in prod; dev/test use a fixed key."),
+        Variable("DEBUG", "Debug mode (true/false). Never true in prod.", "false"),
+        Variable("ALLOWED_HOSTS", "Comma-separated host names served.", "127.0.0.1,localhost"),
+        Variable(
+            "CSRF_TRUSTED_ORIGINS", "Comma-separated origins (https://…) trusted for CSRF.", ""
+        ),
+        Variable(
+            "DATABASE_URL",
+            "Main database URL. Default: SQLite file var/dla_suivi.sqlite3.",
+            f"sqlite:///{BASE_DIR / 'var' / 'dla_suivi.sqlite3'}",
+        ),
+        Variable(
+            "REPORTING_DATABASE_URL",
+            "Optional read replica for heavy reporting reads. Default: the main database.",
+            "",
+        ),
+        Variable(
+            "REDIS_URL",
+            "Redis URL for the Celery broker. Unset: kombu's filesystem transport under var/.",
+            "",
+        ),
+        Variable(
+            "EMAIL_URL",
+            "Email backend: console:// (default), smtp://user:pass@host:port, smtp+tls://…",
+            "console://",
+        ),
+        Variable(
+            "DEFAULT_FROM_EMAIL", "Sender of outgoing emails.", "DLA Suivi <noreply@localhost>"
+        ),
+        Variable("MEDIA_ROOT", "Where generated files (reports, exports) are stored.", ""),
+        Variable("SESSION_COOKIE_AGE", "Session lifetime in seconds.", "28800"),
+    ]
+}
+
+
+def _raw(name: str) -> str | None:
+    if name not in VARIABLES:
+        raise ImproperlyConfigured(f"{name} is read but not declared in settings/env.py")
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return VARIABLES[name].default
+    return value
+
+
+def env_str(name: str, *, required: bool = False) -> str:
+    value = _raw(name)
+    if required and not value:
+        raise ImproperlyConfigured(f"The environment variable {name} is required.")
+    return value or ""
+
+
+def env_bool(name: str) -> bool:
+    value = (_raw(name) or "").strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"", "0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name}={value!r} is not a boolean (use true or false).")
+
+
+def env_int(name: str) -> int:
+    value = _raw(name) or ""
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not an integer.") from None
+
+
+def env_list(name: str) -> list[str]:
+    return [item.strip() for item in (_raw(name) or "").split(",") if item.strip()]
+
+
+def env_database(name: str) -> dict | None:
+    url = _raw(name)
+    if not url:
+        return None
+    if not url.startswith(("sqlite://", "postgres://", "postgresql://")):
+        raise ImproperlyConfigured(
+            f"{name}={url!r}: only sqlite:// and postgres:// databases are supported."
+        )
+    try:
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} is not a valid database URL: {exc}") from None
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["CONN_MAX_AGE"] = 0
+        # WAL lets the demo's web process read while the worker writes.
+        config["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20}
+    return config
+
+
+def env_redis(name: str) -> str:
+    url = _raw(name) or ""
+    if url and not url.startswith(("redis://", "rediss://")):
+        raise ImproperlyConfigured(f"{name}={url!r} is not a redis:// URL.")
+    return url
+
+
+def env_email(name: str) -> dict:
+    url = _raw(name) or "console://"
+    scheme, _, rest = url.partition("://")
+    if scheme == "console":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if scheme == "locmem":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+    if scheme in {"smtp", "smtp+tls", "smtp+ssl"}:
+        from urllib.parse import unquote, urlsplit
+
+        parts = urlsplit(url)
+        if not parts.hostname:
+            raise ImproperlyConfigured(f"{name}={url!r} has no host.")
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": parts.hostname,
+            "EMAIL_PORT": parts.port or 25,
+            "EMAIL_HOST_USER": unquote(parts.username or ""),
+            "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+            "EMAIL_USE_TLS": scheme == "smtp+tls",
+            "EMAIL_USE_SSL": scheme == "smtp+ssl",
+        }
+    raise ImproperlyConfigured(f"{name}={url!r}: use console://, locmem:// or smtp://…")

@@ -1,0 +1,16 @@
+from .base import *  # noqa: F403
+from .base import CELERY_FILESYSTEM_DIR
+
+SECRET_KEY = "test-only-insecure-key"
+DEBUG = False
+# Fast hashing: the suite creates many users.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_FILESYSTEM_DIR = CELERY_FILESYSTEM_DIR
+AXES_ENABLED = False
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,37 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+
+from . import health, views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path(
+        "connexion/",
+        login_not_required(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
+        name="login",
+    ),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "mot-de-passe/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "mot-de-passe/modifie/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("structures/", include("structures.urls")),
+    path("accompagnements/", include("accompagnements.urls")),
+    path("pilotage/", include("reporting.urls")),
+    path("admin/", admin.site.urls),
+]
+
+# Public views opt out of LoginRequiredMiddleware explicitly.
+PUBLIC_URL_NAMES = {"login", "healthz"}
+
+admin.site.site_header = "DLA Suivi — administration"
+admin.site.site_title = "DLA Suivi"

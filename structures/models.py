@@ -1,0 +1,174 @@
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from territoires.scope import ScopedQuerySet, ScopeFields
+
+
+class StructureQuerySet(ScopedQuerySet):
+    # Officers see their department's structures and any structure their DLA has a case on.
+    scope_fields = ScopeFields(
+        region="region",
+        departement="departement",
+        dla="accompagnements__dla",
+        officer_writes_departement=True,
+    )
+
+    def with_size_class(self):
+        return self.annotate(
+            size_class_code=models.Case(
+                models.When(headcount=0, then=models.Value("0")),
+                models.When(headcount__lte=9, then=models.Value("1-9")),
+                models.When(headcount__lte=49, then=models.Value("10-49")),
+                default=models.Value("50+"),
+                output_field=models.CharField(),
+            )
+        )
+
+
+class LegalForm(models.TextChoices):
+    ASSOCIATION = "association", "association"
+    SCOP = "scop", "SCOP"
+    SCIC = "scic", "SCIC"
+    AUTRE_COOPERATIVE = "cooperative", "autre coopérative"
+    MUTUELLE = "mutuelle", "mutuelle"
+    FONDATION = "fondation", "fondation"
+    GROUPEMENT_EMPLOYEURS = "groupement_employeurs", "groupement d'employeurs"
+    SOCIETE_ESUS = "societe_esus", "société commerciale agréée ESUS"
+    AUTRE = "autre", "autre"
+
+
+class SiaeType(models.TextChoices):
+    ACI = "ACI", "atelier et chantier d'insertion (ACI)"
+    AI = "AI", "association intermédiaire (AI)"
+    EI = "EI", "entreprise d'insertion (EI)"
+    ETTI = "ETTI", "entreprise de travail temporaire d'insertion (ETTI)"
+    EITI = "EITI", "entreprise d'insertion par le travail indépendant (EITI)"
+
+
+class Sector(models.TextChoices):
+    CULTURE = "culture", "culture"
+    SPORT = "sport", "sport"
+    ANIMATION_SOCIALE = "animation_sociale", "animation sociale"
+    INSERTION_EMPLOI = "insertion_emploi", "insertion / emploi"
+    FAMILLE_ENFANCE_JEUNESSE = "famille_enfance_jeunesse", "famille, enfance, jeunesse"
+    SERVICES_PERSONNE = "services_personne", "services à la personne"
+    SANITAIRE_MEDICO_SOCIAL = "sanitaire_medico_social", "sanitaire et médico-social"
+    ENVIRONNEMENT = "environnement", "environnement"
+    EDUCATION_POPULAIRE = "education_populaire", "éducation populaire"
+    TOURISME_LOISIRS = "tourisme_loisirs", "tourisme et loisirs"
+    DEVELOPPEMENT_LOCAL = "developpement_local", "développement local"
+    AUTRE = "autre", "autre"
+
+
+class SizeClass(models.TextChoices):
+    NONE = "0", "aucun salarié"
+    SMALL = "1-9", "1 à 9 salariés"
+    MEDIUM = "10-49", "10 à 49 salariés"
+    LARGE = "50+", "50 salariés et plus"
+
+
+class Structure(models.Model):
+    """An employer organisation of the social and solidarity economy."""
+
+    name = models.CharField("nom", max_length=255)
+    siret = models.CharField("SIRET", max_length=14, blank=True, db_index=True)
+    siren = models.CharField("SIREN", max_length=9, blank=True, db_index=True, editable=False)
+    rna = models.CharField("RNA", max_length=10, blank=True, db_index=True)
+    legal_form = models.CharField("forme juridique", max_length=30, choices=LegalForm.choices)
+    is_esus = models.BooleanField("agrément ESUS", default=False)
+    siae_type = models.CharField("type de SIAE", max_length=4, choices=SiaeType.choices, blank=True)
+    is_entreprise_adaptee = models.BooleanField("entreprise adaptée", default=False)
+    is_network = models.BooleanField(
+        "tête de réseau ou fédération",
+        default=False,
+        help_text="Structure d'échelle régionale, accompagnée par le DLA régional.",
+    )
+    sector = models.CharField("secteur", max_length=30, choices=Sector.choices)
+
+    address = models.CharField("adresse", max_length=255, blank=True)
+    postal_code = models.CharField("code postal", max_length=5)
+    commune = models.CharField("commune", max_length=100)
+    departement = models.ForeignKey(
+        "territoires.Departement",
+        on_delete=models.PROTECT,
+        related_name="structures",
+        verbose_name="département",
+    )
+    region = models.ForeignKey(
+        "territoires.Region",
+        on_delete=models.PROTECT,
+        related_name="structures",
+        verbose_name="région",
+        editable=False,
+    )
+    in_qpv = models.BooleanField("en QPV", default=False)
+    in_zrr = models.BooleanField("en ZRR / zone rurale", default=False)
+
+    headcount = models.PositiveIntegerField("effectif salarié", default=0)
+    fte = models.DecimalField("équivalents temps plein", max_digits=8, decimal_places=2, default=0)
+    cdi_count = models.PositiveIntegerField("salariés en CDI", default=0)
+    cdd_count = models.PositiveIntegerField("salariés en CDD", default=0)
+    budget = models.PositiveBigIntegerField("budget annuel (€)", null=True, blank=True)
+    year_founded = models.PositiveSmallIntegerField("année de création", null=True, blank=True)
+
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = StructureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "structure"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["siret"], condition=~Q(siret=""), name="structure_siret_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["departement", "name"], name="structure_dept_name")]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.siren = self.siret[:9] if self.siret else ""
+        if self.departement_id and not self.region_id:
+            self.region_id = self.departement.region_id
+        super().save(*args, **kwargs)
+
+    @property
+    def size_class(self) -> str:
+        if self.headcount == 0:
+            return SizeClass.NONE
+        if self.headcount <= 9:
+            return SizeClass.SMALL
+        if self.headcount <= 49:
+            return SizeClass.MEDIUM
+        return SizeClass.LARGE
+
+
+class Contact(models.Model):
+    """A person at a structure. Personal data (RGPD): anonymised after retention."""
+
+    PERSONAL_DATA_FIELDS = ("first_name", "last_name", "email", "phone")
+
+    structure = models.ForeignKey(
+        Structure, on_delete=models.CASCADE, related_name="contacts", verbose_name="structure"
+    )
+    first_name = models.CharField("prénom", max_length=100)
+    last_name = models.CharField("nom", max_length=100)
+    role = models.CharField("fonction", max_length=100, blank=True)
+    email = models.EmailField("courriel", blank=True)
+    phone = models.CharField("téléphone", max_length=20, blank=True)
+    anonymised_at = models.DateTimeField("anonymisé le", null=True, blank=True, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "contact"
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}"

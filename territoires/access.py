@@ -1,0 +1,15 @@
+"""View helpers: out of scope is a 404, readable but not writable is a 403."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+
+def get_visible_or_404(queryset, user, **lookup):
+    return get_object_or_404(queryset.visible_to(user), **lookup)
+
+
+def get_editable_or_403(queryset, user, **lookup):
+    obj = get_visible_or_404(queryset, user, **lookup)
+    if not queryset.editable_by(user).filter(pk=obj.pk).exists():
+        raise PermissionDenied("Vous pouvez consulter cet élément mais pas le modifier.")
+    return obj

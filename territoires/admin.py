@@ -1,0 +1,21 @@
+from django.contrib import admin
+
+from .models import Departement, Dla, Region
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+
+
+@admin.register(Departement)
+class DepartementAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "region"]
+    list_filter = ["region"]
+
+
+@admin.register(Dla)
+class DlaAdmin(admin.ModelAdmin):
+    list_display = ["name", "level", "region", "departement"]
+    list_filter = ["level", "region"]
+    list_select_related = ["region", "departement"]

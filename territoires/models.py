@@ -1,0 +1,71 @@
+from django.db import models
+
+
+class Region(models.Model):
+    code = models.CharField("code INSEE", max_length=2, unique=True)
+    name = models.CharField("nom", max_length=100)
+
+    class Meta:
+        verbose_name = "région"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Departement(models.Model):
+    code = models.CharField("code INSEE", max_length=3, unique=True)
+    name = models.CharField("nom", max_length=100)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="departements", verbose_name="région"
+    )
+
+    class Meta:
+        verbose_name = "département"
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} – {self.name}"
+
+
+class Dla(models.Model):
+    """A DLA operator: departmental (one department) or regional (one region)."""
+
+    class Level(models.TextChoices):
+        DEPARTEMENTAL = "departemental", "DLA départemental"
+        REGIONAL = "regional", "DLA régional"
+
+    name = models.CharField("nom", max_length=200)
+    level = models.CharField("niveau", max_length=20, choices=Level.choices)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="dlas", verbose_name="région"
+    )
+    departement = models.ForeignKey(
+        Departement,
+        on_delete=models.PROTECT,
+        related_name="dlas",
+        null=True,
+        blank=True,
+        verbose_name="département",
+    )
+
+    class Meta:
+        verbose_name = "DLA"
+        verbose_name_plural = "DLA"
+        ordering = ["level", "name"]
+        constraints = [
+            models.CheckConstraint(
+                name="dla_departement_matches_level",
+                condition=(
+                    models.Q(level="departemental", departement__isnull=False)
+                    | models.Q(level="regional", departement__isnull=True)
+                ),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_regional(self) -> bool:
+        return self.level == self.Level.REGIONAL

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from . import health, views
 
@@ -27,6 +28,8 @@ urlpatterns = [
     path("structures/", include("structures.urls")),
     path("accompagnements/", include("accompagnements.urls")),
     path("pilotage/", include("reporting.urls")),
+    # One login page for everyone (throttled by django-axes), the admin's included.
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
 ]
 

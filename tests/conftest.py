@@ -50,9 +50,7 @@ def personas(db) -> Personas:
         officer_a=UserFactory(username="alice", dla=departmental_dla("35")),
         officer_b=UserFactory(username="bob", dla=departmental_dla("29")),
         coordinator=UserFactory(username="charlie", coordinator=True),
-        other_coordinator=UserFactory(
-            username="diane", coordinator=True, dla=regional_dla("52")
-        ),
+        other_coordinator=UserFactory(username="diane", coordinator=True, dla=regional_dla("52")),
         other_officer=UserFactory(username="eve", dla=departmental_dla("44")),
         national=UserFactory(username="nadia", national=True),
         admin=UserFactory(username="root", admin=True),

@@ -137,8 +137,7 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "var" / "media")
 # Generated files are never served from MEDIA_URL: only through authorised views.
 MEDIA_URL = None
 
-_email = env_email("EMAIL_URL")
-globals().update(_email)
+MAILERS = {"default": env_email("EMAIL_URL")}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL")
 
 # Content Security Policy: no inline script or style anywhere.

@@ -124,12 +124,13 @@ def env_redis(name: str) -> str:
 
 
 def env_email(name: str) -> dict:
+    """A Django 6.1 ``MAILERS`` entry from an email URL."""
     url = _raw(name) or "console://"
-    scheme, _, rest = url.partition("://")
+    scheme, _, _rest = url.partition("://")
     if scheme == "console":
-        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
     if scheme == "locmem":
-        return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+        return {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
     if scheme in {"smtp", "smtp+tls", "smtp+ssl"}:
         from urllib.parse import unquote, urlsplit
 
@@ -137,12 +138,15 @@ def env_email(name: str) -> dict:
         if not parts.hostname:
             raise ImproperlyConfigured(f"{name}={url!r} has no host.")
         return {
-            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "EMAIL_HOST": parts.hostname,
-            "EMAIL_PORT": parts.port or 25,
-            "EMAIL_HOST_USER": unquote(parts.username or ""),
-            "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
-            "EMAIL_USE_TLS": scheme == "smtp+tls",
-            "EMAIL_USE_SSL": scheme == "smtp+ssl",
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": parts.hostname,
+                "port": parts.port or 25,
+                "username": unquote(parts.username or ""),
+                "password": unquote(parts.password or ""),
+                "use_tls": scheme == "smtp+tls",
+                "use_ssl": scheme == "smtp+ssl",
+                "timeout": 10,
+            },
         }
     raise ImproperlyConfigured(f"{name}={url!r}: use console://, locmem:// or smtp://…")

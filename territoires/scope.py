@@ -50,7 +50,7 @@ def read_q(user, model, fields: ScopeFields) -> Q:
     role = _role(user)
     if role in {"national", "admin"}:
         return Q()
-    if user.dla_id is None:
+    if role is None or user.dla_id is None:
         return NOTHING
     owned = _owned_q(model, fields, user.dla_id)
     if role == "coordinator":

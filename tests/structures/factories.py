@@ -1,5 +1,6 @@
 import factory
-from stdnum.fr import siren as siren_mod
+from stdnum import luhn
+from stdnum.fr import siret
 
 from structures.models import Contact, LegalForm, Sector, Structure
 from territoires.models import Departement
@@ -8,15 +9,11 @@ from territoires.models import Departement
 def make_siret(n: int) -> str:
     """A valid SIRET: a valid SIREN followed by a valid establishment number."""
     base = f"{(n % 10**8):08d}"
-    siren = base + siren_mod.calc_check_digit(base)
-    nic = "0001"
-    for last in range(10):
-        candidate = f"{siren}{nic}{last}"
-        from stdnum.fr import siret
-
-        if siret.is_valid(candidate):
-            return candidate
-    raise AssertionError("unreachable")
+    siren = base + luhn.calc_check_digit(base)
+    body = f"{siren}0001"
+    candidate = body + luhn.calc_check_digit(body)
+    assert siret.is_valid(candidate)
+    return candidate
 
 
 class StructureFactory(factory.django.DjangoModelFactory):

@@ -1,0 +1,65 @@
+from .acteurs import ActeurAppui, ActeurKind
+from .case import (
+    AbandonReason,
+    Accompagnement,
+    Channel,
+    ReorientationReason,
+    State,
+    TransitionLog,
+    followup_delay,
+    phase_delays,
+)
+from .diagnostic import Axis, Diagnostic, DiagnosticAxis, Priority
+from .ingenierie import (
+    ComiteAppui,
+    ComiteReview,
+    Funder,
+    Funding,
+    Ingenierie,
+    IngenierieKind,
+    IngenierieStatus,
+    Opinion,
+    Prestataire,
+    Proposal,
+    Satisfaction,
+)
+from .notifications import DigestSent, DigestSubscription, Notification, NotificationKind
+from .parcours import ActionKind, Parcours, PlanAction
+from .suivi import FollowUp, Situation
+
+__all__ = [
+    "AbandonReason",
+    "Accompagnement",
+    "ActeurAppui",
+    "ActeurKind",
+    "ActionKind",
+    "Axis",
+    "Channel",
+    "ComiteAppui",
+    "ComiteReview",
+    "Diagnostic",
+    "DiagnosticAxis",
+    "DigestSent",
+    "DigestSubscription",
+    "FollowUp",
+    "Funder",
+    "Funding",
+    "Ingenierie",
+    "IngenierieKind",
+    "IngenierieStatus",
+    "Notification",
+    "NotificationKind",
+    "Opinion",
+    "Parcours",
+    "PlanAction",
+    "Prestataire",
+    "Priority",
+    "Proposal",
+    "ReorientationReason",
+    "Satisfaction",
+    "Situation",
+    "State",
+    "TransitionLog",
+    "followup_delay",
+    "phase_delays",
+]

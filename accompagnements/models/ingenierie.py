@@ -1,0 +1,314 @@
+"""Ingénieries paid by the DLA, the consultant register and the comité d'appui."""
+
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from territoires.scope import ScopedQuerySet, ScopeFields
+
+from .diagnostic import Axis
+from .scoping import SemiJoinScopedQuerySet
+
+
+class PrestataireQuerySet(SemiJoinScopedQuerySet):
+    # The register is regional: read across the region, managed by the regional DLA.
+    scope_fields = ScopeFields(region="region", departement="region__departements", dla="dla")
+
+
+class Prestataire(models.Model):
+    """A referenced consultant (or firm) of a region's register."""
+
+    name = models.CharField("nom", max_length=200)
+    siret = models.CharField("SIRET", max_length=14, blank=True)
+    contact_name = models.CharField("personne de contact", max_length=200, blank=True)
+    email = models.EmailField("courriel", blank=True)
+    phone = models.CharField("téléphone", max_length=20, blank=True)
+    themes = models.TextField("domaines d'intervention", blank=True)
+    region = models.ForeignKey(
+        "territoires.Region",
+        on_delete=models.PROTECT,
+        related_name="prestataires",
+        verbose_name="région",
+        editable=False,
+    )
+    dla = models.ForeignKey(
+        "territoires.Dla",
+        on_delete=models.PROTECT,
+        related_name="prestataires",
+        verbose_name="géré par",
+        limit_choices_to={"level": "regional"},
+    )
+    is_active = models.BooleanField("référencé", default=True)
+
+    objects = PrestataireQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "prestataire"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.region_id = self.dla.region_id
+        super().save(*args, **kwargs)
+
+
+class IngenierieQuerySet(SemiJoinScopedQuerySet):
+    # Owned by the DLA that commissions it; visible where its cases are.
+    scope_fields = ScopeFields(
+        region="dla__region",
+        departement="accompagnements__structure__departement",
+        dla="dla",
+    )
+
+
+class IngenierieKind(models.TextChoices):
+    INDIVIDUELLE = "individuelle", "individuelle"
+    COLLECTIVE = "collective", "collective"
+
+
+class IngenierieStatus(models.TextChoices):
+    PREPARATION = "preparation", "cahier des charges en préparation"
+    CONSULTATION = "consultation", "consultation en cours"
+    ATTRIBUEE = "attribuee", "prestataire retenu"
+    EN_COURS = "en_cours", "en cours"
+    TERMINEE = "terminee", "terminée"
+    ANNULEE = "annulee", "annulée"
+
+
+class Satisfaction(models.IntegerChoices):
+    VERY = 4, "très satisfaite"
+    RATHER = 3, "plutôt satisfaite"
+    LITTLE = 2, "peu satisfaite"
+    NOT = 1, "pas satisfaite"
+
+
+class Ingenierie(models.Model):
+    """A consultant's mission paid by the DLA, for one case or a group (collective)."""
+
+    kind = models.CharField(
+        "type", max_length=20, choices=IngenierieKind.choices, default=IngenierieKind.INDIVIDUELLE
+    )
+    dla = models.ForeignKey(
+        "territoires.Dla",
+        on_delete=models.PROTECT,
+        related_name="ingenieries",
+        verbose_name="DLA commanditaire",
+    )
+    accompagnements = models.ManyToManyField(
+        "accompagnements.Accompagnement",
+        through="accompagnements.PlanAction",
+        related_name="ingenieries",
+        verbose_name="accompagnements",
+    )
+    title = models.CharField("intitulé", max_length=200)
+    theme = models.CharField("thème", max_length=30, choices=Axis.choices)
+    terms_of_reference = models.TextField("cahier des charges", blank=True)
+    consultation_sent_on = models.DateField("consultation envoyée le", null=True, blank=True)
+    selection_on = models.DateField("date de sélection", null=True, blank=True)
+    selection_report = models.TextField("procès-verbal de sélection", blank=True)
+    selected_prestataire = models.ForeignKey(
+        Prestataire,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ingenieries",
+        verbose_name="prestataire retenu",
+    )
+    days = models.DecimalField(
+        "jours de prestation",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    daily_rate = models.DecimalField(
+        "tarif journalier (€ HT)",
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    cost = models.DecimalField(
+        "coût total (€)",
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Laissé vide : nombre de jours multiplié par le tarif journalier.",
+    )
+    kickoff_on = models.DateField("réunion de lancement le", null=True, blank=True)
+    start_on = models.DateField("début", null=True, blank=True)
+    end_on = models.DateField("fin", null=True, blank=True)
+    status = models.CharField(
+        "statut",
+        max_length=20,
+        choices=IngenierieStatus.choices,
+        default=IngenierieStatus.PREPARATION,
+    )
+    satisfaction = models.PositiveSmallIntegerField(
+        "satisfaction de la structure", choices=Satisfaction.choices, null=True, blank=True
+    )
+
+    objects = IngenierieQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "ingénierie"
+        ordering = ["-pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="ingenierie_dates_in_order",
+                condition=Q(start_on__isnull=True)
+                | Q(end_on__isnull=True)
+                | Q(start_on__lte=F("end_on")),
+            ),
+            models.CheckConstraint(
+                name="ingenierie_selected_needs_prestataire",
+                condition=~Q(status__in=["attribuee", "en_cours", "terminee"])
+                | Q(selected_prestataire__isnull=False),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.cost is None and self.days is not None and self.daily_rate is not None:
+            self.cost = (Decimal(self.days) * Decimal(self.daily_rate)).quantize(Decimal("0.01"))
+        super().save(*args, **kwargs)
+
+
+class Proposal(models.Model):
+    """A consultant's answer to the consultation, scored on the grid."""
+
+    ingenierie = models.ForeignKey(
+        Ingenierie, on_delete=models.CASCADE, related_name="proposals", verbose_name="ingénierie"
+    )
+    prestataire = models.ForeignKey(
+        Prestataire, on_delete=models.PROTECT, related_name="proposals", verbose_name="prestataire"
+    )
+    received_on = models.DateField("reçue le", null=True, blank=True)
+    score = models.PositiveSmallIntegerField("note", null=True, blank=True)
+    max_score = models.PositiveSmallIntegerField("note maximale de la grille", default=70)
+    days = models.DecimalField(
+        "jours proposés", max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    price = models.DecimalField(
+        "prix proposé (€)", max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    informed = models.BooleanField("informé·e de la décision", default=False)
+    comment = models.TextField("appréciation", blank=True)
+
+    class Meta:
+        verbose_name = "proposition"
+        ordering = ["-score", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ingenierie", "prestataire"], name="proposal_once_per_prestataire"
+            ),
+            models.CheckConstraint(
+                name="proposal_score_within_grid",
+                condition=Q(score__isnull=True) | Q(score__lte=F("max_score")),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.prestataire} - {self.ingenierie}"
+
+
+class Funder(models.TextChoices):
+    ETAT = "etat", "État"
+    BANQUE_TERRITOIRES = "banque_territoires", "Banque des Territoires"
+    FSE = "fse", "Fonds social européen"
+    REGION = "region", "Région"
+    AUTRE = "autre", "autre collectivité ou financeur"
+
+
+class Funding(models.Model):
+    ingenierie = models.ForeignKey(
+        Ingenierie, on_delete=models.CASCADE, related_name="fundings", verbose_name="ingénierie"
+    )
+    funder = models.CharField("financeur", max_length=30, choices=Funder.choices)
+    label = models.CharField("précision", max_length=200, blank=True)
+    amount = models.DecimalField(
+        "montant (€)", max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+
+    class Meta:
+        verbose_name = "financement"
+        ordering = ["funder", "pk"]
+
+    def __str__(self):
+        return f"{self.get_funder_display()} : {self.amount} €"
+
+
+class ComiteAppuiQuerySet(ScopedQuerySet):
+    scope_fields = ScopeFields(region="dla__region", departement="dla__departement", dla="dla")
+
+
+class Opinion(models.TextChoices):
+    FAVORABLE = "favorable", "favorable"
+    RESERVES = "reserves", "favorable avec réserves"
+    DEFAVORABLE = "defavorable", "défavorable"
+    AJOURNE = "ajourne", "ajourné"
+
+
+class ComiteAppui(models.Model):
+    """A comité d'appui session: consultative, it gives opinions, it does not decide."""
+
+    dla = models.ForeignKey(
+        "territoires.Dla",
+        on_delete=models.PROTECT,
+        related_name="comites",
+        verbose_name="DLA",
+    )
+    held_on = models.DateField("date")
+    members = models.TextField("participants", blank=True)
+    accompagnements = models.ManyToManyField(
+        "accompagnements.Accompagnement",
+        through="accompagnements.ComiteReview",
+        related_name="comites",
+        verbose_name="accompagnements examinés",
+    )
+
+    objects = ComiteAppuiQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "comité d'appui"
+        verbose_name_plural = "comités d'appui"
+        ordering = ["-held_on"]
+
+    def __str__(self):
+        return f"Comité d'appui du {self.held_on:%d/%m/%Y}"
+
+
+class ComiteReview(models.Model):
+    comite = models.ForeignKey(
+        ComiteAppui, on_delete=models.CASCADE, related_name="reviews", verbose_name="comité"
+    )
+    accompagnement = models.ForeignKey(
+        "accompagnements.Accompagnement",
+        on_delete=models.CASCADE,
+        related_name="comite_reviews",
+        verbose_name="accompagnement",
+    )
+    opinion = models.CharField("avis", max_length=20, choices=Opinion.choices)
+    comment = models.TextField("commentaire", blank=True)
+
+    class Meta:
+        verbose_name = "avis du comité d'appui"
+        verbose_name_plural = "avis du comité d'appui"
+        ordering = ["comite__held_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comite", "accompagnement"], name="comite_review_once_per_case"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.comite} : {self.get_opinion_display()}"

@@ -1,0 +1,89 @@
+"""In-app reminders and the weekly digest log."""
+
+from django.conf import settings
+from django.db import models
+
+
+class NotificationKind(models.TextChoices):
+    PHASE_OVERDUE = "phase_overdue", "phase dépassée"
+    FOLLOWUP_DUE = "followup_due", "point de suivi à faire"
+    TRANSITION = "transition", "changement de phase par une autre personne"
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name="destinataire",
+    )
+    accompagnement = models.ForeignKey(
+        "accompagnements.Accompagnement",
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name="accompagnement",
+    )
+    kind = models.CharField("type", max_length=20, choices=NotificationKind.choices)
+    # What makes a reminder distinct: the phase stint it is about. Re-running the
+    # reminder job for the same stint hits the unique constraint, not a duplicate.
+    key = models.CharField("clé", max_length=100)
+    message = models.CharField("message", max_length=300)
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    read_at = models.DateTimeField("lue le", null=True, blank=True)
+    emailed_at = models.DateTimeField("envoyée par courriel le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "notification"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "accompagnement", "kind", "key"],
+                name="notification_once_per_stint",
+            )
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self):
+        return self.message
+
+
+class DigestSubscription(models.Model):
+    """An officer who asked for the weekly email digest."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="digest_subscription",
+        verbose_name="utilisateur·rice",
+    )
+    created_at = models.DateTimeField("depuis le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "abonnement au récapitulatif hebdomadaire"
+        verbose_name_plural = "abonnements au récapitulatif hebdomadaire"
+
+    def __str__(self):
+        return str(self.user)
+
+
+class DigestSent(models.Model):
+    """One row per officer and week: claiming it is what makes the digest send once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="utilisateur·rice",
+    )
+    week = models.DateField("semaine du")
+    sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "récapitulatif envoyé"
+        verbose_name_plural = "récapitulatifs envoyés"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "week"], name="digest_once_per_week")
+        ]
+
+    def __str__(self):
+        return f"{self.user} - {self.week}"

@@ -1,0 +1,50 @@
+"""Suivi de l'accompagnement: follow-up checkpoints measuring the effects."""
+
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+
+from .ingenierie import Satisfaction
+
+
+class Situation(models.TextChoices):
+    CONSOLIDATED = "consolidee", "consolidée"
+    DEVELOPING = "developpement", "en développement"
+    FRAGILE = "fragile", "fragile"
+    CEASED = "cessation", "cessation d'activité"
+
+
+class FollowUp(models.Model):
+    """A point de suivi: the structure's jobs, budget and situation after the support."""
+
+    accompagnement = models.ForeignKey(
+        "accompagnements.Accompagnement",
+        on_delete=models.CASCADE,
+        related_name="followups",
+        verbose_name="accompagnement",
+    )
+    checked_on = models.DateField("date du point de suivi")
+    headcount = models.PositiveIntegerField("effectif salarié")
+    fte = models.DecimalField(
+        "équivalents temps plein",
+        max_digits=8,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    cdi_count = models.PositiveIntegerField("salariés en CDI")
+    cdd_count = models.PositiveIntegerField("salariés en CDD")
+    budget = models.PositiveBigIntegerField("budget annuel (€)", null=True, blank=True)
+    situation = models.CharField("situation", max_length=20, choices=Situation.choices)
+    satisfaction = models.PositiveSmallIntegerField(
+        "satisfaction de la structure", choices=Satisfaction.choices, null=True, blank=True
+    )
+    comment = models.TextField("commentaire", blank=True)
+
+    class Meta:
+        verbose_name = "point de suivi"
+        verbose_name_plural = "points de suivi"
+        ordering = ["checked_on", "pk"]
+
+    def __str__(self):
+        return f"Point de suivi du {self.checked_on:%d/%m/%Y}"

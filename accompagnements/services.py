@@ -1,0 +1,212 @@
+"""Write actions on cases. Every state change goes through ``advance``."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django_fsm import ConcurrentTransition
+
+from accounts.models import Role
+from structures.models import Structure
+
+from .models import Accompagnement, State, TransitionLog
+from .models.guards import Guard
+
+# Transition method names the UI may call, with their French labels.
+TRANSITIONS = {
+    "start_diagnostic": "Passer au diagnostic partagé",
+    "start_parcours": "Passer à l'élaboration du parcours",
+    "start_coordination": "Passer à la coordination de l'accompagnement",
+    "skip_to_suivi": "Passer au suivi (parcours sans ingénierie DLA)",
+    "start_suivi": "Passer au suivi de l'accompagnement",
+    "close": "Clôturer l'accompagnement",
+    "reorient": "Réorienter la structure",
+    "abandon": "Déclarer l'accompagnement abandonné",
+    "reopen": "Rouvrir l'accompagnement",
+}
+# Transitions that must carry a comment explaining why.
+COMMENT_REQUIRED = {"reopen"}
+
+
+CONFLICT_MESSAGE = (
+    "Quelqu'un a modifié cet accompagnement en même temps que vous. Rechargez la page."
+)
+
+
+class TransitionRefused(Exception):
+    """The transition cannot be taken now; ``messages`` say what is missing."""
+
+    def __init__(self, messages):
+        self.messages = list(messages)
+        super().__init__(" ".join(self.messages))
+
+
+class Conflict(TransitionRefused):
+    """Someone else changed the case first."""
+
+
+class CaseAlreadyOpen(Exception):
+    pass
+
+
+def _transition_for(case, name):
+    if name not in TRANSITIONS:
+        raise TransitionRefused([f"Action inconnue : {name}."])
+    meta = getattr(type(case), name)._django_fsm
+    return meta.get_transition(case.state) if meta.has_transition(case.state) else None
+
+
+def available_transitions(case, user):
+    """The transitions ``user`` may take on ``case`` right now, as (name, label) pairs."""
+    return [
+        (t.name, TRANSITIONS[t.name])
+        for t in case.get_available_user_state_transitions(user)
+        if t.name in TRANSITIONS
+    ]
+
+
+def missing_for(case, name) -> list[str]:
+    """French messages naming what blocks transition ``name`` from the current phase."""
+    transition = _transition_for(case, name)
+    if transition is None:
+        return [
+            f"« {TRANSITIONS[name]} » n'est pas possible depuis la phase "
+            f"« {case.get_state_display()} »."
+        ]
+    messages = []
+    for condition in transition.conditions:
+        if isinstance(condition, Guard):
+            messages.extend(condition.missing(case))
+        elif not condition(case):
+            messages.append("Une condition n'est pas remplie.")
+    return messages
+
+
+def advance(case, transition, *, by, comment="", expected_state=None, **params):
+    """Take ``transition`` on ``case`` as ``by``; journal it; return the fresh case.
+
+    ``expected_state`` is the phase the user saw when they chose the action: if
+    the case moved meanwhile, the call is refused with a conflict message.
+    """
+    expected_state = expected_state or case.state
+    comment = comment.strip()
+    if transition in COMMENT_REQUIRED and not comment:
+        raise TransitionRefused(["Indiquez la raison dans le commentaire."])
+    with transaction.atomic():
+        # The row lock serialises concurrent advances on PostgreSQL; the state
+        # check below (and ConcurrentTransitionMixin on save) catches the loser.
+        locked = Accompagnement.objects.select_for_update().get(pk=case.pk)
+        if locked.state != expected_state:
+            raise Conflict(
+                [
+                    "Quelqu'un a modifié cet accompagnement en même temps que vous : il est "
+                    f"désormais en phase « {locked.get_state_display()} ». Rechargez la page "
+                    "et vérifiez avant de recommencer."
+                ]
+            )
+        fsm_transition = _transition_for(locked, transition)
+        if fsm_transition is not None and not fsm_transition.has_perm(locked, by):
+            raise PermissionDenied("Vous ne pouvez pas faire évoluer cet accompagnement.")
+        missing = missing_for(locked, transition)
+        if missing:
+            raise TransitionRefused(missing)
+
+        from_state = locked.state
+        getattr(locked, transition)(**params)
+        locked.state_entered_at = timezone.now()
+        try:
+            locked.save()
+        except ConcurrentTransition as exc:
+            raise Conflict([CONFLICT_MESSAGE]) from exc
+        log = TransitionLog.objects.create(
+            accompagnement=locked,
+            user=by,
+            transition=transition,
+            from_state=from_state,
+            to_state=locked.state,
+            comment=comment,
+            details=_details(params),
+            timestamp=locked.state_entered_at,
+        )
+        transaction.on_commit(lambda: _after_transition(log.pk))
+    return locked
+
+
+def _details(params):
+    details = {}
+    for key, value in params.items():
+        if key == "today":
+            continue
+        if hasattr(value, "pk"):
+            details[key] = {"id": value.pk, "label": str(value)}
+        else:
+            details[key] = value
+    return details
+
+
+def _after_transition(log_id):
+    from .tasks import notify_transition
+
+    notify_transition.delay(log_id)
+
+
+def can_open_case(user, structure) -> bool:
+    if user.role == Role.ADMIN:
+        return Structure.objects.visible_to(user).filter(pk=structure.pk).exists()
+    if user.role == Role.OFFICER:
+        return Structure.objects.editable_by(user).filter(pk=structure.pk).exists()
+    if user.role == Role.COORDINATOR:
+        # Regional DLAs take the regional-scale structures of their region.
+        return Structure.objects.visible_to(user).filter(pk=structure.pk).exists()
+    return False
+
+
+def _default_dla(structure):
+    from territoires.models import Dla
+
+    level = Dla.Level.REGIONAL if structure.is_network else Dla.Level.DEPARTEMENTAL
+    lookup = (
+        {"region_id": structure.region_id}
+        if structure.is_network
+        else {"departement_id": structure.departement_id}
+    )
+    return Dla.objects.filter(level=level, **lookup).order_by("pk").first()
+
+
+def open_case(structure, *, by, channel, request, opened_on=None, officer=None) -> Accompagnement:
+    """Open a case on ``structure`` owned by ``by``'s DLA; journal the opening."""
+    if not can_open_case(by, structure):
+        raise PermissionDenied("Vous ne pouvez pas ouvrir d'accompagnement pour cette structure.")
+    if by.role == Role.ADMIN:
+        officer = officer or by
+        dla = officer.dla or _default_dla(structure)
+    else:
+        officer = by
+        dla = by.dla
+    message = "Cette structure a déjà un accompagnement ouvert."
+    if Accompagnement.objects.open().filter(structure=structure).exists():
+        raise CaseAlreadyOpen(message)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            case = Accompagnement.objects.create(
+                structure=structure,
+                dla=dla,
+                officer=officer,
+                channel=channel,
+                request=request,
+                opened_on=opened_on or timezone.localdate(),
+                state_entered_at=now,
+            )
+            TransitionLog.objects.create(
+                accompagnement=case,
+                user=by,
+                transition="open",
+                from_state="",
+                to_state=State.ACCUEIL,
+                comment="Ouverture de l'accompagnement.",
+                timestamp=now,
+            )
+    except IntegrityError as exc:
+        # Another person opened one between the check and the insert.
+        raise CaseAlreadyOpen(message) from exc
+    return case

@@ -1,0 +1,137 @@
+"""Reminders. Tasks take primary keys and are idempotent: re-running creates nothing twice."""
+
+import datetime
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .models import (
+    Accompagnement,
+    DigestSent,
+    DigestSubscription,
+    Notification,
+    NotificationKind,
+    TransitionLog,
+)
+
+RETRY = {"autoretry_for": (OSError,), "retry_backoff": True, "max_retries": 5}
+
+
+def _stint_key(case) -> str:
+    # One reminder per stay in a phase: a case that leaves and comes back gets a new one.
+    return f"{case.state}:{case.state_entered_at:%Y%m%dT%H%M%S}"
+
+
+@shared_task(acks_late=True, **RETRY)
+def notify_transition(log_id: int) -> None:
+    """Tell the case's officer when someone else moved their case."""
+    log = TransitionLog.objects.select_related("accompagnement__structure").get(pk=log_id)
+    case = log.accompagnement
+    if log.user_id == case.officer_id:
+        return
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient_id=case.officer_id,
+                accompagnement=case,
+                kind=NotificationKind.TRANSITION,
+                key=f"log:{log.pk}",
+                message=(
+                    f"{log.user} a fait passer l'accompagnement de {case.structure} "
+                    f"en phase « {log.get_to_state_display()} »."
+                )[:300],
+            )
+        ],
+        ignore_conflicts=True,
+    )
+
+
+@shared_task(acks_late=True, **RETRY)
+def send_reminders() -> int:
+    """Daily: flag cases overdue in their phase and follow-ups due. Returns rows created."""
+    now = timezone.now()
+    notifications = []
+    overdue = Accompagnement.objects.overdue(now).select_related("structure")
+    for case in overdue.iterator():
+        notifications.append(
+            Notification(
+                recipient_id=case.officer_id,
+                accompagnement=case,
+                kind=NotificationKind.PHASE_OVERDUE,
+                key=_stint_key(case),
+                message=(
+                    f"{case.structure} est en phase « {case.get_state_display()} » depuis "
+                    f"{case.days_in_phase} jours."
+                )[:300],
+            )
+        )
+    for case in Accompagnement.objects.followup_due(now).select_related("structure").iterator():
+        notifications.append(
+            Notification(
+                recipient_id=case.officer_id,
+                accompagnement=case,
+                kind=NotificationKind.FOLLOWUP_DUE,
+                key=_stint_key(case),
+                message=f"Un point de suivi est à faire avec {case.structure}."[:300],
+            )
+        )
+    before = Notification.objects.count()
+    # The unique constraint on (recipient, case, kind, key) turns re-runs into no-ops.
+    Notification.objects.bulk_create(notifications, ignore_conflicts=True)
+    return Notification.objects.count() - before
+
+
+def _week_start(today: datetime.date) -> datetime.date:
+    return today - datetime.timedelta(days=today.weekday())
+
+
+@shared_task(acks_late=True, **RETRY)
+def send_weekly_digests() -> None:
+    week = _week_start(timezone.localdate())
+    for user_id in DigestSubscription.objects.values_list("user_id", flat=True):
+        send_digest.delay(user_id, week.isoformat())
+
+
+@shared_task(acks_late=True, **RETRY)
+def send_digest(user_id: int, week: str) -> bool:
+    """Send one officer's digest for ``week``, at most once."""
+    try:
+        with transaction.atomic():
+            claim, _ = DigestSent.objects.get_or_create(user_id=user_id, week=week)
+    except IntegrityError:
+        return False
+    # A conditional update claims the send: a second run finds sent_at already set.
+    claimed = DigestSent.objects.filter(pk=claim.pk, sent_at__isnull=True).update(
+        sent_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    subscription = DigestSubscription.objects.select_related("user").get(user_id=user_id)
+    user = subscription.user
+    pending = list(
+        Notification.objects.filter(recipient=user, read_at__isnull=True)
+        .select_related("accompagnement__structure")
+        .order_by("accompagnement__structure__name", "kind")
+    )
+    if not pending or not user.email:
+        return False
+    body = render_to_string(
+        "accompagnements/email/digest.txt", {"user": user, "notifications": pending}
+    )
+    try:
+        send_mail(
+            "DLA Suivi : vos rappels de la semaine",
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            [user.email],
+        )
+    except OSError:
+        # Release the claim so that the retry can send.
+        DigestSent.objects.filter(pk=claim.pk).update(sent_at=None)
+        raise
+    Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=timezone.now())
+    return True

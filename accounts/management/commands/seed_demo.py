@@ -16,6 +16,5 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Données de démonstration chargées."))
         self.stdout.write("\nIdentifiants de démonstration (http://127.0.0.1:8000) :")
         for persona in personas:
-            self.stdout.write(
-                f"  {persona.username:<16} mot de passe : {persona.password:<22} {persona.description}"
-            )
+            login = f"{persona.username:<16} mot de passe : {persona.password:<22}"
+            self.stdout.write(f"  {login} {persona.description}")

@@ -37,13 +37,13 @@ def _role(user):
     return user.role
 
 
-def _owned_q(model, fields: ScopeFields, dla_id) -> Q:
-    if not fields.dla:
+def _match(model, lookup: str | None, value) -> Q:
+    """``lookup == value``; through a to-many relation, a semi-join so rows never repeat."""
+    if not lookup:
         return NOTHING
-    if _crosses_many(model, fields.dla):
-        # A semi-join instead of a join + DISTINCT over the whole list.
-        return Q(pk__in=model._base_manager.filter(**{fields.dla: dla_id}).values("pk"))
-    return Q(**{fields.dla: dla_id})
+    if _crosses_many(model, lookup):
+        return Q(pk__in=model._base_manager.filter(**{lookup: value}).values("pk"))
+    return Q(**{lookup: value})
 
 
 def read_q(user, model, fields: ScopeFields) -> Q:
@@ -52,11 +52,11 @@ def read_q(user, model, fields: ScopeFields) -> Q:
         return Q()
     if role is None or user.dla_id is None:
         return NOTHING
-    owned = _owned_q(model, fields, user.dla_id)
+    owned = _match(model, fields.dla, user.dla_id)
     if role == "coordinator":
-        return Q(**{fields.region: user.dla.region_id}) | owned
+        return _match(model, fields.region, user.dla.region_id) | owned
     if role == "officer":
-        return Q(**{fields.departement: user.dla.departement_id}) | owned
+        return _match(model, fields.departement, user.dla.departement_id) | owned
     return NOTHING
 
 
@@ -66,9 +66,9 @@ def write_q(user, model, fields: ScopeFields) -> Q:
         return Q()
     if role not in {"officer", "coordinator"} or user.dla_id is None:
         return NOTHING
-    owned = _owned_q(model, fields, user.dla_id)
+    owned = _match(model, fields.dla, user.dla_id)
     if role == "officer" and fields.officer_writes_departement:
-        return owned | Q(**{fields.departement: user.dla.departement_id})
+        return owned | _match(model, fields.departement, user.dla.departement_id)
     return owned
 
 

@@ -1,8 +1,12 @@
+from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from simple_history.models import HistoricalRecords
 
+from territoires.models import Departement
 from territoires.scope import ScopedQuerySet, ScopeFields
+
+from .text import normalize, search_terms
 
 
 class StructureQuerySet(ScopedQuerySet):
@@ -24,6 +28,39 @@ class StructureQuerySet(ScopedQuerySet):
                 output_field=models.CharField(),
             )
         )
+
+    def with_open_case(self):
+        from accompagnements.models import Accompagnement, State
+
+        return self.annotate(
+            has_open_case=Exists(
+                Accompagnement.objects.filter(structure=OuterRef("pk"), state__in=State.OPEN)
+            )
+        )
+
+    def search(self, query: str):
+        """Every term must appear in the name, SIRET, RNA, commune or postal code."""
+        qs = self
+        for term in search_terms(query):
+            qs = qs.filter(search_text__contains=term)
+        return qs
+
+
+def departements_open_to_new_structures(user):
+    """Where ``user`` may register a structure.
+
+    Not covered by ``editable_by``: a new record has no case yet. An officer
+    registers in their department, a coordinator in their region (regional-scale
+    structures), an admin anywhere; a national operator only reads.
+    """
+    role = getattr(user, "role", None) if getattr(user, "is_authenticated", False) else None
+    if role == "admin":
+        return Departement.objects.all()
+    if role == "officer" and user.dla_id and user.dla.departement_id:
+        return Departement.objects.filter(pk=user.dla.departement_id)
+    if role == "coordinator" and user.dla_id:
+        return Departement.objects.filter(region_id=user.dla.region_id)
+    return Departement.objects.none()
 
 
 class LegalForm(models.TextChoices):
@@ -112,10 +149,14 @@ class Structure(models.Model):
     budget = models.PositiveBigIntegerField("budget annuel (€)", null=True, blank=True)
     year_founded = models.PositiveSmallIntegerField("année de création", null=True, blank=True)
 
+    # Unaccented lower-case name, identifiers and commune: the same search on SQLite and
+    # PostgreSQL (a trigram index backs it on PostgreSQL).
+    search_text = models.TextField("texte de recherche", blank=True, editable=False)
+
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "search_text"])
 
     objects = StructureQuerySet.as_manager()
 
@@ -124,7 +165,10 @@ class Structure(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["siret"], condition=~Q(siret=""), name="structure_siret_unique"
+                fields=["siret"],
+                condition=~Q(siret=""),
+                name="structure_siret_unique",
+                violation_error_message="Ce SIRET est déjà enregistré.",
             ),
         ]
         indexes = [models.Index(fields=["departement", "name"], name="structure_dept_name")]
@@ -133,10 +177,22 @@ class Structure(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.siren = self.siret[:9] if self.siret else ""
-        if self.departement_id and not self.region_id:
-            self.region_id = self.departement.region_id
+        self.set_derived_fields()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "siren", "region", "search_text"}
         super().save(*args, **kwargs)
+
+    def set_derived_fields(self, region_id_by_departement_id=None):
+        """SIREN, region and search text follow the other fields (also before bulk writes)."""
+        self.siren = self.siret[:9] if self.siret else ""
+        if self.departement_id:
+            if region_id_by_departement_id is not None:
+                self.region_id = region_id_by_departement_id[self.departement_id]
+            else:
+                self.region_id = self.departement.region_id
+        self.search_text = normalize(
+            " ".join([self.name, self.siret, self.rna, self.commune, self.postal_code])
+        )
 
     @property
     def size_class(self) -> str:
@@ -147,6 +203,15 @@ class Structure(models.Model):
         if self.headcount <= 49:
             return SizeClass.MEDIUM
         return SizeClass.LARGE
+
+
+class ContactQuerySet(ScopedQuerySet):
+    scope_fields = ScopeFields(
+        region="structure__region",
+        departement="structure__departement",
+        dla="structure__accompagnements__dla",
+        officer_writes_departement=True,
+    )
 
 
 class Contact(models.Model):
@@ -166,9 +231,42 @@ class Contact(models.Model):
 
     history = HistoricalRecords()
 
+    objects = ContactQuerySet.as_manager()
+
     class Meta:
         verbose_name = "contact"
         ordering = ["last_name", "first_name"]
 
     def __str__(self):
         return f"{self.first_name} {self.last_name}"
+
+
+class StructureMerge(models.Model):
+    """Journal of a merge: the duplicate's identity, kept after the duplicate is deleted."""
+
+    kept = models.ForeignKey(
+        Structure,
+        on_delete=models.PROTECT,
+        related_name="merges",
+        verbose_name="structure conservée",
+    )
+    merged_pk = models.PositiveBigIntegerField("identifiant de la structure fusionnée")
+    merged_name = models.CharField("nom de la structure fusionnée", max_length=255)
+    merged_siret = models.CharField("SIRET de la structure fusionnée", max_length=14, blank=True)
+    merged_rna = models.CharField("RNA de la structure fusionnée", max_length=10, blank=True)
+    moved = models.JSONField("éléments déplacés", default=dict)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="fusionnée par",
+    )
+    merged_at = models.DateTimeField("fusionnée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "fusion de structures"
+        verbose_name_plural = "fusions de structures"
+        ordering = ["-merged_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.merged_name} fusionnée dans {self.kept}"

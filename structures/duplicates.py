@@ -1,0 +1,103 @@
+"""Likely duplicates: same SIREN, or a very similar name in the same commune."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from .models import Structure
+from .text import name_key, normalize
+
+SIMILAR_NAME_RATIO = 0.85
+
+
+@dataclass(frozen=True)
+class Candidate:
+    pk: int | None  # None: a row of the file being imported
+    name: str
+    siret: str
+    commune: str
+    reason: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class _Entry:
+    pk: int | None
+    name: str
+    siret: str
+    commune: str
+    key: str
+    line: int | None = None
+
+
+def similar_names(a: str, b: str) -> bool:
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    return SequenceMatcher(None, a, b).ratio() >= SIMILAR_NAME_RATIO
+
+
+class DuplicateIndex:
+    """Existing structures of some departments, indexed for duplicate look-ups.
+
+    One query for a whole import instead of one per row.
+    """
+
+    def __init__(self, departement_ids, sirens):
+        self.by_siren = defaultdict(list)
+        self.by_commune = defaultdict(list)
+        departement_ids, sirens = set(departement_ids), {s for s in sirens if s}
+        if not departement_ids and not sirens:
+            return
+        rows = (
+            Structure.objects.filter(departement_id__in=departement_ids)
+            | Structure.objects.filter(siren__in=sirens)
+        ).values_list("pk", "name", "siret", "siren", "commune", "departement_id")
+        for pk, name, siret, siren, commune, departement_id in rows:
+            self._add(_Entry(pk, name, siret, commune, name_key(name)), siren, departement_id)
+
+    def _add(self, entry, siren, departement_id):
+        if siren:
+            self.by_siren[siren].append(entry)
+        self.by_commune[(departement_id, normalize(entry.commune))].append(entry)
+
+    def add_pending(self, line: int, structure: Structure) -> None:
+        """A row about to be created, so later rows of the same file are compared to it."""
+        entry = _Entry(
+            None, structure.name, structure.siret, structure.commune, name_key(structure.name), line
+        )
+        self._add(entry, structure.siret[:9], structure.departement_id)
+
+    def find(self, *, name, siret, commune, departement_id, exclude_pk=None) -> list[Candidate]:
+        found = {}
+
+        def keep(entry, reason):
+            key = entry.pk if entry.pk is not None else ("line", entry.line)
+            if (entry.pk is not None and entry.pk == exclude_pk) or key in found:
+                return
+            found[key] = Candidate(
+                entry.pk, entry.name, entry.siret, entry.commune, reason, entry.line
+            )
+
+        siren = siret[:9] if siret else ""
+        if siren:
+            for entry in self.by_siren[siren]:
+                if entry.siret != siret:
+                    keep(entry, "même SIREN")
+        key = name_key(name)
+        for entry in self.by_commune[(departement_id, normalize(commune))]:
+            if similar_names(key, entry.key):
+                keep(entry, "nom très proche, même commune")
+        return list(found.values())
+
+
+def likely_duplicates(structure: Structure) -> list[Candidate]:
+    index = DuplicateIndex([structure.departement_id], [structure.siret[:9]])
+    return index.find(
+        name=structure.name,
+        siret=structure.siret,
+        commune=structure.commune,
+        departement_id=structure.departement_id,
+        exclude_pk=structure.pk,
+    )

@@ -1,0 +1,66 @@
+import django_filters
+from django.db.models import Q
+
+from territoires.models import Departement
+
+from .models import LegalForm, Sector, SizeClass, Structure
+
+SIZE_RANGES = {
+    SizeClass.NONE: Q(headcount=0),
+    SizeClass.SMALL: Q(headcount__gte=1, headcount__lte=9),
+    SizeClass.MEDIUM: Q(headcount__gte=10, headcount__lte=49),
+    SizeClass.LARGE: Q(headcount__gte=50),
+}
+YES_NO = [("oui", "oui"), ("non", "non")]
+
+
+class StructureFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Rechercher",
+        method="filter_search",
+        help_text="Nom, SIRET, RNA ou commune",
+    )
+    departement = django_filters.ModelChoiceFilter(
+        label="Département", queryset=Departement.objects.order_by("code"), empty_label="Tous"
+    )
+    legal_form = django_filters.ChoiceFilter(
+        label="Forme juridique", choices=LegalForm.choices, empty_label="Toutes"
+    )
+    sector = django_filters.ChoiceFilter(
+        label="Secteur", choices=Sector.choices, empty_label="Tous"
+    )
+    size_class = django_filters.ChoiceFilter(
+        label="Taille", choices=SizeClass.choices, method="filter_size_class", empty_label="Toutes"
+    )
+    in_qpv = django_filters.ChoiceFilter(
+        label="En QPV", choices=YES_NO, method="filter_yes_no", empty_label="—"
+    )
+    in_zrr = django_filters.ChoiceFilter(
+        label="En ZRR", choices=YES_NO, method="filter_yes_no", empty_label="—"
+    )
+    open_case = django_filters.ChoiceFilter(
+        label="Accompagnement en cours", choices=YES_NO, method="filter_open_case", empty_label="—"
+    )
+
+    class Meta:
+        model = Structure
+        fields = ["q", "departement", "legal_form", "sector", "size_class", "in_qpv", "in_zrr"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_size_class(self, queryset, name, value):
+        return queryset.filter(SIZE_RANGES[value])
+
+    def filter_yes_no(self, queryset, name, value):
+        return queryset.filter(**{name: value == "oui"})
+
+    def filter_open_case(self, queryset, name, value):
+        from accompagnements.models import State
+
+        open_structures = Q(accompagnements__state__in=State.OPEN)
+        # A semi-join, not a join: no duplicate rows, no DISTINCT.
+        subquery = Structure.objects.filter(open_structures).values("pk")
+        if value == "oui":
+            return queryset.filter(pk__in=subquery)
+        return queryset.exclude(pk__in=subquery)

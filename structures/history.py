@@ -1,0 +1,45 @@
+"""Who changed what and when, from django-simple-history records."""
+
+from dataclasses import dataclass
+
+from .models import Structure
+
+MAX_ENTRIES = 100
+_KINDS = {"+": "création", "~": "modification", "-": "suppression"}
+
+
+@dataclass
+class HistoryEntry:
+    date: object
+    user: object
+    kind: str
+    fields: list[str]
+    reason: str
+
+
+def history_entries(structure: Structure, limit: int = MAX_ENTRIES) -> list[HistoryEntry]:
+    """Newest first. One query: diffs are computed between consecutive records in Python."""
+    records = list(
+        structure.history.select_related("history_user").order_by("-history_date", "-history_id")[
+            : limit + 1
+        ]
+    )
+    labels = {f.name: f.verbose_name for f in Structure._meta.fields}
+    entries = []
+    for newer, older in zip(records, [*records[1:], None], strict=True):
+        if len(entries) == limit:
+            break
+        fields = []
+        if older is not None and newer.history_type == "~":
+            delta = newer.diff_against(older)
+            fields = [str(labels.get(change.field, change.field)) for change in delta.changes]
+        entries.append(
+            HistoryEntry(
+                date=newer.history_date,
+                user=newer.history_user,
+                kind=_KINDS.get(newer.history_type, newer.history_type),
+                fields=fields,
+                reason=newer.history_change_reason or "",
+            )
+        )
+    return entries

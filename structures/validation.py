@@ -1,0 +1,85 @@
+"""Field rules shared by the structure form and the spreadsheet import.
+
+Messages are in French and name the problem and the fix.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from stdnum import exceptions as stdnum_errors
+from stdnum.fr import siret as stdnum_siret
+
+from territoires.postal import departement_code_from_postal_code
+
+_RNA = re.compile(r"^W\d{9}$")
+_SPACES = re.compile(r"[\s\u00a0\u202f.\-]+")
+
+
+def clean_siret(value: str) -> str:
+    """A valid 14-digit SIRET (spaces and dots removed), or '' when blank."""
+    compact = _SPACES.sub("", value or "")
+    if not compact:
+        return ""
+    if not compact.isdigit():
+        raise ValidationError(
+            "Le SIRET ne doit contenir que des chiffres (14 chiffres).", code="siret_format"
+        )
+    if len(compact) != 14:
+        raise ValidationError(
+            "Le SIRET doit comporter 14 chiffres (%(length)s saisis).",
+            code="siret_length",
+            params={"length": len(compact)},
+        )
+    try:
+        return stdnum_siret.validate(compact)
+    except stdnum_errors.ValidationError:
+        raise ValidationError(
+            "Ce SIRET n'est pas valide (clé de contrôle incorrecte) : vérifiez les chiffres.",
+            code="siret_checksum",
+        ) from None
+
+
+def clean_rna(value: str) -> str:
+    """An RNA number 'W' + 9 digits (upper-cased, spaces removed), or '' when blank."""
+    compact = _SPACES.sub("", value or "").upper()
+    if not compact:
+        return ""
+    if not _RNA.match(compact):
+        raise ValidationError(
+            "Le numéro RNA doit être la lettre W suivie de 9 chiffres (ex. : W351234567).",
+            code="rna_format",
+        )
+    return compact
+
+
+def clean_postal_code(value: str) -> str:
+    compact = _SPACES.sub("", value or "")
+    if departement_code_from_postal_code(compact) is None:
+        raise ValidationError(
+            "Le code postal doit être un code postal français à 5 chiffres.",
+            code="postal_code_format",
+        )
+    return compact
+
+
+def check_postal_code_in_departement(postal_code: str, departement_code: str) -> None:
+    expected = departement_code_from_postal_code(postal_code)
+    if expected and departement_code and expected != departement_code:
+        raise ValidationError(
+            "Le code postal %(postal_code)s n'est pas dans le département %(departement)s "
+            "(il correspond au département %(expected)s).",
+            code="postal_code_departement",
+            params={
+                "postal_code": postal_code,
+                "departement": departement_code,
+                "expected": expected,
+            },
+        )
+
+
+def check_contracts(headcount: int, cdi_count: int, cdd_count: int) -> None:
+    if (cdi_count or 0) + (cdd_count or 0) > (headcount or 0):
+        raise ValidationError(
+            "L'effectif salarié doit être au moins égal au nombre de CDI et de CDD.",
+            code="contracts_over_headcount",
+        )

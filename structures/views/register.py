@@ -1,0 +1,185 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_http_methods
+from django_tables2 import LazyPaginator, RequestConfig
+
+from dla_suivi import spreadsheets
+from territoires.access import get_editable_or_403, get_visible_or_404
+
+from ..filters import StructureFilter
+from ..forms import ContactFormSet, MergeForm, StructureForm
+from ..history import history_entries
+from ..importing import COLUMNS, export_values, template_rows
+from ..models import Structure, departements_open_to_new_structures
+from ..services import MergeError, can_merge, merge_structures
+from ..tables import StructureTable
+
+PER_PAGE = 50
+EXPORT_EXTRA_HEADERS = ["Région", "Accompagnement en cours"]
+
+
+def _filtered(request):
+    queryset = Structure.objects.visible_to(request.user).select_related("departement")
+    filterset = StructureFilter(request.GET or None, queryset=queryset, request=request)
+    return filterset, filterset.qs
+
+
+def _htmx_aware(request, template, context):
+    if request.htmx and not request.htmx.boosted:
+        template = f"{template}#results"
+    response = render(request, template, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@require_GET
+def structure_list(request):
+    filterset, queryset = _filtered(request)
+    table = StructureTable(queryset.with_open_case())
+    RequestConfig(
+        request, paginate={"per_page": PER_PAGE, "paginator_class": LazyPaginator}
+    ).configure(table)
+    context = {
+        "filterset": filterset,
+        "table": table,
+        "total": queryset.count(),
+        "can_create": departements_open_to_new_structures(request.user).exists(),
+        "export_formats": spreadsheets.FORMATS,
+    }
+    return _htmx_aware(request, "structures/list.html", context)
+
+
+@require_GET
+def structure_export(request):
+    fmt = request.GET.get("format", "csv")
+    if fmt not in spreadsheets.FORMATS:
+        raise Http404("Format d'export inconnu.")
+    _, queryset = _filtered(request)
+    queryset = (
+        queryset.select_related("departement", "region").with_open_case().order_by("name", "pk")
+    )
+
+    def rows():
+        for structure in queryset.iterator(chunk_size=2000):
+            yield [
+                *export_values(structure),
+                structure.region.name,
+                structure.has_open_case,
+            ]
+
+    headers = [c.header for c in COLUMNS] + EXPORT_EXTRA_HEADERS
+    return spreadsheets.export_response(fmt, "structures", headers, rows())
+
+
+def _case_url_name():
+    """Cases link to their page once the cases app provides one."""
+    try:
+        reverse("accompagnements:detail", args=[1])
+    except NoReverseMatch:
+        return None
+    return "accompagnements:detail"
+
+
+@require_GET
+def structure_detail(request, pk):
+    structure = get_visible_or_404(
+        Structure.objects.select_related("departement", "region"), request.user, pk=pk
+    )
+    context = {
+        "structure": structure,
+        "contacts": list(structure.contacts.all()),
+        "cases": list(
+            structure.accompagnements.select_related("dla", "officer").order_by("-opened_on", "-pk")
+        ),
+        "case_url_name": _case_url_name(),
+        "history": history_entries(structure),
+        "merges": list(structure.merges.select_related("merged_by")),
+        "can_edit": Structure.objects.editable_by(request.user).filter(pk=pk).exists(),
+        "can_merge": can_merge(request.user),
+    }
+    return render(request, "structures/detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def structure_create(request):
+    if not departements_open_to_new_structures(request.user).exists():
+        raise PermissionDenied("Vous ne pouvez pas enregistrer de structure.")
+    form = StructureForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        structure = form.save()
+        messages.success(request, f"La structure « {structure} » est enregistrée.")
+        return redirect("structures:detail", pk=structure.pk)
+    return render(request, "structures/form.html", {"form": form, "structure": None})
+
+
+@require_http_methods(["GET", "POST"])
+def structure_update(request, pk):
+    structure = get_editable_or_403(
+        Structure.objects.select_related("departement"), request.user, pk=pk
+    )
+    form = StructureForm(request.POST or None, instance=structure, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Les modifications sont enregistrées.")
+        return redirect("structures:detail", pk=structure.pk)
+    return render(request, "structures/form.html", {"form": form, "structure": structure})
+
+
+@require_http_methods(["GET", "POST"])
+def structure_contacts(request, pk):
+    structure = get_editable_or_403(Structure.objects.all(), request.user, pk=pk)
+    formset = ContactFormSet(request.POST or None, instance=structure, prefix="contacts")
+    if request.method == "POST" and formset.is_valid():
+        with transaction.atomic():
+            formset.save()
+        messages.success(request, "Les contacts sont enregistrés.")
+        return redirect("structures:detail", pk=structure.pk)
+    return render(request, "structures/contacts.html", {"structure": structure, "formset": formset})
+
+
+@require_http_methods(["GET", "POST"])
+def structure_merge(request, pk):
+    kept = get_visible_or_404(Structure.objects.all(), request.user, pk=pk)
+    if not can_merge(request.user):
+        raise PermissionDenied("Seuls l'opérateur national et les administrateurs fusionnent.")
+    form = MergeForm(request.POST or None, kept=kept)
+    merged = None
+    if request.method == "POST" and form.is_valid():
+        merged = form.cleaned_data["merged"]
+        if request.POST.get("confirm") == "1":
+            try:
+                merge_structures(kept=kept, merged=merged, by=request.user)
+            except MergeError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request, f"« {merged.name} » a été fusionnée dans « {kept.name} »."
+                )
+                return redirect("structures:detail", pk=kept.pk)
+    context = {
+        "kept": kept,
+        "merged": merged if form.is_bound and not form.errors else None,
+        "form": form,
+        "merged_counts": _merge_counts(merged) if merged else None,
+    }
+    return render(request, "structures/merge.html", context)
+
+
+def _merge_counts(structure):
+    return {
+        "contacts": structure.contacts.count(),
+        "accompagnements": structure.accompagnements.count(),
+    }
+
+
+@require_GET
+def import_template(request, fmt):
+    if fmt not in spreadsheets.FORMATS:
+        raise Http404("Format inconnu.")
+    headers, rows = template_rows()
+    return spreadsheets.export_response(fmt, "modele-import-structures", headers, rows)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django_fsm import GET_STATE, ConcurrentTransitionMixin, FSMField, transition
 
@@ -265,6 +266,9 @@ class Accompagnement(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self):
         return f"Accompagnement de {self.structure} ({self.opened_on:%Y})"
+
+    def get_absolute_url(self):
+        return reverse("accompagnements:detail", args=[self.pk])
 
     @property
     def is_open(self) -> bool:

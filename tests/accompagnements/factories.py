@@ -9,6 +9,7 @@ from accompagnements.models import (
     ActeurKind,
     ActionKind,
     Axis,
+    ComiteAppui,
     Diagnostic,
     FollowUp,
     Ingenierie,
@@ -197,3 +198,11 @@ class ActeurAppuiFactory(factory.django.DjangoModelFactory):
         if extracted is None:
             extracted = [self.dla.departement or Departement.objects.get(code="35")]
         self.departements.set(extracted)
+
+
+class ComiteAppuiFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ComiteAppui
+
+    dla = factory.LazyFunction(lambda: departmental_dla("35"))
+    held_on = factory.LazyFunction(timezone.localdate)

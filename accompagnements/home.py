@@ -1,0 +1,71 @@
+"""Home page sections (dla_suivi.views.home_sections hook)."""
+
+from django.db.models import Count, Q
+
+from accounts.models import Role
+
+from .models import Accompagnement, Notification, State
+
+
+def home_sections(request):
+    user = request.user
+    if user.role == Role.OFFICER:
+        return [_my_cases(user)]
+    if user.role == Role.COORDINATOR:
+        return [
+            _overview(
+                user,
+                by="structure__departement",
+                label="Département",
+                title="Accompagnements ouverts dans la région",
+            ),
+            _my_cases(user),
+        ]
+    return [
+        _overview(
+            user, by="structure__region", label="Région", title="Accompagnements ouverts en France"
+        )
+    ]
+
+
+def _my_cases(user):
+    cases = Accompagnement.objects.visible_to(user).open().filter(officer=user)
+    overdue_ids = Accompagnement.objects.overdue().values("pk")
+    counts = cases.aggregate(
+        **{state: Count("pk", filter=Q(state=state)) for state in State.OPEN},
+        overdue=Count("pk", filter=Q(pk__in=overdue_ids)),
+    )
+    return {
+        "template": "accompagnements/home/officer.html",
+        "phases": [{"label": State(s).label, "count": counts[s]} for s in State.OPEN],
+        "overdue": counts["overdue"],
+        "unread": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
+    }
+
+
+def _overview(user, *, by, label, title):
+    overdue_ids = Accompagnement.objects.overdue().values("pk")
+    rows = (
+        Accompagnement.objects.visible_to(user)
+        .open()
+        .values(f"{by}__code", f"{by}__name")
+        .annotate(
+            **{state: Count("pk", filter=Q(state=state)) for state in State.OPEN},
+            overdue=Count("pk", filter=Q(pk__in=overdue_ids)),
+        )
+        .order_by(f"{by}__code")
+    )
+    return {
+        "template": "accompagnements/home/overview.html",
+        "title": title,
+        "territory_label": label,
+        "phase_labels": [State(s).label for s in State.OPEN],
+        "rows": [
+            {
+                "territory": f"{row[f'{by}__code']} - {row[f'{by}__name']}",
+                "counts": [row[s] for s in State.OPEN],
+                "overdue": row["overdue"],
+            }
+            for row in rows
+        ],
+    }

@@ -1,0 +1,34 @@
+import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from .models import Accompagnement
+
+
+class AccompagnementTable(tables.Table):
+    structure = tables.Column(
+        verbose_name="Structure", linkify=("accompagnements:detail", {"pk": tables.A("pk")})
+    )
+    departement = tables.Column(verbose_name="Département", accessor="structure__departement__code")
+    state = tables.Column(verbose_name="Phase")
+    state_entered_at = tables.Column(verbose_name="Dans la phase depuis")
+    officer = tables.Column(verbose_name="Chargé·e")
+    opened_on = tables.DateColumn(verbose_name="Ouvert le", format="d/m/Y")
+
+    class Meta:
+        model = Accompagnement
+        fields = ("structure", "departement", "state", "state_entered_at", "officer", "opened_on")
+        order_by = ("-opened_on",)
+        empty_text = "Aucun accompagnement ne correspond à ces critères."
+        attrs = {"class": "table"}
+
+    def render_state_entered_at(self, record):
+        badge = (
+            mark_safe(' <span class="badge badge--overdue">en retard</span>')
+            if record.is_open and record.is_overdue
+            else ""
+        )
+        return format_html("{} jours{}", record.days_in_phase, badge)
+
+    def order_state_entered_at(self, queryset, is_descending):
+        return queryset.order_by(("" if is_descending else "-") + "state_entered_at"), True

@@ -1,0 +1,220 @@
+"""Cases: list, workboard, case page, opening a case and moving it between phases."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from django_tables2 import LazyPaginator, RequestConfig
+
+from structures.models import Structure
+from territoires.access import get_visible_or_404
+
+from ..filters import AccompagnementFilter
+from ..forms import CaseForm, OpenCaseForm, TransitionForm
+from ..models import Accompagnement, FollowUp, State, followup_delay
+from ..services import (
+    TRANSITIONS,
+    CaseAlreadyOpen,
+    TransitionRefused,
+    advance,
+    available_transitions,
+    can_open_case,
+    missing_for,
+    open_case,
+)
+from ..tables import AccompagnementTable
+from .common import (
+    case_page_queryset,
+    editable_case,
+    prefetch_case_page,
+    render_form,
+    visible_case,
+)
+
+# The forward transitions of each phase, to explain what is missing before them.
+NEXT_STEPS = {
+    State.DIAGNOSTIC: ["start_parcours"],
+    State.PARCOURS: ["start_coordination", "skip_to_suivi"],
+    State.COORDINATION: ["start_suivi"],
+    State.SUIVI: ["close"],
+}
+
+
+def case_list(request):
+    queryset = Accompagnement.objects.visible_to(request.user).for_lists()
+    filterset = AccompagnementFilter(request.GET or None, queryset=queryset, user=request.user)
+    table = AccompagnementTable(filterset.qs)
+    RequestConfig(request, paginate={"per_page": 50, "paginator_class": LazyPaginator}).configure(
+        table
+    )
+    return render(request, "accompagnements/list.html", {"filter": filterset, "table": table})
+
+
+def workboard(request):
+    """My open cases by phase, with time in phase and overdue flags."""
+    cases = (
+        Accompagnement.objects.visible_to(request.user)
+        .open()
+        .filter(officer=request.user)
+        .select_related("structure__departement")
+        .annotate(has_followup=Exists(FollowUp.objects.filter(accompagnement=OuterRef("pk"))))
+        .order_by("state_entered_at")
+    )
+    columns = {state: [] for state in State.OPEN}
+    followup_days = followup_delay()
+    for case in cases:
+        case.followup_due = (
+            case.state == State.SUIVI
+            and not case.has_followup
+            and case.days_in_phase >= followup_days
+        )
+        columns[case.state].append(case)
+    phases = [
+        {"state": state, "label": State(state).label, "cases": columns[state]}
+        for state in State.OPEN
+    ]
+    return render(request, "accompagnements/workboard.html", {"phases": phases})
+
+
+def case_detail(request, pk):
+    case = visible_case(request, pk, case_page_queryset())
+    prefetch_case_page(case)
+    writable = case.is_writable_by(request.user)
+    transitions = available_transitions(case, request.user) if writable else []
+    transition_forms = [
+        (
+            name,
+            label,
+            TransitionForm(
+                transition=name,
+                user=request.user,
+                case=case,
+                initial={"expected_state": case.state},
+                prefix=name,
+            ),
+        )
+        for name, label in transitions
+    ]
+    blocked = []
+    if writable:
+        available = {name for name, _ in transitions}
+        for name in NEXT_STEPS.get(case.state, []):
+            if name not in available:
+                blocked.append((TRANSITIONS[name], missing_for(case, name)))
+    context = {
+        "case": case,
+        "writable": writable,
+        "editable": writable and case.is_open,
+        "transition_forms": transition_forms,
+        "blocked": blocked,
+        "diagnostic": getattr(case, "diagnostic", None) if _has(case, "diagnostic") else None,
+        "parcours": getattr(case, "parcours", None) if _has(case, "parcours") else None,
+        "ingenieries": _ingenieries(case),
+    }
+    return render(request, "accompagnements/detail.html", context)
+
+
+def _has(case, name):
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        getattr(case, name)
+    except ObjectDoesNotExist:
+        return False
+    return True
+
+
+def _ingenieries(case):
+    seen = {}
+    for action in case.actions:
+        if action.ingenierie is not None:
+            seen.setdefault(action.ingenierie.pk, action.ingenierie)
+    return list(seen.values())
+
+
+@require_POST
+def case_transition(request, pk, name):
+    case = visible_case(request, pk)
+    if name not in TRANSITIONS:
+        raise PermissionDenied("Action inconnue.")
+    if not case.is_writable_by(request.user):
+        raise PermissionDenied("Vous pouvez consulter cet accompagnement mais pas le modifier.")
+    form = TransitionForm(request.POST, transition=name, user=request.user, case=case, prefix=name)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label} : {error}" if label else error)
+        return redirect(case)
+    try:
+        advance(
+            case,
+            name,
+            by=request.user,
+            comment=form.cleaned_data["comment"],
+            expected_state=form.cleaned_data["expected_state"],
+            **form.params(),
+        )
+    except TransitionRefused as refused:
+        for message in refused.messages:
+            messages.error(request, message)
+    else:
+        case.refresh_from_db()
+        messages.success(
+            request, f"L'accompagnement est désormais en phase « {case.get_state_display()} »."
+        )
+    return redirect(case)
+
+
+def case_create(request, structure_pk):
+    structure = get_visible_or_404(Structure.objects.all(), request.user, pk=structure_pk)
+    if not can_open_case(request.user, structure):
+        raise PermissionDenied("Vous ne pouvez pas ouvrir d'accompagnement pour cette structure.")
+    form = OpenCaseForm(request.POST or None, initial={"opened_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = open_case(structure, by=request.user, **form.cleaned_data)
+        except CaseAlreadyOpen as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Accompagnement ouvert : phase d'accueil.")
+            return redirect(case)
+    current = Accompagnement.objects.visible_to(request.user).open().filter(structure=structure)
+    return render_form(
+        request,
+        title=f"Ouvrir un accompagnement pour {structure}",
+        form=form,
+        back_url=reverse("accompagnements:list"),
+        submit="Ouvrir l'accompagnement",
+        open_case=current.first(),
+    )
+
+
+def case_edit(request, pk):
+    case = editable_case(request, pk)
+    form = CaseForm(request.POST or None, instance=case)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Demande enregistrée.")
+        return redirect(case)
+    return render_form(
+        request, title=f"Demande – {case.structure}", form=form, back_url=case.get_absolute_url()
+    )
+
+
+def structure_cases(request, structure_pk):
+    """The cases of one structure over the years (for the structure page's link)."""
+    structure = get_object_or_404(Structure.objects.visible_to(request.user), pk=structure_pk)
+    cases = Accompagnement.objects.visible_to(request.user).filter(structure=structure)
+    return render(
+        request,
+        "accompagnements/structure_cases.html",
+        {
+            "structure": structure,
+            "cases": cases.for_lists(),
+            "can_open": can_open_case(request.user, structure),
+        },
+    )

@@ -1,0 +1,61 @@
+"""Access helpers: every view reaches cases through visible_to / editable_by."""
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db.models import Prefetch, prefetch_related_objects
+from django.shortcuts import render
+
+from territoires.access import get_editable_or_403, get_visible_or_404
+
+from ..models import Accompagnement, ComiteReview, PlanAction, TransitionLog
+
+
+def visible_case(request, pk, queryset=None):
+    queryset = queryset if queryset is not None else Accompagnement.objects.for_lists()
+    return get_visible_or_404(queryset, request.user, pk=pk)
+
+
+def editable_case(request, pk, *, must_be_open=True):
+    case = get_editable_or_403(Accompagnement.objects.for_lists(), request.user, pk=pk)
+    if must_be_open and not case.is_open:
+        raise PermissionDenied("Cet accompagnement est terminé : rouvrez-le pour le modifier.")
+    return case
+
+
+def case_page_queryset():
+    return Accompagnement.objects.for_lists().select_related(
+        "structure__region", "diagnostic", "parcours", "reoriented_to"
+    )
+
+
+def prefetch_case_page(case):
+    """Load everything the case page shows in a fixed number of queries."""
+    prefetch_related_objects(
+        [case],
+        Prefetch(
+            "journal", queryset=TransitionLog.objects.select_related("user"), to_attr="timeline"
+        ),
+        Prefetch(
+            "plan_actions",
+            queryset=PlanAction.objects.select_related(
+                "acteur", "ingenierie__selected_prestataire"
+            ),
+            to_attr="actions",
+        ),
+        Prefetch("followups", to_attr="checkpoints"),
+        Prefetch(
+            "comite_reviews",
+            queryset=ComiteReview.objects.select_related("comite"),
+            to_attr="reviews",
+        ),
+    )
+    try:
+        diagnostic = case.diagnostic
+    except ObjectDoesNotExist:
+        return case
+    prefetch_related_objects([diagnostic], "axes")
+    return case
+
+
+def render_form(request, *, title, form, back_url, submit="Enregistrer", **extra):
+    context = {"title": title, "form": form, "back_url": back_url, "submit": submit, **extra}
+    return render(request, "accompagnements/form.html", context)

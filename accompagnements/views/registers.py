@@ -1,0 +1,191 @@
+"""Registers shared by cases: consultants, support actors, comités d'appui; reminders."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from territoires.access import get_editable_or_403, get_visible_or_404
+
+from ..forms import ActeurAppuiForm, ComiteForm, ComiteReviewForm, PrestataireForm
+from ..models import (
+    ActeurAppui,
+    ComiteAppui,
+    ComiteReview,
+    DigestSubscription,
+    Notification,
+    Prestataire,
+)
+from .common import render_form
+
+
+def _require_dla(user):
+    if user.role not in {Role.OFFICER, Role.COORDINATOR} or user.dla_id is None:
+        raise PermissionDenied("Seul·es les membres d'un DLA peuvent créer cet élément.")
+
+
+def prestataire_list(request):
+    prestataires = (
+        Prestataire.objects.visible_to(request.user)
+        .select_related("region", "dla")
+        .annotate(selections=Count("ingenieries"))
+    )
+    can_add = request.user.role == Role.COORDINATOR and request.user.dla_id is not None
+    editable = set(Prestataire.objects.editable_by(request.user).values_list("pk", flat=True))
+    return render(
+        request,
+        "accompagnements/prestataires.html",
+        {"prestataires": prestataires, "can_add": can_add, "editable": editable},
+    )
+
+
+def prestataire_edit(request, pk=None):
+    if pk:
+        prestataire = get_editable_or_403(Prestataire.objects.all(), request.user, pk=pk)
+    else:
+        # The register is managed by regional coordinators (DOMAIN.md).
+        if request.user.role != Role.COORDINATOR or request.user.dla_id is None:
+            raise PermissionDenied("Le registre des prestataires est géré par le DLA régional.")
+        prestataire = Prestataire(dla=request.user.dla)
+    form = PrestataireForm(request.POST or None, instance=prestataire)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Prestataire enregistré.")
+        return redirect("accompagnements:prestataires")
+    return render_form(
+        request,
+        title="Prestataire",
+        form=form,
+        back_url=reverse("accompagnements:prestataires"),
+    )
+
+
+def acteur_list(request):
+    acteurs = (
+        ActeurAppui.objects.visible_to(request.user)
+        .select_related("region")
+        .prefetch_related("departements")
+        .filter(is_active=True)
+    )
+    editable = set(ActeurAppui.objects.editable_by(request.user).values_list("pk", flat=True))
+    can_add = request.user.role in {Role.OFFICER, Role.COORDINATOR} and request.user.dla_id
+    return render(
+        request,
+        "accompagnements/acteurs.html",
+        {"acteurs": acteurs, "can_add": can_add, "editable": editable},
+    )
+
+
+def acteur_edit(request, pk=None):
+    if pk:
+        acteur = get_editable_or_403(ActeurAppui.objects.all(), request.user, pk=pk)
+    else:
+        _require_dla(request.user)
+        dla = request.user.dla
+        acteur = ActeurAppui(dla=dla, region_id=dla.region_id)
+    initial = {}
+    if not pk and acteur.dla.departement_id:
+        initial["departements"] = [acteur.dla.departement_id]
+    form = ActeurAppuiForm(
+        request.POST or None, instance=acteur, region=acteur.region, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Acteur d'appui enregistré.")
+        return redirect("accompagnements:acteurs")
+    return render_form(
+        request,
+        title="Acteur d'appui",
+        form=form,
+        back_url=reverse("accompagnements:acteurs"),
+    )
+
+
+def comite_list(request):
+    comites = (
+        ComiteAppui.objects.visible_to(request.user)
+        .select_related("dla")
+        .annotate(review_count=Count("reviews"))
+    )
+    return render(
+        request,
+        "accompagnements/comites.html",
+        {
+            "comites": comites,
+            "can_add": request.user.role in {Role.OFFICER, Role.COORDINATOR}
+            and request.user.dla_id,
+        },
+    )
+
+
+def comite_create(request):
+    _require_dla(request.user)
+    form = ComiteForm(request.POST or None, initial={"held_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        comite = form.save(commit=False)
+        comite.dla = request.user.dla
+        comite.save()
+        messages.success(request, "Comité d'appui enregistré.")
+        return redirect("accompagnements:comite", pk=comite.pk)
+    return render_form(
+        request, title="Comité d'appui", form=form, back_url=reverse("accompagnements:comites")
+    )
+
+
+def comite_detail(request, pk):
+    queryset = ComiteAppui.objects.select_related("dla").prefetch_related(
+        Prefetch(
+            "reviews",
+            queryset=ComiteReview.objects.select_related("accompagnement__structure"),
+        )
+    )
+    comite = get_visible_or_404(queryset, request.user, pk=pk)
+    writable = ComiteAppui.objects.editable_by(request.user).filter(pk=pk).exists()
+    form = None
+    if writable:
+        form = ComiteReviewForm(request.POST or None, user=request.user, comite=comite)
+        if request.method == "POST" and form.is_valid():
+            review = form.save(commit=False)
+            review.comite = comite
+            review.save()
+            messages.success(request, "Avis enregistré.")
+            return redirect("accompagnements:comite", pk=comite.pk)
+    elif request.method == "POST":
+        raise PermissionDenied("Vous pouvez consulter ce comité mais pas le modifier.")
+    return render(request, "accompagnements/comite.html", {"comite": comite, "form": form})
+
+
+def notification_list(request):
+    notifications = Notification.objects.filter(recipient=request.user).select_related(
+        "accompagnement__structure"
+    )[:200]
+    subscribed = DigestSubscription.objects.filter(user=request.user).exists()
+    return render(
+        request,
+        "accompagnements/notifications.html",
+        {"notifications": notifications, "subscribed": subscribed},
+    )
+
+
+@require_POST
+def notifications_read(request):
+    Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    messages.success(request, "Rappels marqués comme lus.")
+    return redirect("accompagnements:notifications")
+
+
+@require_POST
+def digest_toggle(request):
+    if request.POST.get("subscribe") == "1":
+        DigestSubscription.objects.get_or_create(user=request.user)
+        messages.success(request, "Vous recevrez chaque lundi un récapitulatif par courriel.")
+    else:
+        DigestSubscription.objects.filter(user=request.user).delete()
+        messages.success(request, "Vous ne recevrez plus le récapitulatif hebdomadaire.")
+    return redirect("accompagnements:notifications")

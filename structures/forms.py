@@ -51,6 +51,8 @@ class StructureForm(forms.ModelForm):
             "budget",
             "year_founded",
         ]
+        localized_fields = ["fte"]
+        widgets = {"fte": forms.TextInput(attrs={"inputmode": "decimal"})}
         help_texts = {
             "siret": "14 chiffres. Laisser vide si la structure n'a pas encore de SIRET.",
             "rna": "Pour les associations : W suivi de 9 chiffres.",
@@ -66,8 +68,11 @@ class StructureForm(forms.ModelForm):
             allowed = allowed | Departement.objects.filter(pk=self.instance.departement_id)
         self.fields["departement"].queryset = allowed.select_related(None).order_by("code")
         self.fields["departement"].required = False
-        self.fields["siret"].max_length = None
-        self.fields["siret"].widget.attrs.pop("maxlength", None)
+        for name in ("siret", "rna"):
+            # clean_siret/clean_rna accept spaces and give the precise message.
+            self.fields[name].max_length = None
+            self.fields[name].validators = []
+            self.fields[name].widget.attrs.pop("maxlength", None)
         self.fields["year_founded"].min_value = 1800
         # The confirmation box appears only once likely duplicates were shown.
         self.fields["confirm_not_duplicate"].widget = forms.HiddenInput()

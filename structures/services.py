@@ -52,7 +52,7 @@ def merge_structures(*, kept: Structure, merged: Structure, by) -> StructureMerg
                         **{relation.field.name: kept}
                     )
                 if count:
-                    moved[relation.related_model._meta.verbose_name_plural] = count
+                    moved[str(relation.related_model._meta.verbose_name_plural)] = count
             journal = StructureMerge.objects.create(
                 kept=kept,
                 merged_pk=merged.pk,

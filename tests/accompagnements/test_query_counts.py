@@ -1,0 +1,66 @@
+"""Pinned query counts: one row or many, the pages cost the same."""
+
+import pytest
+from django.urls import reverse
+
+from accompagnements.models import State
+from accompagnements.services import advance
+from tests.accompagnements.factories import (
+    AccompagnementFactory,
+    DiagnosticFactory,
+    FollowUpFactory,
+    PlanActionFactory,
+)
+from tests.structures.factories import StructureFactory
+
+# Session, user and the user's DLA (3), then the page's own queries.
+LIST_QUERIES = 6
+CASE_PAGE_QUERIES = 12
+WORKBOARD_QUERIES = 4
+
+
+def make_cases(personas, count, state=State.ACCUEIL):
+    return [
+        AccompagnementFactory(officer=personas.officer_a, state=state, structure=StructureFactory())
+        for _ in range(count)
+    ]
+
+
+@pytest.mark.parametrize("count", [1, 25])
+def test_case_list_query_count_does_not_grow_with_rows(
+    client_for, personas, django_assert_num_queries, count
+):
+    make_cases(personas, count)
+    client = client_for(personas.officer_a)
+    with django_assert_num_queries(LIST_QUERIES):
+        response = client.get(reverse("accompagnements:list"), {"state": "accueil"})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_case_page_query_count_does_not_grow_with_its_content(
+    client_for, personas, django_assert_num_queries, count
+):
+    case = AccompagnementFactory(officer=personas.officer_a, state=State.DIAGNOSTIC)
+    DiagnosticFactory(accompagnement=case, validated=True)
+    case = advance(case, "start_parcours", by=personas.officer_a)
+    for _ in range(count):
+        PlanActionFactory(accompagnement=case, ingenierie_action=True, ingenierie__attributed=True)
+        PlanActionFactory(accompagnement=case)
+        FollowUpFactory(accompagnement=case)
+    client = client_for(personas.officer_a)
+    with django_assert_num_queries(CASE_PAGE_QUERIES):
+        response = client.get(reverse("accompagnements:detail", args=[case.pk]))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 15])
+def test_workboard_query_count_does_not_grow_with_cases(
+    client_for, personas, django_assert_num_queries, count
+):
+    for state in State.OPEN:
+        make_cases(personas, count, state=state)
+    client = client_for(personas.officer_a)
+    with django_assert_num_queries(WORKBOARD_QUERIES):
+        response = client.get(reverse("accompagnements:workboard"))
+    assert response.status_code == 200

@@ -1,20 +1,36 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from accounts.demo import create_personas
+from accounts.demo import PERSONAS
+from dla_suivi.seeding import AlreadySeeded, SeedConfig, seed
 
 
 class Command(BaseCommand):
-    help = "Charge les données de démonstration et affiche les identifiants des personas."
+    help = (
+        "Charge un jeu de données réaliste et reproductible (demo : quelques centaines "
+        "d'accompagnements en Bretagne et Pays de la Loire ; national : dix ans d'activité) "
+        "et affiche les identifiants des personas."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", choices=["demo", "national"], default="demo")
-        parser.add_argument("--years", type=int, default=None)
-        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--years", type=int, default=None, help="années d'activité générées")
+        parser.add_argument("--seed", type=int, default=2026, help="même graine, mêmes données")
 
     def handle(self, *args, **options):
-        personas = create_personas()
+        if options["years"] is not None and not 1 <= options["years"] <= 30:
+            raise CommandError("--years doit être compris entre 1 et 30.")
+        config = SeedConfig.for_scale(options["scale"], options["years"], options["seed"])
+        try:
+            result = seed(config, log=lambda line: self.stdout.write(f"  {line}"))
+        except AlreadySeeded as exc:
+            raise CommandError(str(exc)) from exc
+        if result.get("skipped"):
+            self.stdout.write(f"Jeu de données déjà chargé ({config.marker}) : rien à ajouter.")
+        else:
+            summary = ", ".join(f"{k} {v}" for k, v in result.items() if k != "seconds")
+            self.stdout.write(f"Chargé en {result['seconds']} s : {summary}.")
         self.stdout.write(self.style.SUCCESS("Données de démonstration chargées."))
         self.stdout.write("\nIdentifiants de démonstration (http://127.0.0.1:8000) :")
-        for persona in personas:
-            login = f"{persona.username:<16} mot de passe : {persona.password:<22}"
-            self.stdout.write(f"  {login} {persona.description}")
+        for persona in PERSONAS:
+            login = f"  {persona.username:<16} mot de passe : {persona.password:<22}"
+            self.stdout.write(f"{login} {persona.description}")

@@ -1,0 +1,33 @@
+"""The indicator dictionary: one definition and one implementation per figure.
+
+Dashboards, exports and the PDF report all read their figures from here.
+"""
+
+from . import activity, ingenieries, structures, suivi  # noqa: F401  (registration)
+from .base import REGISTRY, THEMES, Breakdown, Indicator, SmallCells, Unit, by_theme, get
+from .engine import SECRET, TerritoryNames, category_label, compute, suppress
+from .scope import SERVICE, Level, Scope, may_read, resolve_scope
+from .sources import SOURCES, Query
+
+__all__ = [
+    "REGISTRY",
+    "SECRET",
+    "SERVICE",
+    "SOURCES",
+    "THEMES",
+    "Breakdown",
+    "Indicator",
+    "Level",
+    "Query",
+    "Scope",
+    "SmallCells",
+    "TerritoryNames",
+    "Unit",
+    "by_theme",
+    "category_label",
+    "compute",
+    "get",
+    "may_read",
+    "resolve_scope",
+    "suppress",
+]

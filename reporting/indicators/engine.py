@@ -1,0 +1,180 @@
+"""Computes indicators: one query per source for the scalars, one per breakdown.
+
+The query count depends on the indicators asked for, never on the number of rows.
+"""
+
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import F
+
+from territoires.models import Departement, Region
+
+from .base import REGISTRY, Indicator, SmallCells
+from .scope import Level
+from .sources import SOURCES, Query
+
+# Shown instead of a cell below region level that concerns fewer than 5 structures.
+SECRET = "s"
+SMALL_CELL_THRESHOLD = 5
+UNKNOWN = ""
+
+
+def normalise(indicator: Indicator, value):
+    """JSON-friendly numbers: counts as int, the rest rounded to the indicator's decimals."""
+    if value is None:
+        return None
+    # Half up, as people round by hand (Python's round() rounds half to even).
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-indicator.decimals), ROUND_HALF_UP)
+    return int(rounded) if indicator.decimals == 0 else float(rounded)
+
+
+class TerritoryNames:
+    """Names of regions and departments, loaded once (two queries) when first needed."""
+
+    def __init__(self, using: str):
+        self.using = using
+        self._regions = None
+        self._departements = None
+
+    @property
+    def regions(self) -> dict[str, str]:
+        if self._regions is None:
+            self._regions = dict(
+                Region.objects.using(self.using).order_by("code").values_list("code", "name")
+            )
+        return self._regions
+
+    @property
+    def departements(self) -> dict[str, tuple[str, str]]:
+        if self._departements is None:
+            self._departements = {
+                code: (name, region_code)
+                for code, name, region_code in Departement.objects.using(self.using)
+                .order_by("code")
+                .values_list("code", "name", "region__code")
+            }
+        return self._departements
+
+    def within(self, level: str, query: Query) -> dict[str, str]:
+        """The territories of ``level`` inside the query's scope, code → name."""
+        scope = query.scope
+        if level == Level.REGION:
+            if scope.level == Level.NATIONAL:
+                return dict(self.regions)
+            return {scope.code: self.regions[scope.code]} if scope.level == Level.REGION else {}
+        if scope.level == Level.DEPARTEMENT:
+            return {scope.code: self.departements[scope.code][0]}
+        region_code = self.regions_code_by_pk(scope) if scope.level == Level.REGION else None
+        return {
+            code: name
+            for code, (name, region) in self.departements.items()
+            if region_code is None or region == region_code
+        }
+
+    def regions_code_by_pk(self, scope) -> str:
+        return scope.code
+
+    def labels(self, indicator: Indicator, query: Query) -> dict[str, str]:
+        labels = indicator.breakdown.labels
+        if isinstance(labels, str):
+            return self.within(labels, query)
+        return labels
+
+
+def _scalar_groups(indicators):
+    groups = defaultdict(list)
+    for indicator in indicators:
+        if not indicator.is_breakdown:
+            groups[indicator.source].append(indicator)
+    return groups
+
+
+def compute(query: Query, indicators=None, *, by: str | None = None, names=None) -> dict:
+    """Values of ``indicators`` (default: all) for ``query``.
+
+    Without ``by``: ``{code: value}``, a breakdown's value being ``{category: value}``.
+    With ``by`` ("region" or "departement"): ``{code: {territory code: value}}``.
+    """
+    indicators = list(REGISTRY.values()) if indicators is None else list(indicators)
+    names = names or TerritoryNames(query.using)
+    results = {}
+    for source_name, group in _scalar_groups(indicators).items():
+        results.update(_compute_scalars(query, source_name, group, by))
+    for indicator in indicators:
+        if indicator.is_breakdown:
+            results[indicator.code] = _compute_breakdown(query, indicator, by, names)
+    return {i.code: results[i.code] for i in indicators}
+
+
+def _compute_scalars(query, source_name, indicators, by):
+    source = SOURCES[source_name]
+    queryset = source.queryset(query)
+    expressions = {i.code: i.expression(query) for i in indicators}
+    if by is None:
+        row = queryset.aggregate(**expressions)
+        return {i.code: normalise(i, row[i.code]) for i in indicators}
+    rows = queryset.values(territory=F(source.territory_lookup(by))).annotate(**expressions)
+    results = {i.code: {} for i in indicators}
+    for row in rows:
+        for indicator in indicators:
+            key = row["territory"] or UNKNOWN
+            results[indicator.code][key] = normalise(indicator, row[indicator.code])
+    return results
+
+
+def _category(breakdown):
+    return F(breakdown.category) if isinstance(breakdown.category, str) else breakdown.category
+
+
+def _compute_breakdown(query, indicator, by, names):
+    source = SOURCES[indicator.source]
+    queryset = source.queryset(query)
+    if indicator.where:
+        queryset = queryset.filter(indicator.where(query))
+    if indicator.prepare:
+        queryset = indicator.prepare(queryset, query)
+    group = {"category": _category(indicator.breakdown)}
+    if by is not None:
+        group["territory"] = F(source.territory_lookup(by))
+    rows = queryset.values(**group).annotate(value=indicator.expression(query))
+    labels = names.labels(indicator, query)
+    zero = 0 if indicator.breakdown.zero_fill else None
+
+    def empty():
+        return dict.fromkeys(labels, zero)
+
+    if by is None:
+        values = empty()
+        for row in rows:
+            values[row["category"] or UNKNOWN] = normalise(indicator, row["value"])
+        return values
+    values = defaultdict(empty)
+    for row in rows:
+        values[row["territory"] or UNKNOWN][row["category"] or UNKNOWN] = normalise(
+            indicator, row["value"]
+        )
+    return dict(values)
+
+
+def category_label(indicator: Indicator, key: str, labels: dict[str, str]) -> str:
+    if key == UNKNOWN:
+        return "non renseigné"
+    return labels.get(key, key)
+
+
+def suppress(indicator: Indicator, value, structures: int | None):
+    """The value a public table below region level may show (``SECRET`` for small cells)."""
+    if indicator.small_cells == SmallCells.BASE:
+        if not structures or structures < SMALL_CELL_THRESHOLD:
+            return dict.fromkeys(value, SECRET) if isinstance(value, dict) else SECRET
+        return value
+    if isinstance(value, dict):
+        return {k: _suppress_count(v) for k, v in value.items()}
+    return _suppress_count(value)
+
+
+def _suppress_count(value):
+    if isinstance(value, int | float) and 0 < value < SMALL_CELL_THRESHOLD:
+        return SECRET
+    return value

@@ -1,0 +1,153 @@
+"""Ingénieries paid by the DLA: volume, themes, spending, consultants, satisfaction."""
+
+from django.db.models import Count, F, Q, Sum
+
+from accompagnements.models import Axis, Funder, IngenierieKind
+
+from .base import Breakdown, Indicator, SmallCells, Unit, register
+from .sources import ingenierie_finished, ingenierie_started
+from .structures import percent, ratio
+
+ATTRIBUTION = (
+    " Une ingénierie est comptée dans le territoire du DLA qui la commande ; une ingénierie "
+    "collective compte une fois."
+)
+STARTED = "Ingénieries démarrées dans l'année (date de début), hors ingénieries annulées."
+
+
+def _priced(q):
+    return ingenierie_started(q) & Q(days__isnull=False, daily_rate__isnull=False)
+
+
+register(
+    Indicator(
+        code="ING_STARTED",
+        label="Ingénieries démarrées",
+        definition=STARTED + ATTRIBUTION,
+        unit=Unit.INGENIERIES,
+        theme="ingenieries",
+        source="ingenieries",
+        expression=lambda q: Count("pk", filter=ingenierie_started(q)),
+        key=True,
+    )
+)
+for code, label, kind in [
+    ("ING_INDIVIDUAL", "Ingénieries individuelles démarrées", IngenierieKind.INDIVIDUELLE),
+    ("ING_COLLECTIVE", "Ingénieries collectives démarrées", IngenierieKind.COLLECTIVE),
+]:
+    register(
+        Indicator(
+            code=code,
+            label=label,
+            definition=f"{STARTED} Ingénieries de type « {kind.label} ».{ATTRIBUTION}",
+            unit=Unit.INGENIERIES,
+            theme="ingenieries",
+            source="ingenieries",
+            expression=lambda q, kind=kind: Count(
+                "pk", filter=ingenierie_started(q) & Q(kind=kind)
+            ),
+        )
+    )
+register(
+    Indicator(
+        code="ING_THEME",
+        label="Ingénieries démarrées par thème",
+        definition=STARTED
+        + " Thème principal de l'ingénierie (axes du diagnostic partagé)."
+        + ATTRIBUTION,
+        unit=Unit.INGENIERIES,
+        theme="ingenieries",
+        source="ingenieries",
+        expression=lambda q: Count("pk"),
+        where=ingenierie_started,
+        breakdown=Breakdown("thème", "theme", dict(Axis.choices)),
+    )
+)
+register(
+    Indicator(
+        code="ING_SPENDING",
+        label="Dépense d'ingénierie",
+        definition=STARTED + " Somme des coûts totaux (jours × tarif journalier lorsque le coût "
+        "n'est pas saisi)." + ATTRIBUTION,
+        unit=Unit.EUROS,
+        theme="ingenieries",
+        source="ingenieries",
+        expression=lambda q: Sum("cost", filter=ingenierie_started(q)),
+        small_cells=SmallCells.BASE,
+        key=True,
+    )
+)
+register(
+    Indicator(
+        code="ING_DAYS",
+        label="Jours de prestation",
+        definition=STARTED + " Somme des jours de prestation." + ATTRIBUTION,
+        unit=Unit.DAYS,
+        theme="ingenieries",
+        source="ingenieries",
+        expression=lambda q: Sum("days", filter=ingenierie_started(q)),
+        small_cells=SmallCells.BASE,
+        decimals=1,
+    )
+)
+register(
+    Indicator(
+        code="ING_DAILY_RATE",
+        label="Tarif journalier moyen",
+        definition=STARTED + " Moyenne des tarifs journaliers pondérée par les jours : somme "
+        "de (jours × tarif) divisée par la somme des jours, sur les ingénieries où les deux "
+        "sont saisis." + ATTRIBUTION,
+        unit=Unit.EUROS_PER_DAY,
+        theme="ingenieries",
+        source="ingenieries",
+        expression=lambda q: ratio(
+            Sum(F("days") * F("daily_rate"), filter=_priced(q)),
+            Sum("days", filter=_priced(q)),
+        ),
+        small_cells=SmallCells.BASE,
+    )
+)
+register(
+    Indicator(
+        code="ING_FUNDING",
+        label="Financement des ingénieries par financeur",
+        definition="Montants des financements des ingénieries démarrées dans l'année, par "
+        "financeur." + ATTRIBUTION,
+        unit=Unit.EUROS,
+        theme="ingenieries",
+        source="fundings",
+        expression=lambda q: Sum("amount"),
+        breakdown=Breakdown("financeur", "funder", dict(Funder.choices)),
+        small_cells=SmallCells.BASE,
+    )
+)
+register(
+    Indicator(
+        code="ING_CONSULTANTS",
+        label="Prestataires mobilisés",
+        definition=STARTED + " Nombre de prestataires distincts retenus." + ATTRIBUTION,
+        unit=Unit.CONSULTANTS,
+        theme="ingenieries",
+        source="ingenieries",
+        expression=lambda q: Count(
+            "selected_prestataire", distinct=True, filter=ingenierie_started(q)
+        ),
+    )
+)
+register(
+    Indicator(
+        code="ING_SATISFIED",
+        label="Structures satisfaites de l'ingénierie",
+        definition="Ingénieries terminées dans l'année (date de fin) dont la satisfaction est "
+        "renseignée : part des structures « plutôt » ou « très » satisfaites." + ATTRIBUTION,
+        unit=Unit.PERCENT,
+        theme="ingenieries",
+        source="ingenieries",
+        expression=lambda q: percent(
+            Count("pk", filter=ingenierie_finished(q) & Q(satisfaction__gte=3)),
+            Count("pk", filter=ingenierie_finished(q) & Q(satisfaction__isnull=False)),
+        ),
+        small_cells=SmallCells.BASE,
+        decimals=1,
+    )
+)

@@ -1,0 +1,139 @@
+"""Territorial scope of a figure (national, a region, a department) and who asks for it.
+
+A figure is always computed within what the viewer may read: their
+``visible_to`` querysets, intersected with the requested territory. Tasks that
+run without a person (the scheduled national report) use ``SERVICE``.
+"""
+
+from dataclasses import dataclass
+
+from django.http import Http404
+
+from territoires.models import Departement, Region
+
+
+class _Service:
+    """The reporting service itself: reads everything (scheduled national report)."""
+
+    pk = None
+    is_authenticated = False
+
+    def __repr__(self):
+        return "SERVICE"
+
+
+SERVICE = _Service()
+
+
+class Level:
+    NATIONAL = "national"
+    REGION = "region"
+    DEPARTEMENT = "departement"
+
+
+@dataclass(frozen=True)
+class Scope:
+    level: str
+    pk: int | None = None
+    code: str = ""
+    name: str = "France entière"
+    region_pk: int | None = None
+
+    @classmethod
+    def national(cls):
+        return cls(Level.NATIONAL)
+
+    @classmethod
+    def for_region(cls, region: Region):
+        return cls(Level.REGION, region.pk, region.code, region.name, region.pk)
+
+    @classmethod
+    def for_departement(cls, departement: Departement):
+        return cls(
+            Level.DEPARTEMENT,
+            departement.pk,
+            departement.code,
+            departement.name,
+            departement.region_id,
+        )
+
+    @property
+    def compare_level(self) -> str | None:
+        """The territories a dashboard of this scope compares side by side."""
+        return {Level.NATIONAL: Level.REGION, Level.REGION: Level.DEPARTEMENT}.get(self.level)
+
+    @property
+    def title(self) -> str:
+        if self.level == Level.NATIONAL:
+            return self.name
+        if self.level == Level.REGION:
+            return f"Région {self.name}"
+        return f"{self.name} ({self.code})"
+
+    def to_dict(self) -> dict:
+        return {"level": self.level, "code": self.code}
+
+    @classmethod
+    def from_dict(cls, data: dict):
+        level = data.get("level", Level.NATIONAL)
+        if level == Level.REGION:
+            return cls.for_region(Region.objects.get(code=data["code"]))
+        if level == Level.DEPARTEMENT:
+            return cls.for_departement(Departement.objects.get(code=data["code"]))
+        return cls.national()
+
+
+def default_scope(user) -> Scope:
+    if user.role == "officer" and user.dla_id and user.dla.departement_id:
+        return Scope.for_departement(user.dla.departement)
+    if user.role == "coordinator" and user.dla_id:
+        return Scope.for_region(user.dla.region)
+    if user.role in {"national", "admin"}:
+        return Scope.national()
+    raise Http404("Aucun territoire à afficher.")
+
+
+def may_read(user, scope: Scope) -> bool:
+    """Read wide, write narrow: officers their department, coordinators their region."""
+    if user is SERVICE or user.role in {"national", "admin"}:
+        return True
+    if not user.dla_id:
+        return False
+    if user.role == "coordinator":
+        return scope.level != Level.NATIONAL and scope.region_pk == user.dla.region_id
+    if user.role == "officer":
+        return scope.level == Level.DEPARTEMENT and scope.pk == user.dla.departement_id
+    return False
+
+
+def resolve_scope(user, *, region: str = "", departement: str = "") -> Scope:
+    """The scope a request asks for; out of the user's territory is a 404, never a clamp."""
+    if departement:
+        found = Departement.objects.filter(code=departement).first()
+        scope = Scope.for_departement(found) if found else None
+    elif region:
+        found = Region.objects.filter(code=region).first()
+        scope = Scope.for_region(found) if found else None
+    else:
+        scope = default_scope(user)
+    if scope is None or not may_read(user, scope):
+        raise Http404("Ce territoire n'est pas dans votre périmètre.")
+    return scope
+
+
+def readable_regions(user):
+    if user.role in {"national", "admin"}:
+        return Region.objects.all()
+    if user.role == "coordinator" and user.dla_id:
+        return Region.objects.filter(pk=user.dla.region_id)
+    return Region.objects.none()
+
+
+def readable_departements(user):
+    if user.role in {"national", "admin"}:
+        return Departement.objects.all()
+    if user.role == "coordinator" and user.dla_id:
+        return Departement.objects.filter(region_id=user.dla.region_id)
+    if user.role == "officer" and user.dla_id and user.dla.departement_id:
+        return Departement.objects.filter(pk=user.dla.departement_id)
+    return Departement.objects.none()

@@ -1,0 +1,156 @@
+"""Who is accompanied: breakdowns of the structures and their jobs."""
+
+from django.db.models import Case, CharField, Count, FloatField, Q, Sum, Value, When
+from django.db.models.functions import Cast, NullIf
+
+from structures.models import LegalForm, Sector, SizeClass
+
+from .base import Breakdown, Indicator, SmallCells, Unit, register
+
+SIZE_CLASS = Case(
+    When(headcount=0, then=Value(SizeClass.NONE.value)),
+    When(headcount__lte=9, then=Value(SizeClass.SMALL.value)),
+    When(headcount__lte=49, then=Value(SizeClass.MEDIUM.value)),
+    default=Value(SizeClass.LARGE.value),
+    output_field=CharField(),
+)
+
+
+def ratio(part, whole):
+    return Cast(part, FloatField()) / NullIf(Cast(whole, FloatField()), 0.0)
+
+
+def percent(part, whole):
+    return ratio(part, whole) * 100.0
+
+
+STRUCTURES_NOTE = (
+    "Structures distinctes ayant au moins un accompagnement actif dans l'année ; "
+    "caractéristiques telles qu'enregistrées au registre à la date du calcul."
+)
+
+for code, label, name, category, labels in [
+    (
+        "STR_LEGAL_FORM",
+        "Structures accompagnées par forme juridique",
+        "forme juridique",
+        "legal_form",
+        LegalForm,
+    ),
+    ("STR_SECTOR", "Structures accompagnées par secteur d'activité", "secteur", "sector", Sector),
+]:
+    register(
+        Indicator(
+            code=code,
+            label=label,
+            definition=STRUCTURES_NOTE,
+            unit=Unit.STRUCTURES,
+            theme="structures",
+            source="structures",
+            expression=lambda q: Count("pk"),
+            breakdown=Breakdown(name, category, dict(labels.choices)),
+        )
+    )
+
+register(
+    Indicator(
+        code="STR_SIZE_CLASS",
+        label="Structures accompagnées par taille",
+        definition=STRUCTURES_NOTE + " Taille selon l'effectif salarié : 0, 1 à 9, 10 à 49, "
+        "50 et plus.",
+        unit=Unit.STRUCTURES,
+        theme="structures",
+        source="structures",
+        expression=lambda q: Count("pk"),
+        breakdown=Breakdown("taille", SIZE_CLASS, dict(SizeClass.choices)),
+    )
+)
+register(
+    Indicator(
+        code="STR_REGION",
+        label="Structures accompagnées par région",
+        definition=STRUCTURES_NOTE + " Région du siège de la structure.",
+        unit=Unit.STRUCTURES,
+        theme="structures",
+        source="structures",
+        expression=lambda q: Count("pk"),
+        breakdown=Breakdown("région", "region__code", "region"),
+    )
+)
+register(
+    Indicator(
+        code="STR_DEPARTEMENT",
+        label="Structures accompagnées par département",
+        definition=STRUCTURES_NOTE + " Département du siège de la structure.",
+        unit=Unit.STRUCTURES,
+        theme="structures",
+        source="structures",
+        expression=lambda q: Count("pk"),
+        breakdown=Breakdown("département", "departement__code", "departement"),
+    )
+)
+register(
+    Indicator(
+        code="STR_QPV",
+        label="Structures accompagnées situées en QPV",
+        definition=STRUCTURES_NOTE + " Structures situées dans un quartier prioritaire de la "
+        "politique de la ville.",
+        unit=Unit.STRUCTURES,
+        theme="structures",
+        source="structures",
+        expression=lambda q: Count("pk", filter=Q(in_qpv=True)),
+    )
+)
+register(
+    Indicator(
+        code="STR_ZRR",
+        label="Structures accompagnées situées en ZRR ou zone rurale",
+        definition=STRUCTURES_NOTE + " Structures situées en zone de revitalisation rurale ou "
+        "en zone rurale.",
+        unit=Unit.STRUCTURES,
+        theme="structures",
+        source="structures",
+        expression=lambda q: Count("pk", filter=Q(in_zrr=True)),
+    )
+)
+register(
+    Indicator(
+        code="STR_JOBS",
+        label="Salarié·es des structures accompagnées",
+        definition=STRUCTURES_NOTE + " Somme des effectifs salariés.",
+        unit=Unit.JOBS,
+        theme="structures",
+        source="structures",
+        expression=lambda q: Sum("headcount"),
+        small_cells=SmallCells.BASE,
+        key=True,
+    )
+)
+register(
+    Indicator(
+        code="STR_FTE",
+        label="Équivalents temps plein des structures accompagnées",
+        definition=STRUCTURES_NOTE + " Somme des équivalents temps plein.",
+        unit=Unit.FTE,
+        theme="structures",
+        source="structures",
+        expression=lambda q: Sum("fte"),
+        small_cells=SmallCells.BASE,
+        decimals=1,
+    )
+)
+register(
+    Indicator(
+        code="STR_CDI_SHARE",
+        label="Part des CDI dans les emplois des structures accompagnées",
+        definition=STRUCTURES_NOTE + " Salarié·es en CDI divisé par salarié·es en CDI ou CDD, "
+        "en pourcentage.",
+        unit=Unit.PERCENT,
+        theme="structures",
+        source="structures",
+        expression=lambda q: percent(Sum("cdi_count"), Sum("cdi_count") + Sum("cdd_count")),
+        small_cells=SmallCells.BASE,
+        decimals=1,
+        key=True,
+    )
+)

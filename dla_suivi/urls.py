@@ -33,6 +33,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler500 = "dla_suivi.errors.server_error"
+
 # Public views opt out of LoginRequiredMiddleware explicitly.
 PUBLIC_URL_NAMES = {"login", "healthz"}
 

@@ -75,3 +75,15 @@ def client_for(client):
         return client
 
     return login
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``postgres`` need a real PostgreSQL: skipped on the SQLite default."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL=postgres://…)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)

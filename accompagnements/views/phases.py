@@ -187,7 +187,8 @@ def proposal_add(request, pk):
 @require_POST
 def proposal_informed(request, pk, proposal_pk):
     ingenierie = get_editable_or_403(_ingenierie_queryset(), request.user, pk=pk)
-    Proposal.objects.filter(ingenierie=ingenierie, pk=proposal_pk).update(informed=True)
+    proposal = get_object_or_404(ingenierie.proposals, pk=proposal_pk)
+    Proposal.objects.filter(pk=proposal.pk).update(informed=True)
     messages.success(request, "Le prestataire est noté comme informé de la décision.")
     return redirect(ingenierie_url(ingenierie))
 

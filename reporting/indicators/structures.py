@@ -7,13 +7,16 @@ from structures.models import LegalForm, Sector, SizeClass
 
 from .base import Breakdown, Indicator, SmallCells, Unit, register
 
-SIZE_CLASS = Case(
-    When(headcount=0, then=Value(SizeClass.NONE.value)),
-    When(headcount__lte=9, then=Value(SizeClass.SMALL.value)),
-    When(headcount__lte=49, then=Value(SizeClass.MEDIUM.value)),
-    default=Value(SizeClass.LARGE.value),
-    output_field=CharField(),
-)
+
+def size_class(prefix=""):
+    """The size class of a structure (``prefix`` leads from the rows to the structure)."""
+    return Case(
+        When(**{f"{prefix}headcount": 0}, then=Value(SizeClass.NONE.value)),
+        When(**{f"{prefix}headcount__lte": 9}, then=Value(SizeClass.SMALL.value)),
+        When(**{f"{prefix}headcount__lte": 49}, then=Value(SizeClass.MEDIUM.value)),
+        default=Value(SizeClass.LARGE.value),
+        output_field=CharField(),
+    )
 
 
 def ratio(part, whole):
@@ -62,7 +65,7 @@ register(
         theme="structures",
         source="structures",
         expression=lambda q: Count("pk"),
-        breakdown=Breakdown("taille", SIZE_CLASS, dict(SizeClass.choices)),
+        breakdown=Breakdown("taille", size_class(), dict(SizeClass.choices)),
     )
 )
 register(

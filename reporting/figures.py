@@ -1,0 +1,257 @@
+"""The figures of one dashboard or report, computed once as plain JSON-able data.
+
+Dashboards render this data directly; a report job stores it (frozen) and the
+PDF renders from the stored copy; exports read the same indicators. Presentation
+helpers turn the data into key figures, comparison tables and charts, applying
+small-cell suppression when the output is public.
+"""
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from . import charts
+from .indicators import (
+    REGISTRY,
+    THEMES,
+    Level,
+    Query,
+    TerritoryNames,
+    category_label,
+    compute,
+    get,
+    suppress,
+)
+
+DATA_VERSION = 1
+BASE_INDICATOR = "ACT_STRUCTURES"
+MAP_INDICATOR = "ACT_STRUCTURES"
+# Breakdowns drawn as vertical bars (few, short categories); the others as horizontal bars.
+VERTICAL = {"STR_SIZE_CLASS", "PAR_PHASE_MEDIAN_DAYS", "SUI_SITUATION"}
+
+
+def chart_skips(level: str) -> set[str]:
+    """Breakdowns not drawn: the map shows departments; a single region's bar says nothing."""
+    skip = {"STR_DEPARTEMENT"}
+    if level != Level.NATIONAL:
+        skip.add("STR_REGION")
+    return skip
+
+
+def build(query: Query) -> dict:
+    """Every indicator for the query's scope, the scalars by compared territory, the map."""
+    names = TerritoryNames(query.using)
+    scope = query.scope
+    level = scope.compare_level
+    totals = compute(query, names=names)
+    scalars = [i for i in REGISTRY.values() if not i.is_breakdown]
+    by_territory = compute(query, scalars, by=level, names=names) if level else {}
+    territories = names.within(level, query) if level else {}
+    if level == Level.DEPARTEMENT:
+        departements = by_territory[MAP_INDICATOR]
+    elif level == Level.REGION:
+        departements = compute(query, [get(MAP_INDICATOR)], by=Level.DEPARTEMENT, names=names)[
+            MAP_INDICATOR
+        ]
+    else:
+        departements = {scope.code: totals[MAP_INDICATOR]}
+    departement_names = names.within(Level.DEPARTEMENT, query)
+    return {
+        "version": DATA_VERSION,
+        "year": query.year,
+        "scope": {**scope.to_dict(), "name": scope.name, "title": scope.title},
+        "compare_level": level,
+        "territories": [[code, name] for code, name in territories.items()],
+        "totals": totals,
+        "by_territory": {
+            code: {t: values.get(t, 0 if _is_count(code) else None) for t in territories}
+            for code, values in by_territory.items()
+        },
+        "departements": {code: departements.get(code, 0) for code in departement_names},
+        "departement_names": departement_names,
+        "region_names": names.regions if level == Level.REGION else {},
+        "generated_at": timezone.now().isoformat(),
+    }
+
+
+def _is_count(code):
+    indicator = get(code)
+    return indicator.small_cells == "count"
+
+
+@dataclass
+class Figure:
+    code: str
+    label: str
+    unit: str
+    value: object
+    text: str
+
+
+def _text(indicator, value):
+    return charts.fmt(value, indicator.decimals, indicator.unit)
+
+
+def _below_region(data) -> bool:
+    return data["scope"]["level"] == Level.DEPARTEMENT
+
+
+def _public(indicator, value, data, structures):
+    return suppress(indicator, value, structures) if _below_region(data) else value
+
+
+def key_figures(data, *, public=False) -> list[Figure]:
+    return [f for f in scalar_figures(data, public=public) if get(f.code).key]
+
+
+def scalar_figures(data, *, public=False, theme=None) -> list[Figure]:
+    structures = data["totals"][BASE_INDICATOR]
+    figures = []
+    for indicator in REGISTRY.values():
+        if indicator.is_breakdown or (theme and indicator.theme != theme):
+            continue
+        value = data["totals"][indicator.code]
+        if public:
+            value = _public(indicator, value, data, structures)
+        figures.append(
+            Figure(indicator.code, indicator.label, indicator.unit, value, _text(indicator, value))
+        )
+    return figures
+
+
+@dataclass
+class Comparison:
+    level_label: str
+    territories: list
+    # (indicator, [formatted value per territory]) rows.
+    rows: list
+
+
+def comparison(data, *, public=False) -> Comparison | None:
+    """Scalars side by side for the territories the scope compares (regions or departments)."""
+    level = data["compare_level"]
+    if not level:
+        return None
+    territories = data["territories"]
+    bases = data["by_territory"][BASE_INDICATOR]
+    rows = []
+    for indicator in REGISTRY.values():
+        if indicator.is_breakdown:
+            continue
+        values = data["by_territory"][indicator.code]
+        cells = []
+        for code, _ in territories:
+            value = values.get(code)
+            if public and level == Level.DEPARTEMENT:
+                value = suppress(indicator, value, bases.get(code))
+            cells.append(_text(indicator, value))
+        rows.append((indicator, cells))
+    label = "Région" if level == Level.REGION else "Département"
+    return Comparison(label, territories, rows)
+
+
+def _breakdown_items(indicator, data, public):
+    values = data["totals"][indicator.code]
+    labels = indicator.breakdown.labels
+    if labels == Level.REGION:
+        labels = data.get("region_names") or dict(data["territories"])
+    elif labels == Level.DEPARTEMENT:
+        labels = data["departement_names"]
+    structures = data["totals"][BASE_INDICATOR]
+    if public and (_below_region(data) or indicator.breakdown.labels == Level.DEPARTEMENT):
+        base = structures if _below_region(data) else None
+        if indicator.breakdown.labels == Level.DEPARTEMENT:
+            values = {k: suppress(indicator, v, v) for k, v in values.items()}
+        else:
+            values = suppress(indicator, values, base)
+    return [(category_label(indicator, key, labels), value) for key, value in values.items()]
+
+
+def breakdown_chart(indicator, data, *, public=False) -> charts.Chart:
+    items = _breakdown_items(indicator, data, public)
+    draw = charts.bar_chart if indicator.code in VERTICAL else charts.horizontal_bars
+    return draw(
+        f"{indicator.label} ({data['year']})",
+        items,
+        unit=indicator.unit,
+        decimals=indicator.decimals,
+        category_header=indicator.breakdown.label.capitalize(),
+        value_header=indicator.unit.capitalize(),
+    )
+
+
+def map_chart(data, *, public=False) -> charts.Chart:
+    indicator = get(MAP_INDICATOR)
+    values = data["departements"]
+    if public:
+        values = {code: suppress(indicator, v, v) for code, v in values.items()}
+    return charts.tile_map(
+        f"{indicator.label} par département ({data['year']})",
+        values,
+        data["departement_names"],
+        unit=indicator.unit,
+    )
+
+
+@dataclass
+class Section:
+    theme: str
+    label: str
+    figures: list
+    charts: list
+
+
+def sections(data, *, public=False, skip=()) -> list[Section]:
+    result = []
+    for theme, label in THEMES.items():
+        figures = scalar_figures(data, public=public, theme=theme)
+        drawn = [
+            breakdown_chart(indicator, data, public=public)
+            for indicator in REGISTRY.values()
+            if indicator.is_breakdown and indicator.theme == theme and indicator.code not in skip
+        ]
+        result.append(Section(theme, label, figures, drawn))
+    return result
+
+
+def flat_values(data) -> dict[str, object]:
+    """Every figure of the scope as ``code`` or ``code/category`` → value (for comparisons)."""
+    flat = {}
+    for code, value in data["totals"].items():
+        if isinstance(value, dict):
+            for key, item in value.items():
+                flat[f"{code}/{key}"] = item
+        else:
+            flat[code] = value
+    return flat
+
+
+@dataclass
+class ThemeTable:
+    theme: str
+    label: str
+    indicators: list
+    # (territory name, [formatted values]) rows.
+    rows: list
+
+
+def comparison_by_theme(data, *, public=False) -> list[ThemeTable]:
+    """One table per theme: a row per compared territory, a column per indicator (the PDF)."""
+    level = data["compare_level"]
+    if not level:
+        return []
+    bases = data["by_territory"][BASE_INDICATOR]
+    tables = []
+    for theme, label in THEMES.items():
+        indicators = [i for i in REGISTRY.values() if i.theme == theme and not i.is_breakdown]
+        rows = []
+        for code, name in data["territories"]:
+            cells = []
+            for indicator in indicators:
+                value = data["by_territory"][indicator.code].get(code)
+                if public and level == Level.DEPARTEMENT:
+                    value = suppress(indicator, value, bases.get(code))
+                cells.append(_text(indicator, value))
+            rows.append((f"{name}", cells))
+        tables.append(ThemeTable(theme, label, indicators, rows))
+    return tables

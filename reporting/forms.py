@@ -1,0 +1,48 @@
+from django import forms
+from django.utils import timezone
+
+from .exports import DATASETS
+from .indicators import Scope
+from .indicators.scope import readable_regions
+
+FORMATS = [("csv", "CSV (UTF-8, « ; »)"), ("xlsx", "Excel (XLSX)"), ("ods", "OpenDocument (ODS)")]
+NATIONAL = ""
+
+
+def _year_choices():
+    this_year = timezone.localdate().year
+    return [(y, str(y)) for y in range(this_year, 2014, -1)]
+
+
+class ReportRequestForm(forms.Form):
+    annee = forms.TypedChoiceField(label="Année", coerce=int, choices=_year_choices)
+    territoire = forms.ChoiceField(label="Territoire")
+    accessible = forms.BooleanField(
+        label="Version accessible (PDF/UA)",
+        required=False,
+        help_text="Document balisé pour les lecteurs d'écran.",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.regions = {r.code: r for r in readable_regions(user)}
+        choices = [] if user.role == "coordinator" else [(NATIONAL, "France entière")]
+        choices += [(code, f"Région {r.name}") for code, r in self.regions.items()]
+        self.fields["territoire"].choices = choices
+        if self.fields["annee"].initial is None:
+            self.fields["annee"].initial = timezone.localdate().year - 1
+
+    def scope(self) -> Scope:
+        code = self.cleaned_data["territoire"]
+        return Scope.for_region(self.regions[code]) if code else Scope.national()
+
+
+class ExportForm(forms.Form):
+    annee = forms.TypedChoiceField(label="Année", coerce=int, choices=_year_choices)
+    jeu = forms.ChoiceField(label="Données", choices=list(DATASETS.items()))
+    format = forms.ChoiceField(label="Format", choices=FORMATS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["annee"].initial = timezone.localdate().year - 1

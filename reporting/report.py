@@ -1,0 +1,43 @@
+"""The activity report: HTML from frozen figures, then a PDF with WeasyPrint."""
+
+import datetime
+from pathlib import Path
+
+from django.template.loader import render_to_string
+
+from . import figures
+from .indicators import by_theme
+
+STYLESHEET = Path(__file__).parent / "pdf" / "report.css"
+PDF_UA = "pdf/ua-1"
+
+
+def title_for(data) -> str:
+    if data["scope"]["level"] == "national":
+        return f"Rapport d'activité national {data['year']} du DLA"
+    return f"Rapport d'activité {data['year']} du DLA"
+
+
+def render_html(data: dict) -> str:
+    """The report's HTML, from the figures frozen with the job (public: small cells hidden)."""
+    context = {
+        "data": data,
+        "title": title_for(data),
+        "generated_at": datetime.datetime.fromisoformat(data["generated_at"]),
+        "key_figures": figures.key_figures(data, public=True),
+        "sections": figures.sections(
+            data, public=True, skip=figures.chart_skips(data["scope"]["level"])
+        ),
+        "map": figures.map_chart(data, public=True),
+        "territory_tables": figures.comparison_by_theme(data, public=True),
+        "dictionary": by_theme(),
+    }
+    return render_to_string("reporting/pdf/report.html", context)
+
+
+def render_pdf(data: dict, *, accessible: bool = False) -> bytes:
+    from weasyprint import CSS, HTML
+
+    html = HTML(string=render_html(data), base_url=str(Path(__file__).parent))
+    options = {"pdf_variant": PDF_UA} if accessible else {}
+    return html.write_pdf(stylesheets=[CSS(filename=str(STYLESHEET))], **options)

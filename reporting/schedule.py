@@ -1,0 +1,20 @@
+"""Celery beat entries for this app, to merge into settings.CELERY_BEAT_SCHEDULE."""
+
+from celery.schedules import crontab
+
+BEAT_SCHEDULE = {
+    # The national activity report of the past year, every 15 January.
+    "reporting-national-report": {
+        "task": "reporting.tasks.schedule_national_report",
+        "schedule": crontab(month_of_year=1, day_of_month=15, hour=5, minute=0),
+    },
+    # Jobs whose worker vanished go back to the queue (or fail after the last attempt).
+    "reporting-reap-stale-jobs": {
+        "task": "reporting.tasks.reap_stale_jobs",
+        "schedule": crontab(minute="*/5"),
+    },
+    "reporting-purge-expired-files": {
+        "task": "reporting.tasks.purge_expired_files",
+        "schedule": crontab(hour=3, minute=15),
+    },
+}

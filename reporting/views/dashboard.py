@@ -1,0 +1,60 @@
+"""Dashboards by level and the indicator dictionary."""
+
+from django.shortcuts import render
+from django.utils import timezone
+
+from .. import figures
+from ..indicators import REGISTRY, SOURCES, THEMES, Query, resolve_scope
+from ..indicators.scope import readable_departements, readable_regions
+
+FIRST_YEAR = 2015
+
+
+def years():
+    return list(range(timezone.localdate().year, FIRST_YEAR - 1, -1))
+
+
+def selected_year(request) -> int:
+    """The year asked for, or the current one; never an error for a mistyped year."""
+    try:
+        year = int(request.GET.get("annee", ""))
+    except ValueError:
+        return timezone.localdate().year
+    return year if year in years() else timezone.localdate().year
+
+
+def dashboard(request):
+    """Officer: their department; coordinator: their region; national: regions compared.
+
+    A territory outside the user's scope is a 404, whatever the parameters say.
+    """
+    user = request.user
+    year = selected_year(request)
+    scope = resolve_scope(
+        user,
+        region=request.GET.get("region", "").strip(),
+        departement=request.GET.get("departement", "").strip(),
+    )
+    data = figures.build(Query(year, scope, user))
+    context = {
+        "data": data,
+        "year": year,
+        "scope": scope,
+        "years": years(),
+        "regions": readable_regions(user),
+        "departements": readable_departements(user).select_related("region"),
+        "key_figures": figures.key_figures(data),
+        "comparison": figures.comparison(data),
+        "sections": figures.sections(data, skip=figures.chart_skips(scope.level)),
+        "map": figures.map_chart(data),
+    }
+    return render(request, "reporting/dashboard.html", context)
+
+
+def dictionary(request):
+    """Every indicator with its code, label, definition and unit: the same registry as the PDF."""
+    themes = [
+        (label, [i for i in REGISTRY.values() if i.theme == theme])
+        for theme, label in THEMES.items()
+    ]
+    return render(request, "reporting/dictionary.html", {"themes": themes, "sources": SOURCES})

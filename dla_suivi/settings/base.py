@@ -1,5 +1,6 @@
 """Settings shared by every environment. Values come from the environment only."""
 
+import importlib
 from pathlib import Path
 
 from django.utils.csp import CSP
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "structures",
     "accompagnements",
     "reporting",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -178,7 +180,12 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {"reporting.tasks.render_report": {"queue": "reports"}}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+# Each app declares its periodic tasks in <app>/schedule.py (plain data, no models).
+CELERY_BEAT_SCHEDULE = {
+    **importlib.import_module("accompagnements.schedule").BEAT_SCHEDULE,
+    **importlib.import_module("reporting.schedule").BEAT_SCHEDULE,
+    **importlib.import_module("audit.schedule").BEAT_SCHEDULE,
+}
 
 LOGGING = {
     "version": 1,
@@ -188,5 +195,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
+
+# RGPD: contacts are anonymised this many years after a structure's last case ended.
+RGPD_RETENTION_YEARS = env_int("RGPD_RETENTION_YEARS")
 
 DJANGO_TABLES2_TEMPLATE = "components/table.html"

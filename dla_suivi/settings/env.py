@@ -56,6 +56,11 @@ VARIABLES = {
         ),
         Variable("MEDIA_ROOT", "Where generated files (reports, exports) are stored.", ""),
         Variable("SESSION_COOKIE_AGE", "Session lifetime in seconds.", "28800"),
+        Variable(
+            "RGPD_RETENTION_YEARS",
+            "Years after a structure's last case ended before its contacts are anonymised.",
+            "3",
+        ),
     ]
 }
 

@@ -1,0 +1,95 @@
+"""RGPD retention: anonymise contacts once a structure's last case ended long ago.
+
+What statistics need (sector, size, territory, jobs, dates, amounts) stays; who
+the people were goes, from the live rows and from their history rows.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Exists, Max, OuterRef
+from django.utils import timezone
+
+from accompagnements.models import Accompagnement, Diagnostic, Parcours, State
+from structures.models import Contact, Structure
+
+from .models import ErasureLog
+
+ANONYMISED = "Personne anonymisée"
+CONTACT_VALUES = {"first_name": ANONYMISED, "last_name": "", "email": "", "phone": ""}
+
+
+@dataclass
+class RetentionReport:
+    cutoff: datetime.date
+    dry_run: bool
+    structures: list[int] = field(default_factory=list)
+    contacts: int = 0
+    validations: int = 0
+    history_rows: int = 0
+
+
+def expired_structures(cutoff: datetime.date):
+    """Structures with no open case whose last case ended before the cutoff."""
+    open_case = Accompagnement.objects.filter(structure=OuterRef("pk"), state__in=State.OPEN)
+    return (
+        Structure.objects.annotate(last_closed=Max("accompagnements__closed_on"))
+        .filter(last_closed__lt=cutoff)
+        .exclude(Exists(open_case))
+    )
+
+
+def apply_retention(*, years: int, dry_run: bool = False, today=None, by=None) -> RetentionReport:
+    today = today or timezone.localdate()
+    cutoff = today.replace(year=today.year - years)
+    report = RetentionReport(cutoff=cutoff, dry_run=dry_run)
+    with transaction.atomic():
+        structures = list(expired_structures(cutoff).values_list("pk", flat=True))
+        contacts = Contact.objects.filter(structure_id__in=structures, anonymised_at__isnull=True)
+        diagnostics = Diagnostic.objects.filter(
+            accompagnement__structure_id__in=structures
+        ).exclude(validated_by_name__in=["", ANONYMISED])
+        plans = Parcours.objects.filter(accompagnement__structure_id__in=structures).exclude(
+            validated_by_name__in=["", ANONYMISED]
+        )
+        report.structures = structures
+        logs = []
+        for contact in contacts.only("pk", "structure_id"):
+            history = Contact.history.filter(id=contact.pk)
+            rows = history.count()
+            report.contacts += 1
+            report.history_rows += rows
+            if not dry_run:
+                history.update(**CONTACT_VALUES)
+                logs.append(
+                    ErasureLog(
+                        performed_by=by,
+                        reason=ErasureLog.Reason.RETENTION,
+                        model="structures.Contact",
+                        object_id=contact.pk,
+                        structure_id=contact.structure_id,
+                        fields=list(Contact.PERSONAL_DATA_FIELDS),
+                        history_rows=rows,
+                    )
+                )
+        for queryset, label in ((diagnostics, "Diagnostic"), (plans, "Parcours")):
+            for obj in queryset.only("pk", "accompagnement__structure_id"):
+                report.validations += 1
+                if not dry_run:
+                    logs.append(
+                        ErasureLog(
+                            performed_by=by,
+                            reason=ErasureLog.Reason.RETENTION,
+                            model=f"accompagnements.{label}",
+                            object_id=obj.pk,
+                            structure_id=obj.accompagnement.structure_id,
+                            fields=["validated_by_name"],
+                        )
+                    )
+        if not dry_run:
+            contacts.update(anonymised_at=timezone.now(), **CONTACT_VALUES)
+            diagnostics.update(validated_by_name=ANONYMISED)
+            plans.update(validated_by_name=ANONYMISED)
+            ErasureLog.objects.bulk_create(logs)
+    return report

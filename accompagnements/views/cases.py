@@ -30,6 +30,7 @@ from .common import (
     case_page_queryset,
     editable_case,
     prefetch_case_page,
+    related_or_none,
     render_form,
     visible_case,
 )
@@ -110,21 +111,11 @@ def case_detail(request, pk):
         "editable": writable and case.is_open,
         "transition_forms": transition_forms,
         "blocked": blocked,
-        "diagnostic": getattr(case, "diagnostic", None) if _has(case, "diagnostic") else None,
-        "parcours": getattr(case, "parcours", None) if _has(case, "parcours") else None,
+        "diagnostic": related_or_none(case, "diagnostic"),
+        "parcours": related_or_none(case, "parcours"),
         "ingenieries": _ingenieries(case),
     }
     return render(request, "accompagnements/detail.html", context)
-
-
-def _has(case, name):
-    from django.core.exceptions import ObjectDoesNotExist
-
-    try:
-        getattr(case, name)
-    except ObjectDoesNotExist:
-        return False
-    return True
 
 
 def _ingenieries(case):

@@ -48,12 +48,18 @@ def prefetch_case_page(case):
             to_attr="reviews",
         ),
     )
-    try:
-        diagnostic = case.diagnostic
-    except ObjectDoesNotExist:
-        return case
-    prefetch_related_objects([diagnostic], "axes")
+    diagnostic = related_or_none(case, "diagnostic")
+    if diagnostic is not None:
+        prefetch_related_objects([diagnostic], "axes")
     return case
+
+
+def related_or_none(obj, name):
+    """A reverse one-to-one (diagnostic, parcours) or None when not written yet."""
+    try:
+        return getattr(obj, name)
+    except ObjectDoesNotExist:
+        return None
 
 
 def render_form(request, *, title, form, back_url, submit="Enregistrer", **extra):

@@ -232,7 +232,8 @@ def test_officer_takes_a_structure_from_first_contact_to_closed_case_in_the_brow
     page = client_for(personas.coordinator).get(detail_url(case))
     assert page.status_code == 200
     assert "lecture seule" in page.text
-    assert page.text.count("<li>") >= 6  # the timeline: opening + five transitions
+    assert case.journal.count() == 6  # the opening and five transitions
+    assert "Suivi de l&#x27;accompagnement → <strong>clôturé</strong>" in page.text
 
 
 def test_reorientation_in_the_browser_records_the_destination(client_for, personas, case):

@@ -1,6 +1,8 @@
 from django import forms
 from django.forms import inlineformset_factory
 
+from accounts.models import User
+
 from .models import (
     AbandonReason,
     Accompagnement,
@@ -48,8 +50,16 @@ class OpenCaseForm(forms.Form):
 class CaseForm(forms.ModelForm):
     class Meta:
         model = Accompagnement
-        fields = ["channel", "request", "opened_on"]
+        fields = ["officer", "channel", "request", "opened_on"]
         widgets = {"request": forms.Textarea(attrs={"rows": 4}), **_date_widgets("opened_on")}
+        help_texts = {"officer": "Un·e membre du DLA porteur."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Handing the case over stays inside the owning DLA.
+        self.fields["officer"].queryset = User.objects.filter(
+            dla_id=self.instance.dla_id, is_active=True
+        )
 
 
 class TransitionForm(forms.Form):
@@ -73,6 +83,7 @@ class TransitionForm(forms.Form):
             self.fields["acteur"] = forms.ModelChoiceField(
                 label="Acteur d'appui vers lequel la structure est orientée",
                 queryset=acteurs.order_by("name"),
+                help_text="Absent de la liste ? Ajoutez-le à l'annuaire des acteurs d'appui.",
             )
         elif transition == "abandon":
             self.fields["reason"] = forms.ChoiceField(

@@ -2,11 +2,13 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from django_fsm import ConcurrentTransition
 from django_tables2 import LazyPaginator, RequestConfig
 
 from structures.models import Structure
@@ -16,6 +18,7 @@ from ..filters import AccompagnementFilter
 from ..forms import CaseForm, OpenCaseForm, TransitionForm
 from ..models import Accompagnement, FollowUp, State, followup_delay
 from ..services import (
+    CONFLICT_MESSAGE,
     TRANSITIONS,
     CaseAlreadyOpen,
     TransitionRefused,
@@ -188,8 +191,14 @@ def case_edit(request, pk):
     case = editable_case(request, pk)
     form = CaseForm(request.POST or None, instance=case)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Demande enregistrée.")
+        try:
+            with transaction.atomic():
+                form.save()
+        except ConcurrentTransition:
+            # The phase changed since the page was loaded: nothing was written.
+            messages.error(request, CONFLICT_MESSAGE)
+        else:
+            messages.success(request, "Demande enregistrée.")
         return redirect(case)
     return render_form(
         request, title=f"Demande – {case.structure}", form=form, back_url=case.get_absolute_url()

@@ -1,8 +1,11 @@
 """Screens: access per persona, the case page's actions, a case taken through every phase."""
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
+from django_fsm import ConcurrentTransition
 
+from accompagnements.forms import CaseForm
 from accompagnements.models import (
     Accompagnement,
     ActeurAppui,
@@ -11,6 +14,7 @@ from accompagnements.models import (
     Prestataire,
     State,
 )
+from accompagnements.services import advance
 from tests.accompagnements.factories import (
     AccompagnementFactory,
     ActeurAppuiFactory,
@@ -18,6 +22,7 @@ from tests.accompagnements.factories import (
     IngenierieFactory,
     PrestataireFactory,
 )
+from tests.accounts.factories import UserFactory
 from tests.structures.factories import StructureFactory
 
 
@@ -401,3 +406,38 @@ def test_home_sections_show_counts_from_the_data(client_for, personas, case):
     rows = response.context["sections"][0]["rows"]
     assert rows == [{"territory": "35 - Ille-et-Vilaine", "counts": [1, 1, 0, 0, 0], "overdue": 0}]
     assert client_for(personas.national).get(reverse("home")).status_code == 200
+
+
+def test_case_is_handed_over_only_within_the_owning_dla(client_for, personas, case):
+    colleague = UserFactory(username="alice2", dla=personas.officer_a.dla)
+    client = client_for(personas.officer_a)
+    url = reverse("accompagnements:edit", args=[case.pk])
+    data = {"channel": "reseau", "request": "Aide RH", "opened_on": "2026-01-05"}
+    response = client.post(url, data | {"officer": personas.officer_b.pk})
+    assert response.status_code == 200
+    assert client.post(url, data | {"officer": colleague.pk}).status_code == 302
+    case.refresh_from_db()
+    assert case.officer == colleague
+
+
+def test_editing_a_case_whose_phase_just_changed_writes_nothing(client_for, personas, case):
+    client = client_for(personas.officer_a)
+    url = reverse("accompagnements:edit", args=[case.pk])
+    form_page = client.get(url)
+    assert form_page.status_code == 200
+    # Another tab moves the case between the form's load and its submission.
+    stale = Accompagnement.objects.get(pk=case.pk)
+    advance(case, "start_diagnostic", by=personas.officer_a)
+    form = CaseForm(
+        {
+            "officer": personas.officer_a.pk,
+            "channel": "reseau",
+            "request": "changé",
+            "opened_on": "2026-01-05",
+        },
+        instance=stale,
+    )
+    assert form.is_valid()
+    with pytest.raises(ConcurrentTransition), transaction.atomic():
+        form.save()
+    assert Accompagnement.objects.get(pk=case.pk).request != "changé"

@@ -87,3 +87,9 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Generated files (reports, exports, imports) go to a throwaway folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -44,3 +44,13 @@ lint: install
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Benchmarks (issue 6) on a PostgreSQL database of their own; see docs/benchmarks.md.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dla_bench
+
+bench: install
+	DJANGO_SETTINGS_MODULE=dla_suivi.settings.dev DATABASE_URL=$(BENCH_DATABASE_URL) \
+		$(VENV)/bin/python -m benchmarks.run $(ARGS)
+
+loadtest: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(VENV)/bin/python -m benchmarks.loadtest $(ARGS)

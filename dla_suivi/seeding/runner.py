@@ -6,11 +6,8 @@ import time
 from collections.abc import Callable
 
 from django.db import transaction
-from django.db.models import F, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
 from faker import Faker
 
-from accompagnements.models import TransitionLog
 from accounts.demo import PERSONAS, create_personas
 from accounts.models import Role, User
 from structures.models import Structure
@@ -117,7 +114,6 @@ class Generator:
         self.population = {d.pk: weights[d.code] for d in self.departements}
         self.dla_by_id = {d.pk: d for d in dlas}
         self.accompanied: dict[int, list[Seeded]] = {}  # DLA id -> structures it supported
-        self.first_structure_pk = None
 
     def count(self, key, n):
         self.counts[key] = self.counts.get(key, 0) + n
@@ -141,7 +137,6 @@ class Generator:
         if self.config.scale == "demo":
             self.run_current_cases_for_personas()
         self.run_idle_structures()
-        self.backdate_structures()
         return self.counts
 
     # Structures
@@ -154,13 +149,13 @@ class Generator:
 
     def insert_structures(self, seeded: list[Seeded]):
         def contacts(s):
-            return contacts_for(
-                self.rng, self.fake, s.pk, s.leader, self.rng.choice((1, 1, 2, 2, 3))
-            )
+            count = self.rng.choice((1, 1, 2, 2, 3))
+            return contacts_for(self.rng, self.fake, s.pk, s.leader, count)
 
-        structures, contacts_count = insert_structures(seeded, self.region_by_departement, contacts)
-        if seeded and self.first_structure_pk is None:
-            self.first_structure_pk = seeded[0].pk
+        fallback = datetime.datetime.combine(self.config.reference_date, datetime.time(9), PARIS)
+        structures, contacts_count = insert_structures(
+            seeded, self.region_by_departement, contacts, fallback
+        )
         self.count("Structure", structures)
         self.count("Contact", contacts_count)
 
@@ -264,18 +259,9 @@ class Generator:
         self.insert_structures(idle)
 
     def insert(self, fresh, planned):
+        for case in planned:
+            if case.structure.registered_at is None:
+                case.structure.registered_at = case.timeline.steps[0].at
         self.insert_structures(fresh)
         for key, n in case_rows.insert_cases(self.ctx, planned).items():
             self.count(key, n)
-
-    def backdate_structures(self):
-        """Registered when first accompanied (auto_now_add stamped them with the run's time)."""
-        first_opening = (
-            TransitionLog.objects.filter(accompagnement__structure=OuterRef("pk"))
-            .order_by("timestamp")
-            .values("timestamp")[:1]
-        )
-        fallback = datetime.datetime.combine(self.config.reference_date, datetime.time(9), PARIS)
-        seeded = Structure.objects.filter(pk__gte=self.first_structure_pk)
-        seeded.update(created_at=Coalesce(Subquery(first_opening), Value(fallback)))
-        seeded.update(updated_at=F("created_at"))

@@ -152,6 +152,7 @@ class Seeded:
     # The day its last case ended (None: never accompanied; date.max while one is open).
     busy_until: object = None
     model: Structure | None = None
+    registered_at: object = None  # when its first case opened
 
     @classmethod
     def of(cls, structure: Structure, leader: str) -> "Seeded":
@@ -255,9 +256,10 @@ def build_structure(
 
 
 def insert_structures(
-    seeded: list[Seeded], region_by_departement: dict[int, int], contacts_for
+    seeded: list[Seeded], region_by_departement: dict[int, int], contacts_for, fallback_date
 ) -> tuple[int, int]:
-    """Bulk insert (no history rows: seeding is not an edit), then their contacts.
+    """Bulk insert, dated from each structure's first case, with one history row each
+    (as a record created in the app has); then the contacts.
 
     ``contacts_for(seeded)`` returns the unsaved contacts of a structure whose pk is set.
     """
@@ -265,6 +267,12 @@ def insert_structures(
     for structure in structures:
         structure.set_derived_fields(region_by_departement)
     Structure.objects.bulk_create(structures, batch_size=1000)
+    # auto_now_add stamped the run's time: put back when the structure was registered.
+    for structure, s in zip(structures, seeded, strict=True):
+        structure.created_at = structure.updated_at = s.registered_at or fallback_date
+        structure._history_date = structure.created_at
+    Structure.objects.bulk_update(structures, ["created_at", "updated_at"], batch_size=1000)
+    Structure.history.bulk_history_create(structures, batch_size=1000)
     contacts = []
     for s in seeded:
         s.pk, s.region_id, s.model = s.model.pk, s.model.region_id, None

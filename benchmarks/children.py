@@ -1,0 +1,209 @@
+"""Heavy jobs, each run in its own process so that its peak memory (ru_maxrss) is its own.
+
+    python -m benchmarks.children export|pdf|import
+
+Prints one JSON document on stdout.
+"""
+
+import csv
+import io
+import json
+import resource
+import sys
+import tempfile
+import time
+
+import django
+
+
+def peak_rss_mb() -> float:
+    """This process's peak RSS. VmHWM, not ru_maxrss: on Linux ru_maxrss survives
+    fork+exec, so a child would report its parent's peak when that is higher."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def slowest_select(queries):
+    selects = [q for q in queries if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))]
+    return max(selects, key=lambda q: float(q["time"]))["sql"] if selects else None
+
+
+def copy_floor(sql: str) -> tuple[float, int]:
+    """PostgreSQL's COPY of the same SELECT to CSV: the database's own export speed."""
+    from django.db import connection
+
+    started = time.perf_counter()
+    size = 0
+    statement = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)"
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for block in copy:
+            size += len(block)
+    return time.perf_counter() - started, size
+
+
+def export(years):
+    """The anonymised case-level dataset of every year, as CSV, national scope."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dla_suivi import spreadsheets
+    from reporting import exports
+    from reporting.indicators import SERVICE, Query, Scope
+
+    headers = exports.columns("accompagnements")
+    rows = 0
+    started = time.perf_counter()
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as out:
+        for year in years:
+            query = Query(year, Scope.national(), SERVICE)
+            for line in spreadsheets.csv_rows(headers, exports.case_rows(query)):
+                out.write(line)
+                rows += 1
+        size = out.tell()
+    elapsed = time.perf_counter() - started
+    rows -= len(years)  # header lines
+    rss = peak_rss_mb()
+
+    # The floor: the export's main SELECT for each year, through COPY.
+    floor, floor_bytes, sample_sql = 0.0, 0, None
+    for year in years:
+        query = Query(year, Scope.national(), SERVICE)
+        with CaptureQueriesContext(connection) as captured:
+            for _ in exports.case_rows(query):
+                pass
+        sql = slowest_select(captured.captured_queries)
+        seconds, size_copy = copy_floor(sql)
+        floor += seconds
+        floor_bytes += size_copy
+        sample_sql = sample_sql or sql
+    return {
+        "years": [years[0], years[-1]],
+        "rows": rows,
+        "seconds": round(elapsed, 2),
+        "rows_per_second": round(rows / elapsed),
+        "csv_mb": round(size / 2**20, 1),
+        "peak_rss_mb": rss,
+        "floor_copy_seconds": round(floor, 2),
+        "floor_copy_mb": round(floor_bytes / 2**20, 1),
+        "ratio_export_to_copy": round(elapsed / floor, 1),
+        "floor_sql_sample": sample_sql[:2000],
+    }
+
+
+def pdf(year):
+    """The national activity report: figures, HTML, WeasyPrint; then WeasyPrint alone."""
+    from pathlib import Path
+
+    from weasyprint import CSS, HTML
+
+    from reporting import figures, report
+    from reporting.indicators import SERVICE, Query, Scope
+
+    started = time.perf_counter()
+    data = figures.build(Query(year, Scope.national(), SERVICE))
+    figures_done = time.perf_counter()
+    document = report.render_pdf(data)
+    elapsed = time.perf_counter() - started
+    rss = peak_rss_mb()
+
+    html = report.render_html(data)
+    floor_started = time.perf_counter()
+    rendered = HTML(string=html, base_url=str(Path(report.__file__).parent)).render(
+        stylesheets=[CSS(filename=str(report.STYLESHEET))]
+    )
+    rendered.write_pdf()
+    floor = time.perf_counter() - floor_started
+    pages = len(rendered.pages)
+    return {
+        "year": year,
+        "seconds": round(elapsed, 2),
+        "figures_seconds": round(figures_done - started, 2),
+        "pages": pages,
+        "pdf_kb": round(len(document) / 1024),
+        "peak_rss_mb": rss,
+        "floor_weasyprint_seconds": round(floor, 2),
+        "ratio_to_floor": round(elapsed / floor, 1),
+    }
+
+
+def import_structures(count):
+    """10,000 new structures through the register's importer, rolled back afterwards."""
+    from django.db import transaction
+    from faker import Faker
+
+    from dla_suivi.seeding.config import Rng
+    from dla_suivi.seeding.structures import build_structure, make_siret
+    from structures.importing import COLUMNS, apply_import, plan_import
+    from structures.models import Structure
+    from territoires.models import Departement
+
+    rng, fake = Rng(4242), Faker("fr_FR")
+    fake.seed_instance(4242)
+    used = set(Structure.objects.exclude(siret="").values_list("siret", flat=True))
+    departements = list(Departement.objects.order_by("code"))
+    code_by_id = {d.pk: d.code for d in departements}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow([c.header for c in COLUMNS])
+    for _ in range(count):
+        s = build_structure(rng, fake, rng.choice(departements), used)
+        s.siret = s.siret or make_siret(rng, used)
+        values = {
+            "departement": code_by_id[s.departement_id],
+            "fte": str(s.fte).replace(".", ","),
+        }
+        row = []
+        for column in COLUMNS:
+            value = values.get(column.field, getattr(s, column.field, ""))
+            if isinstance(value, bool):
+                value = "oui" if value else "non"
+            row.append("" if value is None else str(value))
+        writer.writerow(row)
+    data = buffer.getvalue().encode("utf-8")
+    rss_before = peak_rss_mb()
+
+    started = time.perf_counter()
+    with transaction.atomic():
+        plan = plan_import(data, "structures.csv")
+        planned = time.perf_counter()
+        if not plan.is_valid:
+            return {"error": [str(e) for e in plan.errors[:5]], "errors": len(plan.errors)}
+        result = apply_import(plan)
+        elapsed = time.perf_counter() - started
+        transaction.set_rollback(True)  # leave the benchmark database as it was
+    return {
+        "rows": count,
+        "created": result.created,
+        "seconds": round(elapsed, 2),
+        "plan_seconds": round(planned - started, 2),
+        "write_seconds": round(elapsed - (planned - started), 2),
+        "rows_per_second": round(count / elapsed),
+        "peak_rss_mb": peak_rss_mb(),
+        "rss_before_import_mb": rss_before,
+        "duplicate_warnings": len(plan.warnings),
+    }
+
+
+def main():
+    django.setup()
+    job = sys.argv[1]
+    if job == "export":
+        first, last = int(sys.argv[2]), int(sys.argv[3])
+        result = export(list(range(first, last + 1)))
+    elif job == "pdf":
+        result = pdf(int(sys.argv[2]))
+    elif job == "import":
+        result = import_structures(int(sys.argv[2]))
+    else:
+        raise SystemExit(f"unknown job {job}")
+    json.dump(result, sys.stdout, ensure_ascii=False)
+
+
+if __name__ == "__main__":
+    main()

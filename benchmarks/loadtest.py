@@ -1,0 +1,184 @@
+"""`make loadtest`: locust against gunicorn + PostgreSQL + a Celery worker, on the loopback.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/dla_bench \\
+    .venv/bin/python -m benchmarks.loadtest [--users 50] [--time 2m] [--max-requests 20000]
+
+Seeds the national data set if needed (as `make bench`), starts gunicorn and a
+Celery worker bound to 127.0.0.1, runs locust headless, bounded in time and in
+requests, stops what it started, and prints one JSON document.
+"""
+
+import argparse
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+OUT = ROOT / "var" / "bench"
+BUDGET = {"errors": 0, "p95_ms": 300}
+
+
+def log(message):
+    print(f"[loadtest {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def start(name, command, env):
+    log(f"starting {name}: {' '.join(command)}")
+    logfile = open(OUT / f"{name}.log", "w")  # noqa: SIM115  (kept open for the process)
+    # A session of its own: stopping it stops its workers, and nothing else.
+    return subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=logfile, stderr=subprocess.STDOUT, start_new_session=True
+    )
+
+
+def stop(name, process):
+    if process.poll() is not None:
+        return
+    log(f"stopping {name} (pid {process.pid})")
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def wait_for(url, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(1)
+    raise SystemExit(f"{url} did not answer within {seconds} s")
+
+
+def read_stats(prefix: Path) -> dict:
+    with open(f"{prefix}_stats.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+
+    def figures(row):
+        return {
+            "requests": int(row["Request Count"]),
+            "failures": int(row["Failure Count"]),
+            "rps": round(float(row["Requests/s"]), 1),
+            "p50_ms": float(row["50%"]),
+            "p95_ms": float(row["95%"]),
+            "p99_ms": float(row["99%"]),
+            "max_ms": round(float(row["Max Response Time"])),
+        }
+
+    endpoints = {f"{r['Type']} {r['Name']}": figures(r) for r in rows if r["Name"] != "Aggregated"}
+    total = figures(next(r for r in rows if r["Name"] == "Aggregated"))
+    return {"total": total, "endpoints": endpoints}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--spawn-rate", type=float, default=5)
+    parser.add_argument("--time", default="2m")
+    parser.add_argument("--max-requests", type=int, default=20000)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "loadtest-only-not-a-secret-" + "x" * 30),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/9"),
+        "PYTHONPATH": str(ROOT),
+    }
+    # Same database and data set as `make bench` (created and seeded if needed).
+    subprocess.run(
+        [sys.executable, "-m", "benchmarks.run", "--seed", str(args.seed), "--only", "none"],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "dla_suivi.settings.dev"},
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    host = f"http://127.0.0.1:{args.port}"
+    processes = {}
+    try:
+        processes["gunicorn"] = start(
+            "gunicorn",
+            [str(VENV_BIN / "gunicorn"), "dla_suivi.wsgi", "--bind", f"127.0.0.1:{args.port}",
+             "--workers", str(args.workers), "--timeout", "120"],
+            env,
+        )  # fmt: skip
+        processes["celery"] = start(
+            "celery",
+            [str(VENV_BIN / "celery"), "-A", "dla_suivi", "worker", "--queues", "default,reports",
+             "--concurrency", "1", "--hostname", f"loadtest-{os.getpid()}@%h",
+             "--loglevel", "INFO"],
+            env,
+        )  # fmt: skip
+        wait_for(f"{host}/healthz")
+        prefix = OUT / "loadtest"
+        load_before = os.getloadavg()
+        log(f"locust: {args.users} users for {args.time}, at most {args.max_requests} requests")
+        started = time.monotonic()
+        subprocess.run(
+            [str(VENV_BIN / "locust"), "-f", str(ROOT / "benchmarks" / "locustfile.py"),
+             "--headless", "--users", str(args.users), "--spawn-rate", str(args.spawn_rate),
+             "--run-time", args.time, "--host", host, "--csv", str(prefix), "--only-summary",
+             "--stop-timeout", "10", "--exit-code-on-error", "0"],
+            cwd=ROOT,
+            env={**env, "LOADTEST_MAX_REQUESTS": str(args.max_requests)},
+            check=True,
+            stdout=open(OUT / "locust.log", "w"),  # noqa: SIM115
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        elapsed = time.monotonic() - started
+    finally:
+        for name, process in reversed(processes.items()):
+            stop(name, process)
+
+    stats = read_stats(prefix)
+    total = stats["total"]
+    result = {
+        "command": "make loadtest",
+        "users": args.users,
+        "spawn_rate": args.spawn_rate,
+        "run_time": args.time,
+        "max_requests": args.max_requests,
+        "elapsed_seconds": round(elapsed),
+        "stack": f"gunicorn {args.workers} sync workers + Celery worker (1 process) + PostgreSQL, "
+        "all on 127.0.0.1",
+        "cpu_count": os.cpu_count(),
+        "load_average_before": [round(x, 2) for x in load_before],
+        "note": "2 cores shared by locust, gunicorn, Celery, PostgreSQL and other engineers' "
+        "test runs: figures are noisy.",
+        "throughput_rps": total["rps"],
+        "p50_ms": total["p50_ms"],
+        "p95_ms": total["p95_ms"],
+        "p99_ms": total["p99_ms"],
+        "errors": total["failures"],
+        "requests": total["requests"],
+        "budget": BUDGET,
+        "verdict": {
+            "zero_errors": total["failures"] == BUDGET["errors"],
+            "p95_le_300ms": total["p95_ms"] <= BUDGET["p95_ms"],
+        },
+        "endpoints": stats["endpoints"],
+    }
+    document = json.dumps(result, indent=2, ensure_ascii=False)
+    (OUT / "loadtest.json").write_text(document + "\n", encoding="utf-8")
+    print(document)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,167 @@
+"""Server time of the main pages, in process, as the persona who opens each one.
+
+For every page: median and p95 over N requests, the SQL query count, and the
+page's slowest SELECT re-run alone with ``cursor.execute`` (the floor).
+"""
+
+import statistics
+import time
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Count, Q
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import NoReverseMatch, reverse
+
+from accompagnements.models import Accompagnement
+from accounts.models import User
+from structures.models import Structure
+
+DASHBOARD_YEAR = 2025
+
+
+def richest_case(username):
+    """The officer's case with the most to show (journal, plan, ingénierie, follow-up)."""
+    return (
+        Accompagnement.objects.filter(officer__username=username, state="suivi")
+        .annotate(rows=Count("journal", distinct=True) + Count("plan_actions", distinct=True))
+        .order_by("-rows", "pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def structure_with_most_cases(username):
+    user = User.objects.get(username=username)
+    return (
+        Structure.objects.filter(departement_id=user.dla.departement_id)
+        .annotate(n=Count("accompagnements"))
+        .order_by("-n", "pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def any_ingenierie(username):
+    return (
+        Accompagnement.objects.filter(officer__username=username, ingenieries__isnull=False)
+        .filter(~Q(ingenieries__kind="individuelle"))
+        .values_list("ingenieries", flat=True)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Page:
+    label: str
+    url_name: str
+    persona: str
+    query: str = ""
+    pk_of: object = None  # callable(username) -> pk for detail pages
+
+
+PAGES = [
+    Page("case_list_officer", "accompagnements:list", "charge35"),
+    Page("case_list_coordinator", "accompagnements:list", "coord-bretagne"),
+    Page("case_list_national", "accompagnements:list", "national"),
+    Page("case_list_national_filtered", "accompagnements:list", "national", "state=suivi"),
+    Page("structure_list_officer", "structures:list", "charge35"),
+    Page("structure_list_national", "structures:list", "national"),
+    Page("structure_search_national", "structures:list", "national", "q=rennes"),
+    Page("case_page", "accompagnements:detail", "charge35", pk_of=richest_case),
+    Page("structure_page", "structures:detail", "charge35", pk_of=structure_with_most_cases),
+    Page("ingenierie_page", "accompagnements:ingenierie", "charge35", pk_of=any_ingenierie),
+    Page("workboard", "accompagnements:workboard", "charge35"),
+    Page("home_officer", "home", "charge35"),
+    Page("dashboard_departement", "reporting:dashboard", "charge35", f"annee={DASHBOARD_YEAR}"),
+    Page("dashboard_region", "reporting:dashboard", "coord-bretagne", f"annee={DASHBOARD_YEAR}"),
+    Page("dashboard_national", "reporting:dashboard", "national", f"annee={DASHBOARD_YEAR}"),
+]
+
+
+def percentile(values, q):
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def ms(seconds):
+    return round(seconds * 1000, 1)
+
+
+def _get(client, url):
+    response = client.get(url)
+    if getattr(response, "streaming", False):
+        b"".join(response.streaming_content)
+    else:
+        response.content  # noqa: B018  (rendered already; keep the symmetry)
+    return response
+
+
+def measure(page: Page, requests: int) -> dict:
+    user = User.objects.get(username=page.persona)
+    try:
+        if page.pk_of is not None:
+            pk = page.pk_of(page.persona)
+            if pk is None:
+                return {"skipped": "no suitable object in the data set"}
+            url = reverse(page.url_name, kwargs={"pk": pk})
+        else:
+            url = reverse(page.url_name)
+    except NoReverseMatch:
+        return {"skipped": f"URL name {page.url_name!r} does not exist yet"}
+    if page.query:
+        url += "?" + page.query
+    client = Client()
+    client.force_login(user)
+    for _ in range(2):  # warm caches (templates, query plans)
+        response = _get(client, url)
+        if response.status_code != 200:
+            return {"url": url, "persona": page.persona, "error": f"HTTP {response.status_code}"}
+    timings = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        _get(client, url)
+        timings.append(time.perf_counter() - started)
+    with CaptureQueriesContext(connection) as captured:
+        _get(client, url)
+    queries = captured.captured_queries
+    selects = [q for q in queries if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))]
+    result = {
+        "url": url,
+        "persona": page.persona,
+        "requests": requests,
+        "median_ms": ms(statistics.median(timings)),
+        "p95_ms": ms(percentile(timings, 0.95)),
+        "queries": len(queries),
+        "sql_ms_in_page": round(sum(float(q["time"]) for q in queries) * 1000, 1),
+    }
+    if selects:
+        main = max(selects, key=lambda q: float(q["time"]))
+        floor = []
+        with connection.cursor() as cursor:
+            for _ in range(requests):
+                started = time.perf_counter()
+                cursor.execute(main["sql"])
+                cursor.fetchall()
+                floor.append(time.perf_counter() - started)
+        floor_median = statistics.median(floor)
+        result.update(
+            floor_ms=ms(floor_median),
+            ratio_page_to_floor=round(statistics.median(timings) / floor_median, 1),
+            floor_sql=main["sql"][:2000],
+        )
+    return result
+
+
+def measure_all(requests: int, log) -> dict:
+    results = {}
+    with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"]):
+        for page in PAGES:
+            log(f"page {page.label}")
+            try:
+                results[page.label] = measure(page, requests)
+            except Exception as exc:  # a page that crashes is reported, not fatal
+                results[page.label] = {"error": f"{type(exc).__name__}: {exc}"[:500]}
+    return results

@@ -1,0 +1,209 @@
+"""`make bench`: national-scale figures for the budgets of issue 6, as one JSON document.
+
+    DJANGO_SETTINGS_MODULE=dla_suivi.settings.dev \\
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/dla_bench \\
+    .venv/bin/python -m benchmarks.run [--seed 2026] [--requests 20] [--only pages,export,...]
+
+Creates the database if needed, migrates, seeds the national data set (or reuses
+it when the same seed is already loaded), then measures pages in process, and
+the export, the PDF and the import each in a child process (for its peak RSS).
+Progress goes to stderr; the JSON goes to stdout and to var/bench/bench.json.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+BUDGETS = {
+    "page_p95_ms": 100,
+    "page_queries": 15,
+    "page_to_floor_ratio": 3,
+    "export_rows_per_second": 50_000,
+    "export_peak_rss_mb": 250,
+    "export_to_copy_ratio": 3,
+    "pdf_seconds": 15,
+    "pdf_peak_rss_mb": 400,
+}
+SECTIONS = ("pages", "export", "pdf", "import")
+
+
+def log(message):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def ensure_database(url: str):
+    """Create the PostgreSQL database named in DATABASE_URL when it does not exist."""
+    import psycopg
+
+    parsed = urlparse(url)
+    name = parsed.path.lstrip("/")
+    admin = parsed._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            log(f"creating database {name}")
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def child(*args) -> dict:
+    """Run ``benchmarks.children`` in its own process and read its JSON."""
+    started = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks.children", *map(str, args)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=os.environ,
+        check=False,
+    )
+    if proc.returncode != 0:
+        return {"error": proc.stderr.strip().splitlines()[-1:] or ["failed"]}
+    result = json.loads(proc.stdout)
+    result["wall_seconds_with_startup"] = round(time.perf_counter() - started, 1)
+    return result
+
+
+def check(value, limit, higher_is_better=False):
+    if value is None:
+        return None
+    return value >= limit if higher_is_better else value <= limit
+
+
+def evaluate(results) -> dict:
+    verdicts = {}
+    for label, page in results.get("pages", {}).items():
+        if "p95_ms" not in page:
+            continue
+        verdicts[label] = {
+            "p95_le_100ms": check(page["p95_ms"], BUDGETS["page_p95_ms"]),
+            "queries_le_15": check(page["queries"], BUDGETS["page_queries"]),
+            "page_to_floor_le_3": check(
+                page.get("ratio_page_to_floor"), BUDGETS["page_to_floor_ratio"]
+            ),
+        }
+    export = results.get("export", {})
+    if "rows_per_second" in export:
+        verdicts["export"] = {
+            "rows_per_second_ge_50000": check(
+                export["rows_per_second"], BUDGETS["export_rows_per_second"], True
+            ),
+            "peak_rss_le_250mb": check(export["peak_rss_mb"], BUDGETS["export_peak_rss_mb"]),
+            "export_to_copy_le_3": check(
+                export["ratio_export_to_copy"], BUDGETS["export_to_copy_ratio"]
+            ),
+        }
+    pdf = results.get("pdf", {})
+    if "seconds" in pdf:
+        verdicts["pdf"] = {
+            "seconds_le_15": check(pdf["seconds"], BUDGETS["pdf_seconds"]),
+            "peak_rss_le_400mb": check(pdf["peak_rss_mb"], BUDGETS["pdf_peak_rss_mb"]),
+        }
+    flat = [v for group in verdicts.values() for v in group.values() if v is not None]
+    verdicts["summary"] = {
+        "checked": len(flat),
+        "passed": sum(flat),
+        "failed": len(flat) - sum(flat),
+    }
+    return verdicts
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--scale", default="national", help="demo: a quick smoke run")
+    parser.add_argument("--requests", type=int, default=20)
+    parser.add_argument("--import-rows", type=int, default=10_000)
+    parser.add_argument("--only", default=",".join(SECTIONS), help="comma-separated sections")
+    args = parser.parse_args()
+    only = set(args.only.split(","))
+
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres"):
+        ensure_database(url)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from dla_suivi.seeding import SeedConfig, seed
+
+    load_before = os.getloadavg()
+    log("migrating")
+    call_command("migrate", verbosity=0)
+    config = SeedConfig.for_scale(args.scale, seed=args.seed)
+    log(f"seeding {config.marker} (reused when already loaded)")
+    seeding = seed(config, log=log)
+    if not seeding.get("skipped"):
+        log("ANALYZE after the bulk load")
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+    from accompagnements.models import Accompagnement
+    from structures.models import Structure
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        server_version = cursor.fetchone()[0] if connection.vendor == "postgresql" else None
+    results = {
+        "generated_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "command": "make bench",
+        "machine": {
+            "cpu_count": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "django": django.get_version(),
+            "load_average_at_start": [round(x, 2) for x in load_before],
+            "note": "2 cores shared with other engineers' test runs: timings are noisy.",
+        },
+        "database": {
+            "engine": connection.vendor,
+            "version": server_version or connection.Database.sqlite_version,
+            "name": connection.settings_dict["NAME"],
+        },
+        "data_set": {
+            "marker": config.marker,
+            "seeding": seeding,
+            "structures": Structure.objects.count(),
+            "accompagnements": Accompagnement.objects.count(),
+        },
+        "budgets": BUDGETS,
+    }
+    if connection.vendor != "postgresql":
+        results["warning"] = "not PostgreSQL: the budgets are defined on PostgreSQL"
+
+    if "pages" in only:
+        from benchmarks import pages
+
+        results["pages"] = pages.measure_all(args.requests, log)
+    last_year = config.reference_date.year - 1
+    if "export" in only:
+        log("export of all cases (child process)")
+        results["export"] = child("export", config.first_year, config.reference_date.year)
+    if "pdf" in only:
+        log(f"national PDF {last_year} (child process)")
+        results["pdf"] = child("pdf", last_year)
+    if "import" in only:
+        log(f"import of {args.import_rows} structures (child process, rolled back)")
+        results["import"] = child("import", args.import_rows)
+    results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    results["verdicts"] = evaluate(results)
+
+    document = json.dumps(results, indent=2, ensure_ascii=False)
+    out = ROOT / "var" / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "bench.json").write_text(document + "\n", encoding="utf-8")
+    print(document)
+
+
+if __name__ == "__main__":
+    main()

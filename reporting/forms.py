@@ -6,7 +6,7 @@ from .indicators import Scope
 from .indicators.scope import readable_regions
 
 FORMATS = [("csv", "CSV (UTF-8, « ; »)"), ("xlsx", "Excel (XLSX)"), ("ods", "OpenDocument (ODS)")]
-NATIONAL = ""
+NATIONAL = "national"
 
 
 def _year_choices():
@@ -35,7 +35,7 @@ class ReportRequestForm(forms.Form):
 
     def scope(self) -> Scope:
         code = self.cleaned_data["territoire"]
-        return Scope.for_region(self.regions[code]) if code else Scope.national()
+        return Scope.national() if code == NATIONAL else Scope.for_region(self.regions[code])
 
 
 class ExportForm(forms.Form):

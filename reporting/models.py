@@ -13,7 +13,11 @@ class ReportJobQuerySet(ScopedQuerySet):
     def visible_to(self, user):
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        return self.filter(read_q(user, self.model, self.scope_fields) | Q(requested_by=user))
+        territory = read_q(user, self.model, self.scope_fields)
+        if not territory:
+            # An empty Q means "everything" (national, admin); OR-ing it would drop it.
+            return self.all()
+        return self.filter(territory | Q(requested_by=user))
 
     def pending(self):
         return self.filter(status__in=ReportJob.Status.PENDING)

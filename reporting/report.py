@@ -1,6 +1,7 @@
 """The activity report: HTML from frozen figures, then a PDF with WeasyPrint."""
 
 import datetime
+import warnings
 from pathlib import Path
 
 from django.template.loader import render_to_string
@@ -35,8 +36,18 @@ def render_html(data: dict) -> str:
     return render_to_string("reporting/pdf/report.html", context)
 
 
+def _weasyprint():
+    # WeasyPrint warns at import when the system lacks libharfbuzz-subset (it falls back
+    # to fontTools); that is about the host's packages, not our code.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="HarfBuzz-Subset", category=DeprecationWarning)
+        import weasyprint
+    return weasyprint
+
+
 def render_pdf(data: dict, *, accessible: bool = False) -> bytes:
-    from weasyprint import CSS, HTML
+    weasyprint = _weasyprint()
+    CSS, HTML = weasyprint.CSS, weasyprint.HTML
 
     html = HTML(string=render_html(data), base_url=str(Path(__file__).parent))
     options = {"pdf_variant": PDF_UA} if accessible else {}

@@ -161,3 +161,12 @@ def test_every_indicator_is_documented():
         assert indicator.label
         assert len(indicator.definition) > 30, indicator.code
         assert indicator.unit
+
+
+def test_indicator_documentation_is_generated_from_the_registry():
+    from pathlib import Path
+
+    from reporting.docs import indicators_markdown
+
+    doc = Path(__file__).resolve().parents[2] / "docs" / "indicators.md"
+    assert doc.read_text(encoding="utf-8") == indicators_markdown()

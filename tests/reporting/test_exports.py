@@ -1,0 +1,180 @@
+import csv
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from dla_suivi import spreadsheets
+from reporting import exports, figures
+from reporting.exports import CASE_COLUMNS, INDICATOR_COLUMNS, SCHEMA_VERSION
+from reporting.indicators import SERVICE, Query, Scope
+from reporting.models import ReportJob
+from reporting.report import render_html
+
+from .factories import YEAR, build_dataset
+
+
+@pytest.fixture
+def dataset(personas):
+    return build_dataset(personas)
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def parse_csv(content: bytes):
+    text = content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+
+
+def post_export(client, **data):
+    return client.post(reverse("reporting:exports"), {"annee": YEAR, **data})
+
+
+# The published schema (docs/exports.md). Append new columns at the end and bump the version.
+PUBLISHED_CASE_COLUMNS = [
+    "annee", "id_accompagnement", "id_structure", "code_region", "code_departement",
+    "forme_juridique", "secteur", "classe_taille", "qpv", "zrr", "tete_de_reseau", "niveau_dla",
+    "canal", "phase", "mois_ouverture", "mois_cloture", "nouvel_accompagnement",
+    "diagnostic_valide", "ingenieries_individuelles", "ingenieries_collectives",
+    "motif_reorientation", "type_acteur_reorientation", "motif_abandon", "effectif", "etp",
+    "cdi", "cdd", "situation_dernier_suivi", "satisfaction_dernier_suivi",
+]  # fmt: skip
+PUBLISHED_INDICATOR_COLUMNS = [
+    "annee", "code_indicateur", "indicateur", "unite", "niveau", "code_territoire",
+    "territoire", "ventilation", "code_modalite", "modalite", "valeur",
+]  # fmt: skip
+
+
+def test_export_column_schemas_are_pinned():
+    assert SCHEMA_VERSION == "1.0"
+    assert [name for name, _ in CASE_COLUMNS] == PUBLISHED_CASE_COLUMNS
+    assert [name for name, _ in INDICATOR_COLUMNS] == PUBLISHED_INDICATOR_COLUMNS
+
+
+def test_export_schema_is_documented():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "exports.md").read_text()
+    assert f"version {SCHEMA_VERSION}" in doc
+    for name in PUBLISHED_CASE_COLUMNS + PUBLISHED_INDICATOR_COLUMNS:
+        assert f"`{name}`" in doc
+
+
+def test_case_dataset_is_anonymised_and_hides_small_departments(dataset, personas, client_for):
+    response = post_export(client_for(personas.national), jeu="accompagnements", format="csv")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    rows = parse_csv(b"".join(response.streaming_content))
+    header, body = rows[0], rows[1:]
+    assert header == PUBLISHED_CASE_COLUMNS
+    assert len(body) == 5  # c1, c2, c4, c5, c7
+    text = "\n".join(";".join(r) for r in rows)
+    for structure in dataset.structures.values():
+        assert structure.name not in text
+        assert structure.siret not in text
+    # Every department has fewer than 5 structures accompanied in 2025.
+    assert {r[header.index("code_departement")] for r in body} == {"s"}
+    assert {r[header.index("code_region")] for r in body} == {"53", "52"}
+    # s2 came twice: two cases, one pseudonymous structure.
+    structures = [r[header.index("id_structure")] for r in body]
+    assert len(set(structures)) == 4
+
+
+def test_officers_and_coordinators_cannot_export(personas, client_for):
+    for persona in (personas.officer_a, personas.coordinator):
+        assert client_for(persona).get(reverse("reporting:exports")).status_code == 403
+
+
+def test_large_spreadsheet_exports_run_as_a_job_with_an_expiring_link(
+    dataset, personas, client_for, django_capture_on_commit_callbacks
+):
+    client = client_for(personas.national)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_export(client, jeu="accompagnements", format="xlsx")
+    job = ReportJob.objects.get()
+    assert response.url == reverse("reporting:job", args=[job.pk])
+    assert job.kind == ReportJob.Kind.EXPORT
+    assert job.status == ReportJob.Status.DONE
+    assert job.expires_at is not None
+    download = client.get(reverse("reporting:job_download", args=[job.pk]))
+    table = spreadsheets.read_table(b"".join(download.streaming_content), "export.xlsx")
+    assert table.headers == PUBLISHED_CASE_COLUMNS
+    assert len(table.rows) == 5
+
+    ReportJob.objects.filter(pk=job.pk).update(expires_at=job.created_at)
+    assert client.get(reverse("reporting:job_download", args=[job.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "ods"])
+def test_indicator_tables_in_every_format(dataset, personas, client_for, fmt):
+    response = post_export(client_for(personas.national), jeu="indicateurs", format=fmt)
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    table = spreadsheets.read_table(content, f"export.{fmt}")
+    assert table.headers == PUBLISHED_INDICATOR_COLUMNS
+    national = {
+        cells[1]: cells[10] for _, cells in table.rows if cells[4] == "national" and not cells[7]
+    }
+    assert national["ACT_STRUCTURES"] == "4"
+
+
+def test_formula_like_text_is_neutralised(dataset, personas):
+    from structures.models import Structure
+
+    Structure.objects.filter(pk=dataset.structures["s1"].pk).update(sector="=HYPERLINK(1)")
+    content = exports.export_file(Query(YEAR, Scope.national(), SERVICE), "accompagnements", "csv")
+    assert b";'=HYPERLINK(1);" in content
+
+
+def _export_values(query):
+    """Indicator values of the national scope, read back from the CSV export."""
+    content = exports.export_file(query, "indicateurs", "csv")
+    rows = parse_csv(content)[1:]
+    values = {}
+    for row in rows:
+        if row[4] != "national":
+            continue
+        key = row[1] if not row[7] else f"{row[1]}/{row[8]}"
+        values[key] = row[10]
+    return values
+
+
+def _as_csv_cell(value):
+    if value is None:
+        return ""
+    return str(value).replace(".", ",")
+
+
+def test_dashboard_export_and_pdf_agree_on_every_indicator(
+    dataset, personas, client_for, django_capture_on_commit_callbacks
+):
+    client = client_for(personas.national)
+    dashboard = client.get(reverse("reporting:dashboard"), {"annee": YEAR}).context["data"]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reporting:reports"), {"annee": YEAR, "territoire": "national"})
+    frozen = ReportJob.objects.get().data
+    exported = _export_values(Query(YEAR, Scope.national(), personas.national))
+
+    dashboard_values = figures.flat_values(dashboard)
+    assert figures.flat_values(frozen) == dashboard_values
+    expected = {k: _as_csv_cell(v) for k, v in dashboard_values.items()}
+    # Public tables hide departments of fewer than 5 structures; the dashboard is internal.
+    for code in ("35", "29", "44"):
+        expected[f"STR_DEPARTEMENT/{code}"] = "s"
+    assert exported == expected
+    html = render_html(frozen)
+    for figure in figures.scalar_figures(frozen):
+        assert figure.text in html, figure.code
+
+
+def test_export_statistics_command_writes_each_format(dataset, tmp_path):
+    for fmt in ("csv", "xlsx", "ods"):
+        output = tmp_path / f"stats.{fmt}"
+        call_command("export_statistics", year=YEAR, format=fmt, output=str(output))
+        table = spreadsheets.read_table(output.read_bytes(), output.name)
+        assert table.headers == PUBLISHED_CASE_COLUMNS
+        assert len(table.rows) == 5

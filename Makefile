@@ -16,6 +16,7 @@ help:
 	@echo "make demo   – installe, charge les données de démonstration et lance l'application"
 	@echo "make test   – installe les dépendances de développement et lance les tests"
 	@echo "make lint   – ruff check, ruff format --check, makemigrations --check"
+	@echo "make e2e    – tests de bout en bout dans Chromium (navigateur réel, worker Celery)"
 
 var/tools/bin/uv:
 	@test -n "$(PYTHON)" || { echo "Python >= 3.12 introuvable" >&2; exit 1; }
@@ -33,8 +34,16 @@ demo: migrate
 	@echo "Application : http://127.0.0.1:8000 (Ctrl-C arrête le serveur, le worker et beat)"
 	$(VENV)/bin/honcho --procfile Procfile.dev start
 
+# The e2e marker is deselected by pyproject's addopts: `make test` needs no browser.
 test: install
 	DJANGO_SETTINGS_MODULE=dla_suivi.settings.test $(VENV)/bin/pytest $(ARGS)
+
+CHROMIUM ?= /usr/bin/chromium
+
+e2e: install
+	@test -x "$(CHROMIUM)" || { echo "Chromium introuvable ($(CHROMIUM)) : installez le paquet Debian « chromium » (apt-get install chromium)." >&2; exit 1; }
+	DJANGO_SETTINGS_MODULE=dla_suivi.settings.test E2E_CHROMIUM=$(CHROMIUM) \
+		$(VENV)/bin/pytest tests/e2e -m e2e $(ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

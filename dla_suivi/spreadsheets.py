@@ -39,9 +39,12 @@ class SpreadsheetError(ValueError):
     """A file that cannot be read as a table; the message is for the user (French)."""
 
 
+_FORMULA_FIRST = frozenset(FORMULA_PREFIXES)
+
+
 def neutralise(value):
     """The text a CSV cell must hold so that no spreadsheet evaluates it."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    if type(value) is str and value[:1] in _FORMULA_FIRST:
         return "'" + value
     return value
 
@@ -49,7 +52,7 @@ def neutralise(value):
 def _plain(value):
     if value is None:
         return ""
-    if isinstance(value, bool):
+    if value is True or value is False:
         return "oui" if value else "non"
     return value
 
@@ -71,12 +74,20 @@ def csv_rows(headers: Sequence[str], rows: Iterable[Sequence]) -> Iterator[str]:
 
 
 def _csv_cell(value):
-    value = _plain(value)
+    kind = type(value)
+    if kind is str:
+        return "'" + value if value[:1] in _FORMULA_FIRST else value
+    if kind is int:
+        return value
+    if value is None:
+        return ""
+    if kind is bool:
+        return "oui" if value else "non"
     if isinstance(value, float | decimal.Decimal):
         return str(value).replace(".", ",")
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
-    return neutralise(value)
+    return neutralise(str(value))
 
 
 def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence], title="Export") -> bytes:

@@ -30,12 +30,34 @@ class _Entry:
     line: int | None = None
 
 
+def _tokens(key: str) -> set[str]:
+    words = {w for w in key.split() if len(w) >= 3}
+    return words or set(key.split()) or {""}
+
+
 def similar_names(a: str, b: str) -> bool:
-    if not a or not b:
-        return False
-    if a == b:
-        return True
-    return SequenceMatcher(None, a, b).ratio() >= SIMILAR_NAME_RATIO
+    return _Similar(b).to(a)
+
+
+class _Similar:
+    """Compares many names to one; the cheap upper bounds skip most full ratios."""
+
+    def __init__(self, key: str):
+        self.key = key
+        self.matcher = SequenceMatcher(None, b=key, autojunk=False)
+
+    def to(self, other: str) -> bool:
+        if not other or not self.key:
+            return False
+        if other == self.key:
+            return True
+        matcher = self.matcher
+        matcher.set_seq1(other)
+        return (
+            matcher.real_quick_ratio() >= SIMILAR_NAME_RATIO
+            and matcher.quick_ratio() >= SIMILAR_NAME_RATIO
+            and matcher.ratio() >= SIMILAR_NAME_RATIO
+        )
 
 
 class DuplicateIndex:
@@ -60,7 +82,11 @@ class DuplicateIndex:
     def _add(self, entry, siren, departement_id):
         if siren:
             self.by_siren[siren].append(entry)
-        self.by_commune[(departement_id, normalize(entry.commune))].append(entry)
+        commune = normalize(entry.commune)
+        # Blocking: a very similar name shares at least one distinctive word, so only
+        # names sharing a word are compared (a big city has thousands of structures).
+        for token in _tokens(entry.key):
+            self.by_commune[(departement_id, commune, token)].append(entry)
 
     def add_pending(self, line: int, structure: Structure) -> None:
         """A row about to be created, so later rows of the same file are compared to it."""
@@ -82,13 +108,20 @@ class DuplicateIndex:
 
         siren = siret[:9] if siret else ""
         if siren:
-            for entry in self.by_siren[siren]:
+            for entry in self.by_siren.get(siren, ()):
                 if entry.siret != siret:
                     keep(entry, "même SIREN")
         key = name_key(name)
-        for entry in self.by_commune[(departement_id, normalize(commune))]:
-            if similar_names(key, entry.key):
-                keep(entry, "nom très proche, même commune")
+        similar = _Similar(key)
+        commune = normalize(commune)
+        compared = set()
+        for token in _tokens(key):
+            for entry in self.by_commune.get((departement_id, commune, token), ()):
+                if id(entry) in compared:
+                    continue
+                compared.add(id(entry))
+                if similar.to(entry.key):
+                    keep(entry, "nom très proche, même commune")
         return list(found.values())
 
 

@@ -8,7 +8,6 @@ then by RNA, so importing the same file twice updates instead of duplicating.
 Shared by the ``import_structures`` command and the web import.
 """
 
-import datetime as dt
 import decimal
 import re
 from collections import defaultdict
@@ -578,16 +577,20 @@ def template_rows() -> tuple[list[str], list[list[str]]]:
     return [c.header for c in COLUMNS], [[example[c.field] for c in COLUMNS]]
 
 
-def export_values(structure: Structure) -> list:
-    """A structure as one row of the import columns: an export can be re-imported."""
-    row = []
-    for column in COLUMNS:
-        value = getattr(structure, column.field)
-        if column.field == "departement":
-            value = structure.departement.code
-        elif column.field in ("legal_form", "sector", "siae_type"):
-            value = getattr(structure, f"get_{column.field}_display")() if value else ""
-        elif isinstance(value, dt.date):
-            value = value.isoformat()
-        row.append(value)
-    return row
+_LABELS = {
+    "legal_form": dict(LegalForm.choices),
+    "sector": dict(Sector.choices),
+    "siae_type": dict(SiaeType.choices),
+}
+
+
+def export_rows(queryset, extra=()):
+    """Structures as rows of the import columns (plus ``extra`` lookups): an export can be
+    re-imported. Reads tuples, not model instances: exports run over whole registers."""
+    lookups = ["departement__code" if f == "departement" else f for f in FIELDS]
+    labelled = [(i, _LABELS[f]) for i, f in enumerate(FIELDS) if f in _LABELS]
+    for values in queryset.values_list(*lookups, *extra).iterator(chunk_size=2000):
+        row = list(values)
+        for index, labels in labelled:
+            row[index] = labels.get(row[index], row[index])
+        yield row

@@ -171,7 +171,11 @@ class Structure(models.Model):
                 violation_error_message="Ce SIRET est déjà enregistré.",
             ),
         ]
-        indexes = [models.Index(fields=["departement", "name"], name="structure_dept_name")]
+        indexes = [
+            models.Index(fields=["departement", "name"], name="structure_dept_name"),
+            # The list's default order: lets PostgreSQL read the first page from the index.
+            models.Index(fields=["name", "id"], name="structure_name_id"),
+        ]
 
     def __str__(self):
         return self.name

@@ -1,5 +1,4 @@
 import django_tables2 as tables
-from django.utils.html import format_html
 
 from .models import Structure
 
@@ -10,7 +9,7 @@ class StructureTable(tables.Table):
         linkify=("structures:detail", [tables.A("pk")]),
         order_by=("name", "pk"),
     )
-    siret = tables.Column(verbose_name="SIRET")
+    siret = tables.Column(verbose_name="SIRET", default="—")
     commune = tables.Column(verbose_name="Commune", order_by=("commune", "pk"))
     departement = tables.Column(
         verbose_name="Dépt",
@@ -24,10 +23,8 @@ class StructureTable(tables.Table):
         order_by=("headcount", "pk"),
         attrs={"td": {"class": "num"}, "th": {"class": "num"}},
     )
-    has_open_case = tables.BooleanColumn(
-        verbose_name="Accompagnement en cours",
-        orderable=False,
-        yesno="oui,—",
+    has_open_case = tables.Column(
+        verbose_name="Accompagnement en cours", accessor="pk", orderable=False
     )
 
     class Meta:
@@ -47,5 +44,20 @@ class StructureTable(tables.Table):
         empty_text = "Aucune structure ne correspond à ces critères."
         order_by = ("name",)
 
-    def render_siret(self, value):
-        return format_html('<span class="nowrap">{}</span>', value) if value else "—"
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.open_case_pks = set()
+
+    def load_open_cases(self):
+        """After pagination: one query for the page's rows, not a subquery per sorted row."""
+        from accompagnements.models import Accompagnement, State
+
+        pks = [row.record.pk for row in self.page.object_list] if self.page else []
+        self.open_case_pks = set(
+            Accompagnement.objects.filter(structure_id__in=pks, state__in=State.OPEN).values_list(
+                "structure_id", flat=True
+            )
+        )
+
+    def render_has_open_case(self, value):
+        return "oui" if value in self.open_case_pks else "—"

@@ -14,7 +14,7 @@ from territoires.access import get_editable_or_403, get_visible_or_404
 from ..filters import StructureFilter
 from ..forms import ContactFormSet, MergeForm, StructureForm
 from ..history import history_entries
-from ..importing import COLUMNS, export_values, template_rows
+from ..importing import COLUMNS, export_rows, template_rows
 from ..models import Structure, departements_open_to_new_structures
 from ..services import MergeError, can_merge, merge_structures
 from ..tables import StructureTable
@@ -40,10 +40,11 @@ def _htmx_aware(request, template, context):
 @require_GET
 def structure_list(request):
     filterset, queryset = _filtered(request)
-    table = StructureTable(queryset.with_open_case())
+    table = StructureTable(queryset)
     RequestConfig(
         request, paginate={"per_page": PER_PAGE, "paginator_class": LazyPaginator}
     ).configure(table)
+    table.load_open_cases()
     context = {
         "filterset": filterset,
         "table": table,
@@ -60,20 +61,10 @@ def structure_export(request):
     if fmt not in spreadsheets.FORMATS:
         raise Http404("Format d'export inconnu.")
     _, queryset = _filtered(request)
-    queryset = (
-        queryset.select_related("departement", "region").with_open_case().order_by("name", "pk")
-    )
-
-    def rows():
-        for structure in queryset.iterator(chunk_size=2000):
-            yield [
-                *export_values(structure),
-                structure.region.name,
-                structure.has_open_case,
-            ]
-
+    queryset = queryset.with_open_case().order_by("name", "pk")
+    rows = export_rows(queryset, extra=("region__name", "has_open_case"))
     headers = [c.header for c in COLUMNS] + EXPORT_EXTRA_HEADERS
-    return spreadsheets.export_response(fmt, "structures", headers, rows())
+    return spreadsheets.export_response(fmt, "structures", headers, rows)
 
 
 def _case_url_name():

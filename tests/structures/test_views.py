@@ -87,6 +87,16 @@ class TestListPage:
         response = client.get(LIST_URL, {"open_case": "non"})
         assert [r.record.pk for r in response.context["table"].paginated_rows] == [none.pk]
 
+    def test_rows_show_whether_a_case_is_open(self, personas, client_for, rennes):
+        AccompagnementFactory(structure=rennes, officer=personas.officer_a)
+        StructureFactory(name="Sans accompagnement")
+        response = client_for(personas.officer_a).get(LIST_URL)
+        cells = {
+            row.record.name: row.get_cell("has_open_case")
+            for row in response.context["table"].paginated_rows
+        }
+        assert cells == {rennes.name: "oui", "Sans accompagnement": "—"}
+
     def test_filters_by_qpv_department_and_sector(self, personas, client_for, rennes, brest):
         StructureFactory(in_qpv=True, sector="sport")
         client = client_for(personas.coordinator)
@@ -129,8 +139,9 @@ class TestListPage:
             if structure.pk % 3 == 0:
                 AccompagnementFactory(structure=structure, officer=personas.officer_a)
         client = client_for(personas.officer_a)
-        # session, user, user's DLA, departement choices, page, count, can-create check
-        with django_assert_num_queries(7):
+        # session, user, user's DLA, departement choices, page, open cases of the page,
+        # count, can-create check
+        with django_assert_num_queries(8):
             response = client.get(LIST_URL)
         assert response.status_code == 200
 

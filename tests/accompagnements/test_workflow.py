@@ -345,3 +345,62 @@ def test_collective_ingenierie_is_shared_by_several_cases(personas):
         PlanActionFactory(accompagnement=case, ingenierie_action=True, ingenierie=ingenierie)
     assert set(ingenierie.accompagnements.all()) == set(cases)
     assert list(cases[0].ingenieries.all()) == [ingenierie]
+
+
+def ready_for(transition, personas):
+    """A case of department A where ``transition``'s guards are all satisfied."""
+    officer = personas.officer_a
+    setups = {
+        "start_diagnostic": ({"state": State.ACCUEIL}, {}),
+        "start_parcours": ({"state": State.DIAGNOSTIC, "diagnostic_validated": True}, {}),
+        "start_coordination": (
+            {
+                "state": State.PARCOURS,
+                "plan_with_ingenierie": True,
+                "action__ingenierie__attributed": True,
+            },
+            {},
+        ),
+        "skip_to_suivi": ({"state": State.PARCOURS, "plan_without_ingenierie": True}, {}),
+        "start_suivi": ({"state": State.COORDINATION}, {}),
+        "close": ({"state": State.SUIVI, "followup_recorded": True}, {}),
+        "reorient": (
+            {"state": State.ACCUEIL},
+            {"reason": ReorientationReason.AUTRE, "acteur": ActeurAppuiFactory()},
+        ),
+        "abandon": ({"state": State.PARCOURS}, {"reason": AbandonReason.AUTRE}),
+        "reopen": ({"state": State.CLOTURE}, {"comment": "Nouvelle demande"}),
+    }
+    traits, params = setups[transition]
+    return AccompagnementFactory(officer=officer, **traits), params
+
+
+EXPECTED_TARGET = {
+    "start_diagnostic": State.DIAGNOSTIC,
+    "start_parcours": State.PARCOURS,
+    "start_coordination": State.COORDINATION,
+    "skip_to_suivi": State.SUIVI,
+    "start_suivi": State.SUIVI,
+    "close": State.CLOTURE,
+    "reorient": State.REORIENTE,
+    "abandon": State.ABANDONNE,
+    "reopen": State.SUIVI,
+}
+
+
+@pytest.mark.parametrize("persona", ALL_PERSONAS)
+@pytest.mark.parametrize("transition", sorted(EXPECTED_TARGET))
+def test_every_transition_is_allowed_to_writers_and_refused_to_others(
+    personas, transition, persona
+):
+    case, params = ready_for(transition, personas)
+    user = personas.all_users()[persona]
+    if persona in WRITERS_OF_DEPARTEMENTAL_CASE:
+        assert transition in dict(available_transitions(case, user))
+        assert advance(case, transition, by=user, **params).state == EXPECTED_TARGET[transition]
+        assert case.journal.get().user == user
+    else:
+        assert transition not in dict(available_transitions(case, user))
+        with pytest.raises(PermissionDenied):
+            advance(case, transition, by=user, **params)
+        assert not case.journal.exists()

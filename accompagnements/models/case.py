@@ -187,6 +187,12 @@ def _other_case_open(case):
     return []
 
 
+def _left_state_unknown(case):
+    if case.left_state not in State.OPEN:
+        return ["La phase quittée par cet accompagnement est inconnue : elle doit être corrigée."]
+    return []
+
+
 DIAGNOSTIC_VALIDATED = Guard(_diagnostic_missing)
 PLAN_VALIDATED = Guard(_plan_missing)
 CONSULTANTS_SELECTED = Guard(_consultants_missing)
@@ -194,6 +200,7 @@ NO_INGENIERIE = Guard(_has_ingenierie)
 INGENIERIES_FINISHED = Guard(_ingenieries_unfinished)
 FOLLOWUP_RECORDED = Guard(_followup_missing)
 NO_OTHER_OPEN_CASE = Guard(_other_case_open)
+LEFT_STATE_KNOWN = Guard(_left_state_unknown)
 
 
 def _left_state(case, **kwargs):
@@ -383,14 +390,14 @@ class Accompagnement(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.REORIENTE,
         target=GET_STATE(_left_state, states=[State.ACCUEIL, State.DIAGNOSTIC]),
-        conditions=[NO_OTHER_OPEN_CASE],
+        conditions=[LEFT_STATE_KNOWN, NO_OTHER_OPEN_CASE],
         permission=can_write,
     )
     @transition(
         field=state,
         source=State.ABANDONNE,
         target=GET_STATE(_left_state, states=list(State.OPEN)),
-        conditions=[NO_OTHER_OPEN_CASE],
+        conditions=[LEFT_STATE_KNOWN, NO_OTHER_OPEN_CASE],
         permission=can_write,
     )
     def reopen(self):

@@ -404,3 +404,8 @@ def test_every_transition_is_allowed_to_writers_and_refused_to_others(
         with pytest.raises(PermissionDenied):
             advance(case, transition, by=user, **params)
         assert not case.journal.exists()
+
+
+def test_reopen_with_an_unknown_left_phase_is_refused_not_crashed(personas):
+    case = at(State.ABANDONNE, personas)  # e.g. imported data without the phase it left
+    assert "phase quittée" in refusal(case, "reopen", personas.officer_a, comment="Retour")

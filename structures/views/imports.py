@@ -40,6 +40,12 @@ def _preview(request, plan, token, filename):
     return render(request, "structures/import_preview.html", context)
 
 
+def _forget_pending(request):
+    """One pending import per session: a new upload drops the previous file."""
+    for entry in request.session.pop(SESSION_KEY, {}).values():
+        default_storage.delete(entry["path"])
+
+
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
     _check_can_import(request.user)
@@ -49,6 +55,7 @@ def import_upload(request):
         data = upload.read()
         plan = plan_import(data, upload.name, user=request.user)
         token = None
+        _forget_pending(request)
         if plan.is_valid:
             token = secrets.token_urlsafe(16)
             extension = upload.name.rsplit(".", 1)[-1].lower()
@@ -81,9 +88,7 @@ def import_confirm(request):
     except ImportConflict as error:
         messages.error(request, str(error))
         return redirect("structures:import")
-    default_storage.delete(entry["path"])
-    del pending[token]
-    request.session[SESSION_KEY] = pending
+    _forget_pending(request)
     messages.success(
         request,
         f"Import terminé : {result.created} structure(s) créée(s), "

@@ -30,7 +30,8 @@ def _filtered(request):
 
 
 def _htmx_aware(request, template, context):
-    if request.htmx and not request.htmx.boosted:
+    # A history restore needs the whole page, not the fragment.
+    if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
         template = f"{template}#results"
     response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request",))

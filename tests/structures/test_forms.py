@@ -36,6 +36,15 @@ def test_department_and_region_are_derived_from_postal_code(personas):
     assert structure.siren == structure.siret[:9]
 
 
+@pytest.mark.parametrize(
+    ("postal_code", "departement"), [("20090", "2A"), ("20200", "2B"), ("97411", "974")]
+)
+def test_corsica_and_overseas_departments_are_derived(personas, postal_code, departement):
+    form = StructureForm(form_data(postal_code=postal_code), user=personas.admin)
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["departement"].code == departement
+
+
 def test_siret_with_bad_checksum_is_refused_in_french(personas):
     form = StructureForm(form_data(siret="12345678901234"), user=personas.officer_a)
     assert not form.is_valid()

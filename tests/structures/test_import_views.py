@@ -95,3 +95,13 @@ def test_reimport_through_the_web_updates(personas, client_for):
     client.post(CONFIRM_URL, {"token": response.context["token"]})
     assert Structure.objects.get(siret=make_siret(5001)).name == "Renommée"
     assert Structure.objects.count() == 3
+
+
+def test_a_new_upload_drops_the_previous_pending_file(personas, client_for, tmp_path):
+    client = client_for(personas.officer_a)
+    first = upload(client, csv_bytes(HEADERS, rows())).context["token"]
+    upload(client, csv_bytes(HEADERS, rows()))
+    stored = list((tmp_path / "structure-imports").iterdir())
+    assert len(stored) == 1
+    client.post(CONFIRM_URL, {"token": first})
+    assert Structure.objects.count() == 0

@@ -119,6 +119,12 @@ class TestListPage:
         assert "<html" not in content
         assert "HX-Request" in response["Vary"]
 
+    def test_htmx_history_restore_gets_the_whole_page(self, personas, client_for, rennes):
+        response = client_for(personas.officer_a).get(
+            LIST_URL, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+        )
+        assert "<html" in response.content.decode()
+
     def test_page_without_javascript_has_a_plain_get_form_and_links(
         self, personas, client_for, rennes
     ):
@@ -149,7 +155,7 @@ class TestListPage:
 class TestDetailPage:
     def test_shows_identity_contacts_cases_and_history(self, personas, client_for, rennes):
         ContactFactory(structure=rennes, first_name="Awa", last_name="Diallo")
-        AccompagnementFactory(structure=rennes, officer=personas.officer_a)
+        case = AccompagnementFactory(structure=rennes, officer=personas.officer_a)
         rennes.headcount = 8
         rennes.save()
         response = client_for(personas.officer_a).get(detail_url(rennes))
@@ -159,6 +165,7 @@ class TestDetailPage:
         assert "accueil" in content
         assert "effectif salarié" in content  # the changed field, in the history
         assert len(response.context["cases"]) == 1
+        assert reverse("accompagnements:detail", args=[case.pk]) in content
 
     def test_officer_of_other_department_gets_404(self, personas, client_for, rennes):
         response = client_for(personas.other_officer).get(detail_url(rennes))

@@ -1,0 +1,35 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Contact, Structure, StructureMerge
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+
+
+@admin.register(Structure)
+class StructureAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "siret", "rna", "commune", "departement", "legal_form", "sector"]
+    list_filter = ["legal_form", "sector", "in_qpv", "in_zrr"]
+    list_select_related = ["departement"]
+    search_fields = ["search_text", "siret", "rna"]
+    raw_id_fields = ["departement"]
+    inlines = [ContactInline]
+
+
+@admin.register(StructureMerge)
+class StructureMergeAdmin(admin.ModelAdmin):
+    list_display = ["merged_name", "merged_siret", "kept", "merged_by", "merged_at"]
+    list_select_related = ["kept", "merged_by"]
+    readonly_fields = [f.name for f in StructureMerge._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -11,6 +11,17 @@ SIZE_RANGES = {
     SizeClass.MEDIUM: Q(headcount__gte=10, headcount__lte=49),
     SizeClass.LARGE: Q(headcount__gte=50),
 }
+
+
+def departement_choices():
+    # A plain list: a ModelChoiceField iterates with a server-side cursor on PostgreSQL.
+    return [(str(pk), f"{code} – {name}") for pk, code, name in _departements()]
+
+
+def _departements():
+    return Departement.objects.order_by("code").values_list("pk", "code", "name")
+
+
 YES_NO = [("oui", "oui"), ("non", "non")]
 
 
@@ -20,8 +31,8 @@ class StructureFilter(django_filters.FilterSet):
         method="filter_search",
         help_text="Nom, SIRET, RNA ou commune",
     )
-    departement = django_filters.ModelChoiceFilter(
-        label="Département", queryset=Departement.objects.order_by("code"), empty_label="Tous"
+    departement = django_filters.ChoiceFilter(
+        label="Département", choices=departement_choices, empty_label="Tous"
     )
     legal_form = django_filters.ChoiceFilter(
         label="Forme juridique", choices=LegalForm.choices, empty_label="Toutes"

@@ -51,7 +51,8 @@ def test_production_cookies_and_headers_are_hardened(monkeypatch):
     sys.modules.pop("dla_suivi.settings.prod", None)
     prod = importlib.import_module("dla_suivi.settings.prod")
     sys.modules.pop("dla_suivi.settings.prod", None)
-    assert prod.SESSION_COOKIE_SECURE and prod.CSRF_COOKIE_SECURE
+    assert prod.SESSION_COOKIE_SECURE
+    assert prod.CSRF_COOKIE_SECURE
     assert prod.SECURE_HSTS_SECONDS >= 31536000
     assert prod.SECURE_SSL_REDIRECT is True
     assert settings.SESSION_COOKIE_HTTPONLY

@@ -64,3 +64,51 @@ def test_workboard_query_count_does_not_grow_with_cases(
     with django_assert_num_queries(WORKBOARD_QUERIES):
         response = client.get(reverse("accompagnements:workboard"))
     assert response.status_code == 200
+
+
+def _registers(personas, count):
+    from accompagnements.models import ComiteReview
+    from tests.accompagnements.factories import (
+        ActeurAppuiFactory,
+        ComiteAppuiFactory,
+        IngenierieFactory,
+        PrestataireFactory,
+    )
+
+    ingenierie = IngenierieFactory(attributed=True)
+    comite = ComiteAppuiFactory(dla=personas.officer_a.dla)
+    for case in make_cases(personas, count):
+        PrestataireFactory()
+        ActeurAppuiFactory()
+        PlanActionFactory(accompagnement=case, ingenierie_action=True, ingenierie=ingenierie)
+        ComiteReview.objects.create(comite=comite, accompagnement=case, opinion="favorable")
+    return {
+        "accompagnements:prestataires": [],
+        "accompagnements:acteurs": [],
+        "accompagnements:comites": [],
+        "accompagnements:comite": [comite.pk],
+        "accompagnements:ingenierie": [ingenierie.pk],
+        "accompagnements:notifications": [],
+    }
+
+
+REGISTER_QUERIES = {
+    "accompagnements:prestataires": 5,
+    "accompagnements:acteurs": 6,
+    "accompagnements:comites": 4,
+    "accompagnements:comite": 7,
+    "accompagnements:ingenierie": 9,
+    "accompagnements:notifications": 5,
+}
+
+
+@pytest.mark.parametrize("count", [1, 10])
+@pytest.mark.parametrize("name", sorted(REGISTER_QUERIES))
+def test_register_pages_query_count_does_not_grow_with_rows(
+    client_for, personas, django_assert_num_queries, count, name
+):
+    args = _registers(personas, count)[name]
+    client = client_for(personas.officer_a)
+    with django_assert_num_queries(REGISTER_QUERIES[name]):
+        response = client.get(reverse(name, args=args))
+    assert response.status_code == 200

@@ -188,7 +188,7 @@ def _classes(values):
     if not numbers:
         return []
     maximum = numbers[-1] or 1
-    # Equal-width classes from 0 to the maximum: readable legend bounds.
+    # Equal-width classes from 0 to the maximum (0 itself is drawn apart): readable bounds.
     step = maximum / len(CLASS_FILLS)
     return [(step * i, step * (i + 1)) for i in range(len(CLASS_FILLS))]
 
@@ -246,7 +246,9 @@ def tile_map(title, values: dict, names: dict, *, unit="", decimals=0) -> Chart:
             continue
         value = values[code]
         label = names.get(code, code)
-        if isinstance(value, int | float):
+        if value == 0:
+            fill, ink, pattern = "#ffffff", TEXT, "none"
+        elif isinstance(value, int | float):
             index = _class_of(value, classes)
             fill, ink, pattern = CLASS_FILLS[index], CLASS_TEXT[index], CLASS_PATTERNS[index]
         else:
@@ -287,8 +289,10 @@ def tile_map(title, values: dict, names: dict, *, unit="", decimals=0) -> Chart:
         )
     y += 30
     parts.append(
-        f'<rect x="{margin}" y="{y}" width="18" height="18" fill="url(#{uid}-hatch)" '
-        f'stroke="{MUTED}"/><text x="{margin + 22}" y="{y + 14}" font-size="10" '
+        f'<rect x="{margin}" y="{y}" width="18" height="18" fill="#ffffff" stroke="{MUTED}"/>'
+        f'<text x="{margin + 22}" y="{y + 14}" font-size="10" fill="{TEXT}">0</text>'
+        f'<rect x="{margin + 100}" y="{y}" width="18" height="18" fill="url(#{uid}-hatch)" '
+        f'stroke="{MUTED}"/><text x="{margin + 122}" y="{y + 14}" font-size="10" '
         f'fill="{TEXT}">s : secret statistique (moins de 5 structures)</text>'
         f'<text x="{margin}" y="{y + 40}" font-size="10" fill="{MUTED}">'
         "Outre-mer : 971 Guadeloupe, 972 Martinique, 973 Guyane, 974 La Réunion, "

@@ -88,7 +88,7 @@ class Figure:
     text: str
 
 
-def _text(indicator, value):
+def text(indicator, value):
     return charts.fmt(value, indicator.decimals, indicator.unit)
 
 
@@ -114,7 +114,7 @@ def scalar_figures(data, *, public=False, theme=None) -> list[Figure]:
         if public:
             value = _public(indicator, value, data, structures)
         figures.append(
-            Figure(indicator.code, indicator.label, indicator.unit, value, _text(indicator, value))
+            Figure(indicator.code, indicator.label, indicator.unit, value, text(indicator, value))
         )
     return figures
 
@@ -144,7 +144,7 @@ def comparison(data, *, public=False) -> Comparison | None:
             value = values.get(code)
             if public and level == Level.DEPARTEMENT:
                 value = suppress(indicator, value, bases.get(code))
-            cells.append(_text(indicator, value))
+            cells.append(text(indicator, value))
         rows.append((indicator, cells))
     label = "Région" if level == Level.REGION else "Département"
     return Comparison(label, territories, rows)
@@ -251,7 +251,7 @@ def comparison_by_theme(data, *, public=False) -> list[ThemeTable]:
                 value = data["by_territory"][indicator.code].get(code)
                 if public and level == Level.DEPARTEMENT:
                     value = suppress(indicator, value, bases.get(code))
-                cells.append(_text(indicator, value))
+                cells.append(text(indicator, value))
             rows.append((f"{name}", cells))
         tables.append(ThemeTable(theme, label, indicators, rows))
     return tables

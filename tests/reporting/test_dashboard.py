@@ -132,3 +132,20 @@ def test_dictionary_lists_every_indicator(personas, client_for):
     for indicator in REGISTRY.values():
         assert indicator.code in content
         assert escape(indicator.label) in content
+
+
+def test_national_home_page_shows_the_key_figures_of_the_current_year(personas, client_for):
+    content = client_for(personas.national).get(reverse("home")).content.decode()
+    assert "Chiffres clés" in content
+    assert escape(REGISTRY["ACT_STRUCTURES"].label) in content
+
+
+def test_officer_home_page_has_no_national_figures(personas, client_for):
+    content = client_for(personas.officer_a).get(reverse("home")).content.decode()
+    assert "Chiffres clés" not in content
+
+
+def test_year_selector_values_are_not_localised(personas, client_for):
+    content = get(client_for(personas.national)).content.decode()
+    assert f'<option value="{YEAR}" selected>{YEAR}</option>' in content
+    assert f"Tableau de bord {YEAR}" in content

@@ -1,0 +1,35 @@
+from reporting import charts
+from reporting.indicators import SECRET
+
+
+def test_bar_charts_are_labelled_images_with_their_figures():
+    chart = charts.horizontal_bars(
+        "Structures par secteur", [("culture", 12), ("sport", 3)], unit="structures"
+    )
+    assert chart.svg.startswith("<svg")
+    assert 'role="img"' in chart.svg
+    assert "<title id=" in chart.svg
+    assert "Valeur la plus élevée : culture, 12 structures." in chart.svg
+    assert chart.rows == [("culture", "12"), ("sport", "3")]
+
+
+def test_chart_text_is_escaped():
+    chart = charts.bar_chart("<script>", [("<b>", 1)])
+    assert "<script>" not in chart.svg
+    assert "&lt;b&gt;" in chart.svg
+
+
+def test_numbers_are_french_and_secret_cells_say_so():
+    assert charts.fmt(1234.5, 1, "%") == "1\xa0234,5\u202f%"
+    assert charts.fmt(SECRET) == "s"
+    assert charts.fmt(None) == "–"
+
+
+def test_tile_map_labels_each_department_and_patterns_secret_cells():
+    chart = charts.tile_map(
+        "Carte", {"35": 14, "29": SECRET, "22": 0}, {"35": "Ille-et-Vilaine", "29": "Finistère"}
+    )
+    assert "Ille-et-Vilaine : 14" in chart.svg
+    assert "-hatch)" in chart.svg
+    assert chart.rows[0] == ("22 – 22", "0")
+    assert len(chart.legend) == 5

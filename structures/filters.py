@@ -67,11 +67,10 @@ class StructureFilter(django_filters.FilterSet):
         return queryset.filter(**{name: value == "oui"})
 
     def filter_open_case(self, queryset, name, value):
-        from accompagnements.models import State
+        from accompagnements.models import Accompagnement, State
 
-        open_structures = Q(accompagnements__state__in=State.OPEN)
-        # A semi-join, not a join: no duplicate rows, no DISTINCT.
-        subquery = Structure.objects.filter(open_structures).values("pk")
+        # A semi-join on the cases table alone: no duplicate rows, no DISTINCT.
+        open_structures = Accompagnement.objects.filter(state__in=State.OPEN).values("structure_id")
         if value == "oui":
-            return queryset.filter(pk__in=subquery)
-        return queryset.exclude(pk__in=subquery)
+            return queryset.filter(pk__in=open_structures)
+        return queryset.exclude(pk__in=open_structures)

@@ -124,7 +124,12 @@ class Command(BaseCommand):
             )
         call_command("migrate", verbosity=0)
         rng = random.Random(42)
-        report = {"database": str(name), "structures": structures}
+        report = {
+            "database": str(name),
+            "structures": structures,
+            "cpus": os.cpu_count(),
+            "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        }
 
         started = time.perf_counter()
         self.reset_and_fill(structures, rng)
@@ -153,6 +158,7 @@ class Command(BaseCommand):
             national, reverse("structures:export"), {"format": "csv"}, 1
         )
         report["import"] = self.measure_import(import_rows, rng)
+        report["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
         self.stdout.write(json.dumps(report, indent=2, ensure_ascii=False))
 
     def reset_and_fill(self, count, rng):
@@ -218,22 +224,28 @@ class Command(BaseCommand):
     def measure(self, user, url, params, repeat):
         client = Client(SERVER_NAME="localhost")
         client.force_login(user)
-        timings, queries, status = [], None, None
+        client.get(url, params)  # warm-up: template loading, first connection
+        timings, cpu, database, queries, status = [], [], [], None, None
         for _ in range(repeat):
             with CaptureQueriesContext(connection) as captured:
-                started = time.perf_counter()
+                started, started_cpu = time.perf_counter(), time.process_time()
                 response = client.get(url, params)
                 if response.streaming:
                     size = sum(len(chunk) for chunk in response.streaming_content)
                 else:
                     size = len(response.content)
                 timings.append((time.perf_counter() - started) * 1000)
+                cpu.append((time.process_time() - started_cpu) * 1000)
+            database.append(sum(float(q["time"]) for q in captured.captured_queries) * 1000)
             queries, status = len(captured), response.status_code
         return {
             "status": status,
             "queries": queries,
             "median_ms": round(statistics.median(timings), 1),
             "max_ms": round(max(timings), 1),
+            # Python CPU time of the request, and time spent waiting on the database.
+            "median_python_cpu_ms": round(statistics.median(cpu), 1),
+            "median_db_ms": round(statistics.median(database), 1),
             "bytes": size,
         }
 
@@ -260,12 +272,14 @@ class Command(BaseCommand):
     def run_import(self, path):
         """In a child process, so that its peak RSS is the import's own."""
         script = (
-            "import resource, sys, django\n"
+            "import resource, sys, time, django\n"
             "django.setup()\n"
             "from django.core.management import call_command\n"
+            "started = time.perf_counter()\n"
             "try:\n"
             "    call_command('import_structures', sys.argv[1])\n"
             "finally:\n"
+            "    print('ELAPSED', time.perf_counter() - started, file=sys.stderr)\n"
             "    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
             "    print('PEAK_RSS_KB', rss, file=sys.stderr)\n"
         )
@@ -279,9 +293,12 @@ class Command(BaseCommand):
             check=False,
         )
         seconds = time.perf_counter() - started
-        peak = [line for line in completed.stderr.splitlines() if line.startswith("PEAK_RSS_KB")]
+        lines = completed.stderr.splitlines()
+        peak = [line for line in lines if line.startswith("PEAK_RSS_KB")]
+        elapsed = [line for line in lines if line.startswith("ELAPSED")]
         return {
             "exit_code": completed.returncode,
+            "import_seconds": round(float(elapsed[-1].split()[1]), 2) if elapsed else None,
             "seconds_including_django_startup": round(seconds, 2),
             "peak_rss_mb": round(int(peak[-1].split()[1]) / 1024, 1) if peak else None,
             "output": completed.stdout.strip()[-200:] or completed.stderr.strip()[-400:],

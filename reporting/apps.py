@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class ReportingConfig(AppConfig):
     name = "reporting"
     verbose_name = "pilotage et statistiques"
+
+    def ready(self):
+        from .indicators import expressions  # noqa: F401  (registers the SQLite median)

@@ -25,7 +25,7 @@ from .indicators import (
 
 DATA_VERSION = 1
 BASE_INDICATOR = "ACT_STRUCTURES"
-MAP_INDICATOR = "ACT_STRUCTURES"
+MAP_INDICATOR = "STR_DEPARTEMENT"
 # Breakdowns drawn as vertical bars (few, short categories); the others as horizontal bars.
 VERTICAL = {"STR_SIZE_CLASS", "PAR_PHASE_MEDIAN_DAYS", "SUI_SITUATION"}
 
@@ -38,23 +38,17 @@ def chart_skips(level: str) -> set[str]:
     return skip
 
 
-def build(query: Query) -> dict:
+def build(query: Query, names: TerritoryNames | None = None) -> dict:
     """Every indicator for the query's scope, the scalars by compared territory, the map."""
-    names = TerritoryNames(query.using)
+    names = names or TerritoryNames(query.using)
     scope = query.scope
     level = scope.compare_level
     totals = compute(query, names=names)
     scalars = [i for i in REGISTRY.values() if not i.is_breakdown]
     by_territory = compute(query, scalars, by=level, names=names) if level else {}
     territories = names.within(level, query) if level else {}
-    if level == Level.DEPARTEMENT:
-        departements = by_territory[MAP_INDICATOR]
-    elif level == Level.REGION:
-        departements = compute(query, [get(MAP_INDICATOR)], by=Level.DEPARTEMENT, names=names)[
-            MAP_INDICATOR
-        ]
-    else:
-        departements = {scope.code: totals[MAP_INDICATOR]}
+    # Structures accompanied by department: the breakdown already computed for the totals.
+    departements = totals[MAP_INDICATOR]
     departement_names = names.within(Level.DEPARTEMENT, query)
     return {
         "version": DATA_VERSION,
@@ -186,7 +180,7 @@ def map_chart(data, *, public=False) -> charts.Chart:
     if public:
         values = {code: suppress(indicator, v, v) for code, v in values.items()}
     return charts.tile_map(
-        f"{indicator.label} par département ({data['year']})",
+        f"{indicator.label} ({data['year']})",
         values,
         data["departement_names"],
         unit=indicator.unit,

@@ -60,8 +60,12 @@ register(
         "(date de validation renseignée, avec le nom de la personne qui a validé).",
         unit=Unit.DIAGNOSTICS,
         theme="activite",
-        source="diagnostics",
-        expression=lambda q: Count("pk"),
+        source="cases",
+        # A diagnostic validated in the year belongs to a case active in the year.
+        expression=lambda q: Count(
+            "pk",
+            filter=q.in_year("diagnostic__validated_on") & ~Q(diagnostic__validated_by_name=""),
+        ),
         key=True,
     )
 )
@@ -110,7 +114,7 @@ register(
         unit=Unit.CASES,
         theme="parcours",
         source="cases",
-        expression=lambda q: Count("pk"),
+        expression=lambda q, within=None: Count("pk", filter=within),
         where=lambda q: _exited(q, State.REORIENTE),
         breakdown=Breakdown("type d'acteur", "reoriented_to__kind", dict(ActeurKind.choices)),
     )
@@ -123,7 +127,7 @@ register(
         unit=Unit.CASES,
         theme="parcours",
         source="cases",
-        expression=lambda q: Count("pk"),
+        expression=lambda q, within=None: Count("pk", filter=within),
         where=lambda q: _exited(q, State.REORIENTE),
         breakdown=Breakdown("motif", "reorientation_reason", dict(ReorientationReason.choices)),
     )
@@ -147,7 +151,7 @@ register(
         unit=Unit.CASES,
         theme="parcours",
         source="cases",
-        expression=lambda q: Count("pk"),
+        expression=lambda q, within=None: Count("pk", filter=within),
         where=lambda q: _exited(q, State.ABANDONNE),
         breakdown=Breakdown("motif", "abandon_reason", dict(AbandonReason.choices)),
     )

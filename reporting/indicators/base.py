@@ -65,7 +65,8 @@ class Indicator:
     # Name of the base population in ``sources.SOURCES``.
     source: str
     # The single implementation: an aggregate over the source, built for a query.
-    expression: Callable[["Query"], Expression]
+    # A breakdown's aggregate also takes the condition selecting one category (or None).
+    expression: Callable[..., Expression]
     breakdown: Breakdown | None = None
     # Breakdowns only: restricts the source before grouping, and adds computed columns.
     where: Callable[["Query"], Q] | None = None

@@ -6,7 +6,7 @@ The query count depends on the indicators asked for, never on the number of rows
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import F
+from django.db.models import F, Q
 
 from territoires.models import Departement, Region
 
@@ -82,10 +82,17 @@ class TerritoryNames:
         return labels
 
 
-def _scalar_groups(indicators):
+def batched(indicator: Indicator) -> bool:
+    """Computed in its source's single aggregate query (one filtered aggregate per category)."""
+    if not indicator.is_breakdown:
+        return True
+    return isinstance(indicator.breakdown.labels, dict) and indicator.prepare is None
+
+
+def _source_groups(indicators):
     groups = defaultdict(list)
     for indicator in indicators:
-        if not indicator.is_breakdown:
+        if batched(indicator):
             groups[indicator.source].append(indicator)
     return groups
 
@@ -95,31 +102,78 @@ def compute(query: Query, indicators=None, *, by: str | None = None, names=None)
 
     Without ``by``: ``{code: value}``, a breakdown's value being ``{category: value}``.
     With ``by`` ("region" or "departement"): ``{code: {territory code: value}}``.
+    Scalars and category breakdowns of one source share one query; breakdowns by
+    territory, and those needing extra columns, take one query each.
     """
     indicators = list(REGISTRY.values()) if indicators is None else list(indicators)
     names = names or TerritoryNames(query.using)
     results = {}
-    for source_name, group in _scalar_groups(indicators).items():
-        results.update(_compute_scalars(query, source_name, group, by))
+    for source_name, group in _source_groups(indicators).items():
+        results.update(_compute_batch(query, source_name, group, by))
     for indicator in indicators:
-        if indicator.is_breakdown:
+        if not batched(indicator):
             results[indicator.code] = _compute_breakdown(query, indicator, by, names)
     return {i.code: results[i.code] for i in indicators}
 
 
-def _compute_scalars(query, source_name, indicators, by):
+def _category_column(indicator) -> str:
+    category = indicator.breakdown.category
+    return category if isinstance(category, str) else f"_category_{indicator.code}"
+
+
+def _batch_expressions(query, indicators):
+    """Aliases the queryset needs, and the aggregates: ``column → expression``."""
+    aliases, expressions, columns = {}, {}, {}
+    for indicator in indicators:
+        if not indicator.is_breakdown:
+            expressions[indicator.code] = indicator.expression(query)
+            columns[indicator.code] = indicator.code
+            continue
+        if not isinstance(indicator.breakdown.category, str):
+            aliases[_category_column(indicator)] = indicator.breakdown.category
+        lookup = _category_column(indicator)
+        where = indicator.where(query) if indicator.where else Q()
+        keys = list(indicator.breakdown.labels)
+        buckets = {key: Q(**{lookup: key}) for key in keys}
+        buckets[UNKNOWN] = Q(**{f"{lookup}__isnull": True}) | ~Q(**{f"{lookup}__in": keys})
+        columns[indicator.code] = {}
+        for index, (key, condition) in enumerate(buckets.items()):
+            column = f"{indicator.code}__{index}"
+            expressions[column] = indicator.expression(query, where & condition)
+            columns[indicator.code][key] = column
+    return aliases, expressions, columns
+
+
+def _read_batch(indicators, columns, row):
+    values = {}
+    for indicator in indicators:
+        column = columns[indicator.code]
+        if isinstance(column, str):
+            values[indicator.code] = normalise(indicator, row[column])
+            continue
+        zero = 0 if indicator.breakdown.zero_fill else None
+        breakdown = {}
+        for key, name in column.items():
+            value = normalise(indicator, row[name])
+            if key == UNKNOWN and not value:
+                continue
+            breakdown[key] = zero if value is None else value
+        values[indicator.code] = breakdown
+    return values
+
+
+def _compute_batch(query, source_name, indicators, by):
     source = SOURCES[source_name]
-    queryset = source.queryset(query)
-    expressions = {i.code: i.expression(query) for i in indicators}
+    aliases, expressions, columns = _batch_expressions(query, indicators)
+    queryset = source.queryset(query).alias(**aliases)
     if by is None:
-        row = queryset.aggregate(**expressions)
-        return {i.code: normalise(i, row[i.code]) for i in indicators}
+        values = _read_batch(indicators, columns, queryset.aggregate(**expressions))
+        return values
     rows = queryset.values(territory=F(source.territory_lookup(by))).annotate(**expressions)
     results = {i.code: {} for i in indicators}
     for row in rows:
-        for indicator in indicators:
-            key = row["territory"] or UNKNOWN
-            results[indicator.code][key] = normalise(indicator, row[indicator.code])
+        for code, value in _read_batch(indicators, columns, row).items():
+            results[code][row["territory"] or UNKNOWN] = value
     return results
 
 
@@ -137,7 +191,7 @@ def _compute_breakdown(query, indicator, by, names):
     group = {"category": _category(indicator.breakdown)}
     if by is not None:
         group["territory"] = F(source.territory_lookup(by))
-    rows = queryset.values(**group).annotate(value=indicator.expression(query))
+    rows = queryset.values(**group).annotate(value=indicator.expression(query, None))
     labels = names.labels(indicator, query)
     zero = 0 if indicator.breakdown.zero_fill else None
 

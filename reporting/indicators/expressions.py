@@ -14,6 +14,11 @@ class Median(Aggregate):
     output_field = FloatField()
     allow_distinct = False
 
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # Also covers connections opened before this module was imported.
+        _register(connection)
+        return self.as_sql(compiler, connection, **extra_context)
+
     def as_postgresql(self, compiler, connection, **extra_context):
         return self.as_sql(
             compiler,
@@ -63,10 +68,15 @@ class _SqliteMedian:
         return statistics.median(self.values) if self.values else None
 
 
+def _register(connection):
+    connection.ensure_connection()
+    connection.connection.create_aggregate("DLA_MEDIAN", 1, _SqliteMedian)
+
+
 def register_sqlite_functions(sender, connection, **kwargs):
     # SQLite has no median: register one, as Django registers its own SQLite functions.
     if connection.vendor == "sqlite":
-        connection.connection.create_aggregate("DLA_MEDIAN", 1, _SqliteMedian)
+        _register(connection)
 
 
 connection_created.connect(register_sqlite_functions)

@@ -58,7 +58,7 @@ register(
         unit=Unit.INGENIERIES,
         theme="ingenieries",
         source="ingenieries",
-        expression=lambda q: Count("pk"),
+        expression=lambda q, within=None: Count("pk", filter=within),
         where=ingenierie_started,
         breakdown=Breakdown("thème", "theme", dict(Axis.choices)),
     )
@@ -116,7 +116,7 @@ register(
         unit=Unit.EUROS,
         theme="ingenieries",
         source="fundings",
-        expression=lambda q: Sum("amount"),
+        expression=lambda q, within=None: Sum("amount", filter=within),
         breakdown=Breakdown("financeur", "funder", dict(Funder.choices)),
         small_cells=SmallCells.BASE,
     )

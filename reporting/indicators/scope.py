@@ -83,6 +83,15 @@ class Scope:
         return cls.national()
 
 
+def load_territory(user):
+    """Fetch the user's DLA with its region and department in one query (cached on the user)."""
+    from territoires.models import Dla
+
+    if getattr(user, "dla_id", None) and "dla" not in user._state.fields_cache:
+        user.dla = Dla.objects.select_related("region", "departement").get(pk=user.dla_id)
+    return user
+
+
 def default_scope(user) -> Scope:
     if user.role == "officer" and user.dla_id and user.dla.departement_id:
         return Scope.for_departement(user.dla.departement)
@@ -108,6 +117,7 @@ def may_read(user, scope: Scope) -> bool:
 
 def resolve_scope(user, *, region: str = "", departement: str = "") -> Scope:
     """The scope a request asks for; out of the user's territory is a 404, never a clamp."""
+    load_territory(user)
     if departement:
         found = Departement.objects.filter(code=departement).first()
         scope = Scope.for_departement(found) if found else None

@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from accompagnements.models import (
     Accompagnement,
-    Diagnostic,
     FollowUp,
     Funding,
     Ingenierie,
@@ -108,13 +107,6 @@ def _structures(query):
     )
 
 
-def _diagnostics(query):
-    return Diagnostic.objects.filter(
-        query.in_year("validated_on"),
-        accompagnement__in=_visible_case_ids(query),
-    ).exclude(validated_by_name="")
-
-
 def _ingenieries(query):
     return query.visible(Ingenierie.objects.all()).filter(
         ingenierie_started(query) | ingenierie_finished(query)
@@ -182,13 +174,6 @@ SOURCES = {
             _structures,
             "region",
             "departement",
-        ),
-        Source(
-            "diagnostics",
-            "diagnostics validés par la structure dans l'année",
-            _diagnostics,
-            "accompagnement__structure__region",
-            "accompagnement__structure__departement",
         ),
         # Ingénieries belong to the territory of the DLA that commissions them:
         # a collective one may gather structures of several departments.

@@ -50,7 +50,7 @@ for code, label, name, category, labels in [
             unit=Unit.STRUCTURES,
             theme="structures",
             source="structures",
-            expression=lambda q: Count("pk"),
+            expression=lambda q, within=None: Count("pk", filter=within),
             breakdown=Breakdown(name, category, dict(labels.choices)),
         )
     )
@@ -64,7 +64,7 @@ register(
         unit=Unit.STRUCTURES,
         theme="structures",
         source="structures",
-        expression=lambda q: Count("pk"),
+        expression=lambda q, within=None: Count("pk", filter=within),
         breakdown=Breakdown("taille", size_class(), dict(SizeClass.choices)),
     )
 )
@@ -76,7 +76,7 @@ register(
         unit=Unit.STRUCTURES,
         theme="structures",
         source="structures",
-        expression=lambda q: Count("pk"),
+        expression=lambda q, within=None: Count("pk", filter=within),
         breakdown=Breakdown("région", "region__code", "region"),
     )
 )
@@ -88,7 +88,7 @@ register(
         unit=Unit.STRUCTURES,
         theme="structures",
         source="structures",
-        expression=lambda q: Count("pk"),
+        expression=lambda q, within=None: Count("pk", filter=within),
         breakdown=Breakdown("département", "departement__code", "departement"),
     )
 )

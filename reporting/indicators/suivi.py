@@ -43,7 +43,7 @@ register(
         unit=Unit.FOLLOWUPS,
         theme="suivi",
         source="followups",
-        expression=lambda q: Count("pk"),
+        expression=lambda q, within=None: Count("pk", filter=within),
         breakdown=Breakdown("situation", "situation", dict(Situation.choices)),
     )
 )
@@ -87,7 +87,7 @@ register(
         unit=Unit.DAYS,
         theme="parcours",
         source="journal",
-        expression=lambda q: Median("days_in_phase"),
+        expression=lambda q, within=None: Median("days_in_phase", filter=within),
         prepare=_with_days_in_phase,
         breakdown=Breakdown(
             "phase",

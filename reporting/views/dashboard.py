@@ -4,8 +4,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from .. import figures
-from ..indicators import REGISTRY, SOURCES, THEMES, Query, resolve_scope
-from ..indicators.scope import readable_departements, readable_regions
+from ..indicators import REGISTRY, SOURCES, THEMES, Query, TerritoryNames, resolve_scope
 
 FIRST_YEAR = 2015
 
@@ -35,20 +34,44 @@ def dashboard(request):
         region=request.GET.get("region", "").strip(),
         departement=request.GET.get("departement", "").strip(),
     )
-    data = figures.build(Query(year, scope, user))
+    query = Query(year, scope, user)
+    names = TerritoryNames(query.using)
+    data = figures.build(query, names=names)
+    regions, departements = _selectable(user, names)
     context = {
         "data": data,
         "year": year,
         "scope": scope,
         "years": years(),
-        "regions": readable_regions(user),
-        "departements": readable_departements(user).select_related("region"),
+        "regions": regions,
+        "departements": departements,
         "key_figures": figures.key_figures(data),
         "comparison": figures.comparison(data),
         "sections": figures.sections(data, skip=figures.chart_skips(scope.level)),
         "map": figures.map_chart(data),
     }
     return render(request, "reporting/dashboard.html", context)
+
+
+def _selectable(user, names):
+    """The territories the filters offer: exactly those ``resolve_scope`` accepts."""
+    dla = user.dla if user.dla_id else None
+    if user.role in {"national", "admin"}:
+        regions = names.regions
+        departements = {code: name for code, (name, _) in names.departements.items()}
+    elif user.role == "coordinator" and dla:
+        regions = {dla.region.code: dla.region.name}
+        departements = {
+            code: name
+            for code, (name, region) in names.departements.items()
+            if region == dla.region.code
+        }
+    elif user.role == "officer" and dla and dla.departement_id:
+        regions = {}
+        departements = {dla.departement.code: dla.departement.name}
+    else:
+        regions, departements = {}, {}
+    return list(regions.items()), list(departements.items())
 
 
 def dictionary(request):

@@ -65,8 +65,14 @@ def live_server(_media_url_for_the_live_server, live_server):
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
-    """An in-memory SQLite database cannot be shared with the worker thread: use a file."""
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, browser):
+    """An in-memory SQLite database cannot be shared with the worker thread: use a file.
+
+    Depends on ``browser`` so that Playwright starts first: its sync API runs the test in a
+    greenlet with its own context, and Django's connections are per context. Set up before,
+    the test database would be created (and its reference data serialized for the rollback
+    between tests) on a connection the tests never see.
+    """
     for alias, config in settings.DATABASES.items():
         if config["ENGINE"] == "django.db.backends.sqlite3":
             folder = Path(settings.BASE_DIR) / "var" / "e2e"
@@ -170,7 +176,10 @@ def screenshot(page: Page, name: str) -> Path:
     """A full-page screenshot under test-artifacts/e2e/, named after the page it shows."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{re.sub(r'[^\w-]+', '-', name).strip('-')}.png"
+    scroll = page.evaluate("[window.scrollX, window.scrollY]")
     page.screenshot(path=path, full_page=True)
+    # Debian's Chromium is left scrolled after a full-page capture and the next click misses.
+    page.evaluate("([x, y]) => window.scrollTo(x, y)", scroll)
     return path
 
 

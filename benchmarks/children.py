@@ -29,6 +29,16 @@ def peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
+def streamed_select(queries):
+    """The SELECT behind the export's server-side cursor (``DECLARE … FOR SELECT …``):
+    the rows themselves, as opposed to the small-cell pre-count."""
+    for q in queries:
+        sql = q["sql"]
+        if sql.startswith("DECLARE") and " FOR SELECT " in sql:
+            return sql[sql.index(" FOR SELECT ") + len(" FOR ") :]
+    return slowest_select(queries)
+
+
 def slowest_select(queries):
     selects = [q for q in queries if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))]
     return max(selects, key=lambda q: float(q["time"]))["sql"] if selects else None
@@ -77,7 +87,7 @@ def export(years):
         with CaptureQueriesContext(connection) as captured:
             for _ in exports.case_rows(query):
                 pass
-        sql = slowest_select(captured.captured_queries)
+        sql = streamed_select(captured.captured_queries)
         seconds, size_copy = copy_floor(sql)
         floor += seconds
         floor_bytes += size_copy

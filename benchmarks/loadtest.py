@@ -13,6 +13,7 @@ import csv
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -26,7 +27,11 @@ BUDGET = {"errors": 0, "p95_ms": 300}
 
 
 def log(message):
-    print(f"[loadtest {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+    print(
+        f"[loadtest {time.strftime('%H:%M:%S', time.gmtime())}] {message}",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def start(name, command, env):
@@ -50,9 +55,18 @@ def stop(name, process):
         process.wait()
 
 
-def wait_for(url, seconds=60):
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url, process, seconds=60):
+    """Wait until our server answers (not some other server left on the port)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"the server stopped (exit {process.returncode}): see var/bench/")
         try:
             with urllib.request.urlopen(url, timeout=5) as response:
                 if response.status == 200:
@@ -88,7 +102,7 @@ def main():
     parser.add_argument("--spawn-rate", type=float, default=5)
     parser.add_argument("--time", default="2m")
     parser.add_argument("--max-requests", type=int, default=20000)
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=int, default=0, help="0: a free port on 127.0.0.1")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
@@ -110,12 +124,13 @@ def main():
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    host = f"http://127.0.0.1:{args.port}"
+    port = args.port or free_port()
+    host = f"http://127.0.0.1:{port}"
     processes = {}
     try:
         processes["gunicorn"] = start(
             "gunicorn",
-            [str(VENV_BIN / "gunicorn"), "dla_suivi.wsgi", "--bind", f"127.0.0.1:{args.port}",
+            [str(VENV_BIN / "gunicorn"), "dla_suivi.wsgi", "--bind", f"127.0.0.1:{port}",
              "--workers", str(args.workers), "--timeout", "120"],
             env,
         )  # fmt: skip
@@ -126,7 +141,7 @@ def main():
              "--loglevel", "INFO"],
             env,
         )  # fmt: skip
-        wait_for(f"{host}/healthz")
+        wait_for(f"{host}/healthz", processes["gunicorn"])
         prefix = OUT / "loadtest"
         load_before = os.getloadavg()
         log(f"locust: {args.users} users for {args.time}, at most {args.max_requests} requests")

@@ -11,6 +11,7 @@ from django_tables2 import LazyPaginator, RequestConfig
 from dla_suivi import spreadsheets
 from territoires.access import get_editable_or_403, get_visible_or_404
 
+from ..duplicates import likely_duplicates
 from ..filters import StructureFilter
 from ..forms import ContactFormSet, MergeForm, StructureForm
 from ..history import history_entries
@@ -156,6 +157,7 @@ def structure_merge(request, pk):
                 return redirect("structures:detail", pk=kept.pk)
     context = {
         "kept": kept,
+        "candidates": [] if merged else likely_duplicates(kept),
         "merged": merged if form.is_bound and not form.errors else None,
         "form": form,
         "merged_counts": _merge_counts(merged) if merged else None,

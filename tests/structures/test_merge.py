@@ -81,3 +81,10 @@ def test_merge_into_itself_is_refused(personas, client_for, pair):
     url = reverse("structures:merge", args=[kept.pk])
     response = client_for(personas.admin).post(url, {"merged": str(kept.pk), "confirm": "1"})
     assert "elle-même" in response.content.decode()
+
+
+def test_merge_page_suggests_likely_duplicates(personas, client_for):
+    kept = StructureFactory(name="Les Amis du Livre")
+    twin = StructureFactory(name="Amis du livre")
+    response = client_for(personas.national).get(reverse("structures:merge", args=[kept.pk]))
+    assert [c.pk for c in response.context["candidates"]] == [twin.pk]

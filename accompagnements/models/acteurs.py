@@ -2,12 +2,10 @@
 
 from django.db import models
 
-from territoires.scope import ScopeFields
-
-from .scoping import SemiJoinScopedQuerySet
+from territoires.scope import ScopedQuerySet, ScopeFields
 
 
-class ActeurAppuiQuerySet(SemiJoinScopedQuerySet):
+class ActeurAppuiQuerySet(ScopedQuerySet):
     # Visible where the actor works; written by the DLA that registered it.
     scope_fields = ScopeFields(region="region", departement="departements", dla="dla")
 

@@ -9,10 +9,9 @@ from django.db.models import F, Q
 from territoires.scope import ScopedQuerySet, ScopeFields
 
 from .diagnostic import Axis
-from .scoping import SemiJoinScopedQuerySet
 
 
-class PrestataireQuerySet(SemiJoinScopedQuerySet):
+class PrestataireQuerySet(ScopedQuerySet):
     # The register is regional: read across the region, managed by the regional DLA.
     scope_fields = ScopeFields(region="region", departement="region__departements", dla="dla")
 
@@ -56,7 +55,7 @@ class Prestataire(models.Model):
         super().save(*args, **kwargs)
 
 
-class IngenierieQuerySet(SemiJoinScopedQuerySet):
+class IngenierieQuerySet(ScopedQuerySet):
     # Owned by the DLA that commissions it; visible where its cases are.
     scope_fields = ScopeFields(
         region="dla__region",

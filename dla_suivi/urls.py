@@ -9,6 +9,7 @@ from . import health, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    path("accessibilite/", views.accessibilite, name="accessibilite"),
     path(
         "connexion/",
         login_not_required(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
@@ -36,7 +37,7 @@ urlpatterns = [
 handler500 = "dla_suivi.errors.server_error"
 
 # Public views opt out of LoginRequiredMiddleware explicitly.
-PUBLIC_URL_NAMES = {"login", "healthz"}
+PUBLIC_URL_NAMES = {"login", "healthz", "accessibilite"}
 
 admin.site.site_header = "DLA Suivi — administration"
 admin.site.site_title = "DLA Suivi"

@@ -1,4 +1,5 @@
 from django.apps import apps
+from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
 from django.utils.module_loading import import_string, module_has_submodule
 
@@ -27,3 +28,9 @@ def home_sections(request):
             hook = import_string(f"{config.name}.home.home_sections")
             sections.extend(hook(request))
     return sections
+
+
+@login_not_required
+def accessibilite(request):
+    """The accessibility statement (RGAA): public, like every administration's."""
+    return render(request, "accessibilite.html")

@@ -8,3 +8,9 @@ document.addEventListener("htmx:beforeRequest", (event) => {
   const region = event.detail.target.closest && event.detail.target.closest("[aria-live]");
   if (region) region.setAttribute("aria-busy", "true");
 });
+document.addEventListener("DOMContentLoaded", () => {
+  // A form came back with errors: put the focus on the first field in error, so that its
+  // label and message (tied by aria-describedby) are read out.
+  const invalid = document.querySelector("main [aria-invalid='true']");
+  if (invalid) invalid.focus();
+});

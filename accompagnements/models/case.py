@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django_fsm import GET_STATE, ConcurrentTransitionMixin, FSMField, transition
+from simple_history.models import HistoricalRecords
 
 from territoires.scope import ScopedQuerySet, ScopeFields
 
@@ -258,6 +259,9 @@ class Accompagnement(ConcurrentTransitionMixin, models.Model):
     )
 
     objects = AccompagnementQuerySet.as_manager()
+
+    # Audit trail: who changed what and when (browsable in the admin).
+    history = HistoricalRecords(excluded_fields=["state_entered_at"])
 
     class Meta:
         verbose_name = "accompagnement"

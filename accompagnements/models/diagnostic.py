@@ -1,6 +1,7 @@
 """Diagnostic partagé: written with the structure's leaders, who validate it."""
 
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 class Axis(models.TextChoices):
@@ -43,6 +44,9 @@ class Diagnostic(models.Model):
     )
     validated_on = models.DateField("validé le", null=True, blank=True)
 
+    # Audit trail: who changed what and when (browsable in the admin).
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "diagnostic partagé"
         verbose_name_plural = "diagnostics partagés"
@@ -73,6 +77,9 @@ class DiagnosticAxis(models.Model):
         "priorité", choices=Priority.choices, default=Priority.NONE
     )
     recommendations = models.TextField("préconisations", blank=True)
+
+    # Audit trail: who changed what and when (browsable in the admin).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "axe du diagnostic"

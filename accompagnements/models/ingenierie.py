@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from territoires.scope import ScopedQuerySet, ScopeFields
 
@@ -156,6 +157,9 @@ class Ingenierie(models.Model):
 
     objects = IngenierieQuerySet.as_manager()
 
+    # Audit trail: who changed what and when (browsable in the admin).
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "ingénierie"
         ordering = ["-pk"]
@@ -203,6 +207,9 @@ class Proposal(models.Model):
     informed = models.BooleanField("informé·e de la décision", default=False)
     comment = models.TextField("appréciation", blank=True)
 
+    # Audit trail: who changed what and when (browsable in the admin).
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "proposition"
         ordering = ["-score", "pk"]
@@ -237,6 +244,9 @@ class Funding(models.Model):
     amount = models.DecimalField(
         "montant (€)", max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
     )
+
+    # Audit trail: who changed what and when (browsable in the admin).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "financement"

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 
 class ActionKind(models.TextChoices):
@@ -26,6 +27,9 @@ class Parcours(models.Model):
         help_text="Nom et fonction de la personne qui a validé le parcours pour la structure.",
     )
     validated_on = models.DateField("validé le", null=True, blank=True)
+
+    # Audit trail: who changed what and when (browsable in the admin).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "parcours d'accompagnement"
@@ -68,6 +72,9 @@ class PlanAction(models.Model):
         related_name="plan_actions",
         verbose_name="ingénierie",
     )
+
+    # Audit trail: who changed what and when (browsable in the admin).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "action du parcours"

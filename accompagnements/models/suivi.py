@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.core.validators import MinValueValidator
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from .ingenierie import Satisfaction
 
@@ -40,6 +41,9 @@ class FollowUp(models.Model):
         "satisfaction de la structure", choices=Satisfaction.choices, null=True, blank=True
     )
     comment = models.TextField("commentaire", blank=True)
+
+    # Audit trail: who changed what and when (browsable in the admin).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "point de suivi"

@@ -1,0 +1,286 @@
+"""Every route, as every persona, on objects of their own and of other territories.
+
+Expectations come from the models' visible_to / editable_by (themselves tested
+in tests/territoires/test_scope.py): out of scope is 404, readable but not
+writable is 403, and no response ever carries the marker of an object the
+persona may not see. A route the matrix does not know makes the test fail.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+
+from tests.security.world import TERRITORIES, build_world
+from tests.urlwalk import all_routes
+
+OK = "ok"
+
+
+def pk(obj):
+    return {"pk": obj.pk}
+
+
+@dataclass(frozen=True)
+class ObjectRoute:
+    """A route about one object: read (GET) or write (GET form and POST)."""
+
+    kind: str
+    write: bool = False
+    kwargs: Callable = pk
+    # Who may write, when not simply editable_by (e.g. merges for national operators).
+    may_write: Callable | None = None
+    # The object whose visibility decides (e.g. the case of an action).
+    scope: Callable | None = None
+    post_only: bool = False
+
+
+@dataclass(frozen=True)
+class PageRoute:
+    """A route about no object: a list, a form to create, a download."""
+
+    roles: frozenset | None = None  # None: every role; else others get 403
+    kwargs: dict | None = None
+    post_only: bool = False
+
+
+ALL = None
+DLA_MEMBERS = frozenset({"officer", "coordinator"})
+NATIONAL = frozenset({"national", "admin"})
+
+
+def case_of(obj):
+    return obj.accompagnement
+
+
+def ingenierie_of(obj):
+    return obj.ingenierie
+
+
+MATRIX = {
+    # Foundation
+    "home": PageRoute(),
+    "logout": PageRoute(post_only=True),
+    "password_change": PageRoute(),
+    "password_change_done": PageRoute(),
+    # Structures
+    "structures:list": PageRoute(),
+    "structures:export": PageRoute(),
+    "structures:create": PageRoute(roles=frozenset({"officer", "coordinator", "admin"})),
+    "structures:import": PageRoute(roles=frozenset({"officer", "coordinator", "admin"})),
+    "structures:import_confirm": PageRoute(
+        roles=frozenset({"officer", "coordinator", "admin"}), post_only=True
+    ),
+    "structures:import_template": PageRoute(kwargs={"fmt": "csv"}),
+    "structures:detail": ObjectRoute("structure"),
+    "structures:update": ObjectRoute("structure", write=True),
+    "structures:contacts": ObjectRoute("structure", write=True),
+    "structures:merge": ObjectRoute(
+        "structure", write=True, may_write=lambda user, obj: user.role in NATIONAL
+    ),
+    # Accompagnements
+    "accompagnements:list": PageRoute(),
+    "accompagnements:workboard": PageRoute(),
+    "accompagnements:detail": ObjectRoute("case"),
+    "accompagnements:edit": ObjectRoute("case", write=True),
+    "accompagnements:transition": ObjectRoute(
+        "case",
+        write=True,
+        kwargs=lambda o: {"pk": o.pk, "name": "start_diagnostic"},
+        post_only=True,
+    ),
+    "accompagnements:create": ObjectRoute(
+        "structure",
+        write=True,
+        kwargs=lambda o: {"structure_pk": o.pk},
+        may_write=lambda user, obj: user.role in DLA_MEMBERS | {"admin"},
+    ),
+    "accompagnements:structure_cases": ObjectRoute(
+        "structure", kwargs=lambda o: {"structure_pk": o.pk}
+    ),
+    "accompagnements:diagnostic": ObjectRoute("case", write=True),
+    "accompagnements:parcours": ObjectRoute("case", write=True),
+    "accompagnements:action_add": ObjectRoute("case", write=True),
+    "accompagnements:action_edit": ObjectRoute(
+        "action",
+        write=True,
+        kwargs=lambda o: {"pk": o.accompagnement_id, "action_pk": o.pk},
+        scope=case_of,
+    ),
+    "accompagnements:action_delete": ObjectRoute(
+        "action",
+        write=True,
+        kwargs=lambda o: {"pk": o.accompagnement_id, "action_pk": o.pk},
+        scope=case_of,
+        post_only=True,
+    ),
+    "accompagnements:ingenierie_add": ObjectRoute("case", write=True),
+    "accompagnements:followup_add": ObjectRoute("case", write=True),
+    "accompagnements:ingenierie": ObjectRoute("ingenierie"),
+    "accompagnements:ingenierie_edit": ObjectRoute("ingenierie", write=True),
+    "accompagnements:proposal_add": ObjectRoute("ingenierie", write=True, post_only=True),
+    "accompagnements:proposal_informed": ObjectRoute(
+        "proposal",
+        write=True,
+        kwargs=lambda o: {"pk": o.ingenierie_id, "proposal_pk": o.pk},
+        scope=ingenierie_of,
+        post_only=True,
+    ),
+    "accompagnements:funding_add": ObjectRoute("ingenierie", write=True, post_only=True),
+    "accompagnements:prestataires": PageRoute(),
+    # Creating needs a DLA to own the record; admins correct through the admin site.
+    "accompagnements:prestataire_add": PageRoute(roles=frozenset({"coordinator"})),
+    "accompagnements:prestataire_edit": ObjectRoute("prestataire", write=True),
+    "accompagnements:acteurs": PageRoute(),
+    "accompagnements:acteur_add": PageRoute(roles=DLA_MEMBERS),
+    "accompagnements:acteur_edit": ObjectRoute("acteur", write=True),
+    "accompagnements:comites": PageRoute(),
+    "accompagnements:comite_add": PageRoute(roles=DLA_MEMBERS),
+    "accompagnements:comite": ObjectRoute("comite"),
+    "accompagnements:notifications": PageRoute(),
+    "accompagnements:notifications_read": PageRoute(post_only=True),
+    "accompagnements:digest_toggle": PageRoute(post_only=True),
+    # Reporting
+    "reporting:dashboard": PageRoute(),
+    "reporting:dictionary": PageRoute(),
+    "reporting:exports": PageRoute(roles=NATIONAL),
+    "reporting:reports": PageRoute(roles=frozenset({"coordinator", "national", "admin"})),
+    "reporting:job": ObjectRoute("job"),
+    "reporting:job_progress": ObjectRoute("job"),
+    "reporting:job_download": ObjectRoute("job"),
+}
+
+# Public routes and Django's admin (staff only, its own permission system).
+NOT_IN_MATRIX = {"login", "healthz", "accessibilite"}
+
+
+def routes_to_check():
+    return [r for r in all_routes() if r.name not in NOT_IN_MATRIX and not _is_admin(r.name)]
+
+
+def _is_admin(name):
+    return name.startswith("admin:") or "django.contrib.admin" in name or "RedirectView" in name
+
+
+def test_every_route_is_in_the_access_matrix():
+    unknown = sorted({r.name for r in routes_to_check()} - set(MATRIX))
+    assert unknown == [], f"Add these routes to the access matrix: {unknown}"
+
+
+def test_the_matrix_names_no_route_that_does_not_exist():
+    assert sorted(set(MATRIX) - {r.name for r in all_routes()}) == []
+
+
+def _queryset_for(obj):
+    return type(obj).objects
+
+
+def visible(user, obj) -> bool:
+    return _queryset_for(obj).visible_to(user).filter(pk=obj.pk).exists()
+
+
+def editable(user, obj) -> bool:
+    return _queryset_for(obj).editable_by(user).filter(pk=obj.pk).exists()
+
+
+def marker_visible(user, obj) -> bool:
+    if obj._meta.model_name in {"contact"}:
+        return visible(user, obj.structure)
+    if obj._meta.model_name == "planaction":
+        return visible(user, obj.accompagnement)
+    return visible(user, obj)
+
+
+def assert_no_leak(response, user, world, where):
+    if response.status_code != 200 or not response.get("Content-Type", "").startswith(
+        ("text/", "application/json")
+    ):
+        # Binary downloads (XLSX, ODS, PDF) are covered by their own content tests.
+        return
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    body = raw.decode("utf-8", errors="replace")
+    leaked = [m for m, obj in world.markers.items() if m in body and not marker_visible(user, obj)]
+    assert leaked == [], f"{where} as {user.username} shows {leaked}"
+
+
+def reverse_url(name, kwargs):
+    from django.urls import reverse
+
+    return reverse(name, kwargs=kwargs or None)
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_access_matrix(name, personas, client, django_capture_on_commit_callbacks):
+    spec = MATRIX[name]
+    world = build_world(personas)
+    failures = []
+    for label, user in personas.all_users().items():
+        client.force_login(user)
+        if isinstance(spec, PageRoute):
+            url = reverse_url(name, spec.kwargs)
+            allowed = spec.roles is None or user.role in spec.roles
+            method = client.post if spec.post_only else client.get
+            response = method(url)
+            code = response.status_code
+            if (allowed and code in (403, 404)) or code >= 500:
+                failures.append(f"{label} {url}: {code}, expected access")
+            if not allowed and code != 403:
+                failures.append(f"{label} {url}: {code}, expected 403")
+            assert_no_leak(response, user, world, url)
+            continue
+        for territory in [*TERRITORIES, "national"]:
+            obj = world.get(spec.kind, territory)
+            if obj is None:
+                continue
+            scope_obj = spec.scope(obj) if spec.scope else obj
+            url = reverse_url(name, spec.kwargs(obj))
+            if not visible(user, scope_obj):
+                expected = 404
+            elif spec.write and not (
+                spec.may_write(user, scope_obj) if spec.may_write else editable(user, scope_obj)
+            ):
+                expected = 403
+            else:
+                expected = OK
+            methods = ["post"] if spec.post_only else ["get", "post"] if spec.write else ["get"]
+            if expected == OK:
+                if spec.post_only:
+                    continue  # an allowed POST would change the world
+                methods = ["get"]
+            for method in methods:
+                response = getattr(client, method)(url)
+                code = response.status_code
+                if expected == OK:
+                    if code in (403, 404) or code >= 500:
+                        failures.append(
+                            f"{label} {method} {url} ({territory}): {code}, expected OK"
+                        )
+                elif code != expected:
+                    failures.append(f"{label} {method} {url} ({territory}): {code} != {expected}")
+                assert_no_leak(response, user, world, url)
+                response.close()
+    assert not failures, "\n".join(failures)
+
+
+NESTED = {
+    name: spec
+    for name, spec in MATRIX.items()
+    if isinstance(spec, ObjectRoute) and spec.scope is not None
+}
+
+
+@pytest.mark.parametrize("name", sorted(NESTED))
+def test_a_child_of_another_territory_cannot_be_reached_through_an_own_parent(
+    name, personas, client
+):
+    """/cases/<mine>/actions/<theirs>/ must not reach their action."""
+    spec = NESTED[name]
+    world = build_world(personas)
+    own, theirs = world.get(spec.kind, "a"), world.get(spec.kind, "o")
+    kwargs = spec.kwargs(theirs)
+    parent_key = next(iter(kwargs))
+    kwargs[parent_key] = spec.kwargs(own)[parent_key]
+    client.force_login(personas.officer_a)
+    for method in ("post",) if spec.post_only else ("get", "post"):
+        response = getattr(client, method)(reverse_url(name, kwargs))
+        assert response.status_code == 404, f"{method} {kwargs}: {response.status_code}"

@@ -1,0 +1,107 @@
+"""A small world with the same objects in three territories, each carrying a marker.
+
+Territory "a" is Ille-et-Vilaine (35) and "b" Finistère (29), both in Bretagne;
+"o" is Loire-Atlantique (44) in Pays de la Loire. A marker string is the name of
+an object: a persona that may not see the object must never receive its marker.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.files.base import ContentFile
+from django.db import models
+
+from tests.accompagnements.factories import (
+    AccompagnementFactory,
+    ActeurAppuiFactory,
+    IngenierieFactory,
+    PlanActionFactory,
+    PrestataireFactory,
+)
+from tests.accounts.factories import regional_dla
+from tests.structures.factories import ContactFactory, StructureFactory
+
+TERRITORIES = {"a": {}, "b": {"in_finistere": True}, "o": {"in_loire_atlantique": True}}
+
+
+@dataclass
+class World:
+    objects: dict[tuple[str, str], models.Model] = field(default_factory=dict)
+    markers: dict[str, models.Model] = field(default_factory=dict)
+
+    def get(self, kind: str, territory: str):
+        return self.objects.get((kind, territory))
+
+    def add(self, kind, territory, obj, marker=None):
+        self.objects[(kind, territory)] = obj
+        if marker:
+            self.markers[marker] = obj
+
+
+def build_world(personas) -> World:
+    from accompagnements.models import ComiteAppui, ComiteReview, Proposal
+
+    world = World()
+    officers = {"a": personas.officer_a, "b": personas.officer_b, "o": personas.other_officer}
+    regions = {"a": "53", "o": "52"}
+    for key, prestataire_region in regions.items():
+        prestataire = PrestataireFactory(
+            name=f"Marqueur-prestataire-{key}", dla=regional_dla(prestataire_region)
+        )
+        world.add("prestataire", key, prestataire, prestataire.name)
+    for key, traits in TERRITORIES.items():
+        officer = officers[key]
+        structure = StructureFactory(name=f"Marqueur-structure-{key}", **traits)
+        world.add("structure", key, structure, structure.name)
+        contact = ContactFactory(structure=structure, last_name=f"Marqueur-contact-{key}")
+        world.add("contact", key, contact, contact.last_name)
+        case = AccompagnementFactory(
+            structure=structure,
+            officer=officer,
+            dla=officer.dla,
+            request=f"Marqueur-demande-{key}",
+        )
+        world.add("case", key, case, case.request)
+        ingenierie = IngenierieFactory(dla=officer.dla, title=f"Marqueur-ingenierie-{key}")
+        world.add("ingenierie", key, ingenierie, ingenierie.title)
+        action = PlanActionFactory(
+            accompagnement=case,
+            ingenierie_action=True,
+            ingenierie=ingenierie,
+            title=f"Marqueur-action-{key}",
+        )
+        world.add("action", key, action, action.title)
+        proposal = Proposal.objects.create(
+            ingenierie=ingenierie,
+            prestataire=world.get("prestataire", "o" if key == "o" else "a"),
+            score=50,
+        )
+        world.add("proposal", key, proposal)
+        acteur = ActeurAppuiFactory(name=f"Marqueur-acteur-{key}", dla=officer.dla)
+        world.add("acteur", key, acteur, acteur.name)
+        comite = ComiteAppui.objects.create(
+            dla=officer.dla, held_on="2026-03-01", members=f"Marqueur-comite-{key}"
+        )
+        ComiteReview.objects.create(comite=comite, accompagnement=case, opinion="favorable")
+        world.add("comite", key, comite, comite.members)
+    from reporting.models import ReportJob
+    from territoires.models import Region
+
+    for key, user, region_code in [
+        ("a", personas.coordinator, "53"),
+        ("o", personas.other_coordinator, "52"),
+    ]:
+        job = ReportJob.objects.create(
+            requested_by=user,
+            year=2026,
+            region=Region.objects.get(code=region_code),
+            status=ReportJob.Status.DONE,
+            parameters={"marker": f"Marqueur-rapport-{key}"},
+        )
+        job.file.save(f"rapport-{key}.pdf", ContentFile(b"%PDF-1.7 test"))
+        world.add("job", key, job)
+    job = ReportJob.objects.create(
+        requested_by=personas.national, year=2026, status=ReportJob.Status.DONE
+    )
+    job.file.save("rapport-national.pdf", ContentFile(b"%PDF-1.7 test"))
+    world.add("job", "national", job)
+    return world

@@ -71,7 +71,7 @@ class TestExportView:
         StructureFactory.create_batch(3)
         response = client_for(personas.officer_a).get(EXPORT_URL, {"format": fmt})
         assert response["Content-Disposition"] == f'attachment; filename="structures.{fmt}"'
-        plan = plan_import(response.content, f"export.{fmt}")
+        plan = plan_import(b"".join(response.streaming_content), f"export.{fmt}")
         assert plan.is_valid, plan.errors
         assert [row.action for row in plan.rows] == ["unchanged"] * 3
         assert set(plan.ignored_columns) == {"Région", "Accompagnement en cours"}

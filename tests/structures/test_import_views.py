@@ -79,7 +79,7 @@ def test_template_is_downloadable_and_importable(personas, client_for, fmt):
 
     response = client_for(personas.officer_a).get(reverse("structures:import_template", args=[fmt]))
     assert response.status_code == 200
-    data = b"".join(response.streaming_content) if response.streaming else response.content
+    data = b"".join(response.streaming_content)
     plan = plan_import(data, f"modele.{fmt}")
     assert plan.is_valid, plan.errors
     assert plan.rows[0].structure.siret == "35600000000048"

@@ -1,5 +1,9 @@
 """Dashboards by level and the indicator dictionary."""
 
+import datetime
+
+from django.conf import settings
+from django.core.cache import cache
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -7,6 +11,7 @@ from .. import figures
 from ..indicators import REGISTRY, SOURCES, THEMES, Query, TerritoryNames, resolve_scope
 
 FIRST_YEAR = 2015
+DEFAULT_CACHE_SECONDS = 300
 
 
 def years():
@@ -36,10 +41,11 @@ def dashboard(request):
     )
     query = Query(year, scope, user)
     names = TerritoryNames(query.using)
-    data = figures.build(query, names=names)
+    data = cached_figures(query, names)
     regions, departements = _selectable(user, names)
     context = {
         "data": data,
+        "generated_at": datetime.datetime.fromisoformat(data["generated_at"]),
         "year": year,
         "scope": scope,
         "years": years(),
@@ -51,6 +57,26 @@ def dashboard(request):
         "map": figures.map_chart(data),
     }
     return render(request, "reporting/dashboard.html", context)
+
+
+def cached_figures(query, names) -> dict:
+    """The dashboard's figures, shared for a few minutes by people who see the same data.
+
+    What a user may read depends only on their role and DLA, hence the key. Reports
+    never read this cache: their figures are computed when the job runs.
+    """
+    seconds = getattr(settings, "REPORTING_DASHBOARD_CACHE_SECONDS", DEFAULT_CACHE_SECONDS)
+    user, scope = query.viewer, query.scope
+    key = (
+        f"reporting:dashboard:v{figures.DATA_VERSION}:{user.role}:{user.dla_id or '-'}:"
+        f"{query.year}:{scope.level}:{scope.code or '-'}"
+    )
+    data = cache.get(key) if seconds else None
+    if data is None:
+        data = figures.build(query, names=names)
+        if seconds:
+            cache.set(key, data, seconds)
+    return data
 
 
 def _selectable(user, names):

@@ -149,3 +149,19 @@ def test_year_selector_values_are_not_localised(personas, client_for):
     content = get(client_for(personas.national)).content.decode()
     assert f'<option value="{YEAR}" selected>{YEAR}</option>' in content
     assert f"Tableau de bord {YEAR}" in content
+
+
+def test_dashboard_figures_are_shared_briefly_by_people_who_see_the_same_data(
+    dataset, personas, client_for, settings
+):
+    from django.core.cache import cache
+
+    settings.REPORTING_DASHBOARD_CACHE_SECONDS = 60
+    cache.clear()
+    client = client_for(personas.national)
+    first = _count_queries(client)
+    second = _count_queries(client)
+    assert second < first
+    other = client_for(personas.coordinator)
+    assert get(other).context["data"]["scope"]["code"] == "53"
+    cache.clear()

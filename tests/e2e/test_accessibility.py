@@ -45,10 +45,30 @@ def check_pages(page, pages):
         else:
             page.goto(target)
         expect(page.locator("main")).to_be_visible()
+        check_page_basics(page, name)
         screenshot(page, name)
         if blocking := audit(page, name):
             failures[name] = blocking
     assert not failures, failures
+
+
+def check_page_basics(page, name):
+    """French language, a page title, the landmarks, and charts with their figures as text."""
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    assert page.title().endswith("– DLA Suivi"), f"{name}: titre « {page.title()} »"
+    assert page.title() != "DLA Suivi – DLA Suivi", f"{name}: titre de page générique"
+    for landmark in ("banner", "main", "contentinfo"):
+        expect(page.get_by_role(landmark)).to_have_count(1)
+    expect(page.get_by_role("heading", level=1)).to_have_count(1)
+    for chart in page.locator("main svg").all():
+        labelled = chart.evaluate(
+            "svg => svg.getAttribute('aria-hidden') === 'true'"
+            " || !!(svg.getAttribute('aria-label') || svg.getAttribute('aria-labelledby')"
+            " || svg.querySelector('title'))"
+        )
+        assert labelled, f"{name}: graphique SVG sans alternative textuelle"
+    for figure in page.locator("main figure:has(svg)").all():
+        expect(figure.locator("table")).to_have_count(1)
 
 
 def submit_empty(url):

@@ -8,6 +8,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2 import LazyPaginator, RequestConfig
 
+from accompagnements.models import Accompagnement
 from dla_suivi import spreadsheets
 from territoires.access import get_editable_or_403, get_visible_or_404
 
@@ -87,8 +88,12 @@ def structure_detail(request, pk):
     context = {
         "structure": structure,
         "contacts": list(structure.contacts.all()),
+        # Only the cases this person may see: another DLA's case here is not theirs.
         "cases": list(
-            structure.accompagnements.select_related("dla", "officer").order_by("-opened_on", "-pk")
+            Accompagnement.objects.visible_to(request.user)
+            .filter(structure=structure)
+            .select_related("dla", "officer")
+            .order_by("-opened_on", "-pk")
         ),
         "case_url_name": _case_url_name(),
         "history": history_entries(structure),

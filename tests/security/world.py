@@ -61,6 +61,7 @@ def build_world(personas) -> World:
             request=f"Marqueur-demande-{key}",
         )
         world.add("case", key, case, case.request)
+        world.markers[f'href="/accompagnements/{case.pk}/"'] = case
         ingenierie = IngenierieFactory(dla=officer.dla, title=f"Marqueur-ingenierie-{key}")
         world.add("ingenierie", key, ingenierie, ingenierie.title)
         action = PlanActionFactory(
@@ -83,6 +84,19 @@ def build_world(personas) -> World:
         )
         ComiteReview.objects.create(comite=comite, accompagnement=case, opinion="favorable")
         world.add("comite", key, comite, comite.members)
+    # A Loire-Atlantique structure the Ille-et-Vilaine DLA once followed: officer A sees
+    # the structure through that case, but not the Loire-Atlantique DLA's own case.
+    followed = AccompagnementFactory(
+        structure=world.get("structure", "o"),
+        officer=personas.officer_a,
+        dla=personas.officer_a.dla,
+        state="cloture",
+        opened_on="2023-01-10",
+        closed_on="2023-09-30",
+        request="Marqueur-demande-ancienne",
+    )
+    world.add("case", "old", followed, followed.request)
+
     from reporting.models import ReportJob
     from territoires.models import Region
 

@@ -182,6 +182,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 # Each app declares its periodic tasks in <app>/schedule.py (plain data, no models).
 CELERY_BEAT_SCHEDULE = {
+    **importlib.import_module("structures.schedule").BEAT_SCHEDULE,
     **importlib.import_module("accompagnements.schedule").BEAT_SCHEDULE,
     **importlib.import_module("reporting.schedule").BEAT_SCHEDULE,
     **importlib.import_module("audit.schedule").BEAT_SCHEDULE,

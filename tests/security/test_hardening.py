@@ -71,3 +71,13 @@ def test_responses_carry_security_headers(personas, client_for):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
+def test_generated_files_are_never_served_by_path(personas, client_for, settings):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    path = default_storage.save("reporting/2026/rapport-region-52.pdf", ContentFile(b"%PDF-1.7"))
+    client = client_for(personas.coordinator)
+    for url in [f"/media/{path}", f"/static/../var/media/{path}", f"/{path}"]:
+        assert client.get(url).status_code == 404, url

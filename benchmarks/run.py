@@ -91,6 +91,10 @@ def evaluate(results) -> dict:
                 page.get("ratio_page_to_floor"), BUDGETS["page_to_floor_ratio"]
             ),
         }
+        if "cold_p95_ms" in page:
+            verdicts[label]["cold_p95_le_100ms"] = check(
+                page["cold_p95_ms"], BUDGETS["page_p95_ms"]
+            )
     export = results.get("export", {})
     if "rows_per_second" in export:
         verdicts["export"] = {

@@ -11,250 +11,923 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accompagnements', '0002_case_workflow_and_phases'),
-        ('structures', '0005_structure_name_index'),
-        ('territoires', '0002_reference_data'),
+        ("accompagnements", "0002_case_workflow_and_phases"),
+        ("structures", "0005_structure_name_index"),
+        ("territoires", "0002_reference_data"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalAccompagnement',
+            name="HistoricalAccompagnement",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('state', django_fsm.FSMField(choices=[('accueil', 'accueil'), ('diagnostic', 'diagnostic partagé'), ('parcours', 'élaboration du parcours'), ('coordination', "coordination de l'accompagnement"), ('suivi', "suivi de l'accompagnement"), ('cloture', 'clôturé'), ('reoriente', 'réorienté'), ('abandonne', 'abandonné')], db_index=True, default='accueil', max_length=50, protected=True, verbose_name='phase')),
-                ('left_state', models.CharField(blank=True, choices=[('accueil', 'accueil'), ('diagnostic', 'diagnostic partagé'), ('parcours', 'élaboration du parcours'), ('coordination', "coordination de l'accompagnement"), ('suivi', "suivi de l'accompagnement"), ('cloture', 'clôturé'), ('reoriente', 'réorienté'), ('abandonne', 'abandonné')], editable=False, max_length=20, verbose_name='phase quittée')),
-                ('channel', models.CharField(choices=[('structure', 'démarche de la structure'), ('reseau', 'réseau ou fédération'), ('financeur', 'financeur ou collectivité'), ('prescripteur', "prescripteur (services de l'État, France Travail…)"), ('acteur_appui', "autre acteur d'accompagnement"), ('dla', 'démarche du DLA'), ('autre', 'autre')], default='structure', max_length=20, verbose_name='origine de la demande')),
-                ('request', models.TextField(default='', verbose_name='demande de la structure')),
-                ('opened_on', models.DateField(verbose_name='ouvert le')),
-                ('closed_on', models.DateField(blank=True, null=True, verbose_name='clos le')),
-                ('reorientation_reason', models.CharField(blank=True, choices=[('not_eligible', 'structure non éligible'), ('out_of_scope', 'besoin hors du champ du DLA'), ('better_offer', 'offre plus adaptée sur le territoire'), ('autre', 'autre')], max_length=20, verbose_name='motif de réorientation')),
-                ('abandon_reason', models.CharField(blank=True, choices=[('declined_plan', 'la structure décline le parcours'), ('no_answer', 'la structure ne donne plus suite'), ('ceased', "cessation d'activité"), ('no_capacity', "le DLA n'a pas la capacité"), ('autre', 'autre')], max_length=20, verbose_name="motif d'abandon")),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('dla', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='territoires.dla', verbose_name='DLA porteur')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('officer', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name="chargé·e d'accompagnement")),
-                ('reoriented_to', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accompagnements.acteurappui', verbose_name='réorienté vers')),
-                ('structure', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='structures.structure', verbose_name='structure')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("accueil", "accueil"),
+                            ("diagnostic", "diagnostic partagé"),
+                            ("parcours", "élaboration du parcours"),
+                            ("coordination", "coordination de l'accompagnement"),
+                            ("suivi", "suivi de l'accompagnement"),
+                            ("cloture", "clôturé"),
+                            ("reoriente", "réorienté"),
+                            ("abandonne", "abandonné"),
+                        ],
+                        db_index=True,
+                        default="accueil",
+                        max_length=50,
+                        protected=True,
+                        verbose_name="phase",
+                    ),
+                ),
+                (
+                    "left_state",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("accueil", "accueil"),
+                            ("diagnostic", "diagnostic partagé"),
+                            ("parcours", "élaboration du parcours"),
+                            ("coordination", "coordination de l'accompagnement"),
+                            ("suivi", "suivi de l'accompagnement"),
+                            ("cloture", "clôturé"),
+                            ("reoriente", "réorienté"),
+                            ("abandonne", "abandonné"),
+                        ],
+                        editable=False,
+                        max_length=20,
+                        verbose_name="phase quittée",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("structure", "démarche de la structure"),
+                            ("reseau", "réseau ou fédération"),
+                            ("financeur", "financeur ou collectivité"),
+                            ("prescripteur", "prescripteur (services de l'État, France Travail…)"),
+                            ("acteur_appui", "autre acteur d'accompagnement"),
+                            ("dla", "démarche du DLA"),
+                            ("autre", "autre"),
+                        ],
+                        default="structure",
+                        max_length=20,
+                        verbose_name="origine de la demande",
+                    ),
+                ),
+                ("request", models.TextField(default="", verbose_name="demande de la structure")),
+                ("opened_on", models.DateField(verbose_name="ouvert le")),
+                ("closed_on", models.DateField(blank=True, null=True, verbose_name="clos le")),
+                (
+                    "reorientation_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("not_eligible", "structure non éligible"),
+                            ("out_of_scope", "besoin hors du champ du DLA"),
+                            ("better_offer", "offre plus adaptée sur le territoire"),
+                            ("autre", "autre"),
+                        ],
+                        max_length=20,
+                        verbose_name="motif de réorientation",
+                    ),
+                ),
+                (
+                    "abandon_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("declined_plan", "la structure décline le parcours"),
+                            ("no_answer", "la structure ne donne plus suite"),
+                            ("ceased", "cessation d'activité"),
+                            ("no_capacity", "le DLA n'a pas la capacité"),
+                            ("autre", "autre"),
+                        ],
+                        max_length=20,
+                        verbose_name="motif d'abandon",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "dla",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="territoires.dla",
+                        verbose_name="DLA porteur",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "officer",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="chargé·e d'accompagnement",
+                    ),
+                ),
+                (
+                    "reoriented_to",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="accompagnements.acteurappui",
+                        verbose_name="réorienté vers",
+                    ),
+                ),
+                (
+                    "structure",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="structures.structure",
+                        verbose_name="structure",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical accompagnement',
-                'verbose_name_plural': 'historical accompagnements',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical accompagnement",
+                "verbose_name_plural": "historical accompagnements",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalDiagnostic',
+            name="HistoricalDiagnostic",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('first_interview_on', models.DateField(blank=True, null=True, verbose_name='premier entretien le')),
-                ('last_interview_on', models.DateField(blank=True, null=True, verbose_name='dernier entretien le')),
-                ('documents', models.TextField(blank=True, verbose_name='documents consultés')),
-                ('summary', models.TextField(blank=True, verbose_name='synthèse')),
-                ('recommendations', models.TextField(blank=True, verbose_name='préconisations')),
-                ('validated_by_name', models.CharField(blank=True, help_text='Nom et fonction de la personne qui a validé le diagnostic pour la structure.', max_length=200, verbose_name='validé par (structure)')),
-                ('validated_on', models.DateField(blank=True, null=True, verbose_name='validé le')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('accompagnement', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accompagnements.accompagnement', verbose_name='accompagnement')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "first_interview_on",
+                    models.DateField(blank=True, null=True, verbose_name="premier entretien le"),
+                ),
+                (
+                    "last_interview_on",
+                    models.DateField(blank=True, null=True, verbose_name="dernier entretien le"),
+                ),
+                ("documents", models.TextField(blank=True, verbose_name="documents consultés")),
+                ("summary", models.TextField(blank=True, verbose_name="synthèse")),
+                ("recommendations", models.TextField(blank=True, verbose_name="préconisations")),
+                (
+                    "validated_by_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="Nom et fonction de la personne qui a validé le diagnostic pour la structure.",
+                        max_length=200,
+                        verbose_name="validé par (structure)",
+                    ),
+                ),
+                ("validated_on", models.DateField(blank=True, null=True, verbose_name="validé le")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "accompagnement",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="accompagnements.accompagnement",
+                        verbose_name="accompagnement",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical diagnostic partagé',
-                'verbose_name_plural': 'historical diagnostics partagés',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical diagnostic partagé",
+                "verbose_name_plural": "historical diagnostics partagés",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalDiagnosticAxis',
+            name="HistoricalDiagnosticAxis",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('axis', models.CharField(choices=[('projet_strategie', 'projet et stratégie'), ('gouvernance', 'gouvernance'), ('fonction_employeur', 'fonction employeur et RH'), ('organisation', 'organisation interne'), ('modele_economique', 'modèle économique'), ('financement', 'financement'), ('partenariats', 'partenariats et ancrage territorial'), ('communication', 'communication'), ('numerique', 'numérique'), ('transition_ecologique', 'transition écologique')], max_length=30, verbose_name='axe')),
-                ('assessment', models.TextField(blank=True, verbose_name='constats')),
-                ('priority', models.PositiveSmallIntegerField(choices=[(1, 'prioritaire'), (2, 'à travailler'), (3, 'secondaire'), (4, 'pas de besoin')], default=4, verbose_name='priorité')),
-                ('recommendations', models.TextField(blank=True, verbose_name='préconisations')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('diagnostic', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accompagnements.diagnostic', verbose_name='diagnostic')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "axis",
+                    models.CharField(
+                        choices=[
+                            ("projet_strategie", "projet et stratégie"),
+                            ("gouvernance", "gouvernance"),
+                            ("fonction_employeur", "fonction employeur et RH"),
+                            ("organisation", "organisation interne"),
+                            ("modele_economique", "modèle économique"),
+                            ("financement", "financement"),
+                            ("partenariats", "partenariats et ancrage territorial"),
+                            ("communication", "communication"),
+                            ("numerique", "numérique"),
+                            ("transition_ecologique", "transition écologique"),
+                        ],
+                        max_length=30,
+                        verbose_name="axe",
+                    ),
+                ),
+                ("assessment", models.TextField(blank=True, verbose_name="constats")),
+                (
+                    "priority",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "prioritaire"),
+                            (2, "à travailler"),
+                            (3, "secondaire"),
+                            (4, "pas de besoin"),
+                        ],
+                        default=4,
+                        verbose_name="priorité",
+                    ),
+                ),
+                ("recommendations", models.TextField(blank=True, verbose_name="préconisations")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "diagnostic",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="accompagnements.diagnostic",
+                        verbose_name="diagnostic",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical axe du diagnostic',
-                'verbose_name_plural': 'historical axes du diagnostic',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical axe du diagnostic",
+                "verbose_name_plural": "historical axes du diagnostic",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalFollowUp',
+            name="HistoricalFollowUp",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('checked_on', models.DateField(verbose_name='date du point de suivi')),
-                ('headcount', models.PositiveIntegerField(verbose_name='effectif salarié')),
-                ('fte', models.DecimalField(decimal_places=2, max_digits=8, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='équivalents temps plein')),
-                ('cdi_count', models.PositiveIntegerField(verbose_name='salariés en CDI')),
-                ('cdd_count', models.PositiveIntegerField(verbose_name='salariés en CDD')),
-                ('budget', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='budget annuel (€)')),
-                ('situation', models.CharField(choices=[('consolidee', 'consolidée'), ('developpement', 'en développement'), ('fragile', 'fragile'), ('cessation', "cessation d'activité")], max_length=20, verbose_name='situation')),
-                ('satisfaction', models.PositiveSmallIntegerField(blank=True, choices=[(4, 'très satisfaite'), (3, 'plutôt satisfaite'), (2, 'peu satisfaite'), (1, 'pas satisfaite')], null=True, verbose_name='satisfaction de la structure')),
-                ('comment', models.TextField(blank=True, verbose_name='commentaire')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('accompagnement', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accompagnements.accompagnement', verbose_name='accompagnement')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("checked_on", models.DateField(verbose_name="date du point de suivi")),
+                ("headcount", models.PositiveIntegerField(verbose_name="effectif salarié")),
+                (
+                    "fte",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=8,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="équivalents temps plein",
+                    ),
+                ),
+                ("cdi_count", models.PositiveIntegerField(verbose_name="salariés en CDI")),
+                ("cdd_count", models.PositiveIntegerField(verbose_name="salariés en CDD")),
+                (
+                    "budget",
+                    models.PositiveBigIntegerField(
+                        blank=True, null=True, verbose_name="budget annuel (€)"
+                    ),
+                ),
+                (
+                    "situation",
+                    models.CharField(
+                        choices=[
+                            ("consolidee", "consolidée"),
+                            ("developpement", "en développement"),
+                            ("fragile", "fragile"),
+                            ("cessation", "cessation d'activité"),
+                        ],
+                        max_length=20,
+                        verbose_name="situation",
+                    ),
+                ),
+                (
+                    "satisfaction",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (4, "très satisfaite"),
+                            (3, "plutôt satisfaite"),
+                            (2, "peu satisfaite"),
+                            (1, "pas satisfaite"),
+                        ],
+                        null=True,
+                        verbose_name="satisfaction de la structure",
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="commentaire")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "accompagnement",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="accompagnements.accompagnement",
+                        verbose_name="accompagnement",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical point de suivi',
-                'verbose_name_plural': 'historical points de suivi',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical point de suivi",
+                "verbose_name_plural": "historical points de suivi",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalFunding',
+            name="HistoricalFunding",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('funder', models.CharField(choices=[('etat', 'État'), ('banque_territoires', 'Banque des Territoires'), ('fse', 'Fonds social européen'), ('region', 'Région'), ('autre', 'autre collectivité ou financeur')], max_length=30, verbose_name='financeur')),
-                ('label', models.CharField(blank=True, max_length=200, verbose_name='précision')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=10, validators=[django.core.validators.MinValueValidator(0)], verbose_name='montant (€)')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('ingenierie', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accompagnements.ingenierie', verbose_name='ingénierie')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "funder",
+                    models.CharField(
+                        choices=[
+                            ("etat", "État"),
+                            ("banque_territoires", "Banque des Territoires"),
+                            ("fse", "Fonds social européen"),
+                            ("region", "Région"),
+                            ("autre", "autre collectivité ou financeur"),
+                        ],
+                        max_length=30,
+                        verbose_name="financeur",
+                    ),
+                ),
+                ("label", models.CharField(blank=True, max_length=200, verbose_name="précision")),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=10,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="montant (€)",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "ingenierie",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="accompagnements.ingenierie",
+                        verbose_name="ingénierie",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical financement',
-                'verbose_name_plural': 'historical financements',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical financement",
+                "verbose_name_plural": "historical financements",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalIngenierie',
+            name="HistoricalIngenierie",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('individuelle', 'individuelle'), ('collective', 'collective')], default='individuelle', max_length=20, verbose_name='type')),
-                ('title', models.CharField(max_length=200, verbose_name='intitulé')),
-                ('theme', models.CharField(choices=[('projet_strategie', 'projet et stratégie'), ('gouvernance', 'gouvernance'), ('fonction_employeur', 'fonction employeur et RH'), ('organisation', 'organisation interne'), ('modele_economique', 'modèle économique'), ('financement', 'financement'), ('partenariats', 'partenariats et ancrage territorial'), ('communication', 'communication'), ('numerique', 'numérique'), ('transition_ecologique', 'transition écologique')], max_length=30, verbose_name='thème')),
-                ('terms_of_reference', models.TextField(blank=True, verbose_name='cahier des charges')),
-                ('consultation_sent_on', models.DateField(blank=True, null=True, verbose_name='consultation envoyée le')),
-                ('selection_on', models.DateField(blank=True, null=True, verbose_name='date de sélection')),
-                ('selection_report', models.TextField(blank=True, verbose_name='procès-verbal de sélection')),
-                ('days', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='jours de prestation')),
-                ('daily_rate', models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='tarif journalier (€ HT)')),
-                ('cost', models.DecimalField(blank=True, decimal_places=2, help_text='Laissé vide : nombre de jours multiplié par le tarif journalier.', max_digits=10, null=True, verbose_name='coût total (€)')),
-                ('kickoff_on', models.DateField(blank=True, null=True, verbose_name='réunion de lancement le')),
-                ('start_on', models.DateField(blank=True, null=True, verbose_name='début')),
-                ('end_on', models.DateField(blank=True, null=True, verbose_name='fin')),
-                ('status', models.CharField(choices=[('preparation', 'cahier des charges en préparation'), ('consultation', 'consultation en cours'), ('attribuee', 'prestataire retenu'), ('en_cours', 'en cours'), ('terminee', 'terminée'), ('annulee', 'annulée')], default='preparation', max_length=20, verbose_name='statut')),
-                ('satisfaction', models.PositiveSmallIntegerField(blank=True, choices=[(4, 'très satisfaite'), (3, 'plutôt satisfaite'), (2, 'peu satisfaite'), (1, 'pas satisfaite')], null=True, verbose_name='satisfaction de la structure')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('dla', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='territoires.dla', verbose_name='DLA commanditaire')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('selected_prestataire', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accompagnements.prestataire', verbose_name='prestataire retenu')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("individuelle", "individuelle"), ("collective", "collective")],
+                        default="individuelle",
+                        max_length=20,
+                        verbose_name="type",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="intitulé")),
+                (
+                    "theme",
+                    models.CharField(
+                        choices=[
+                            ("projet_strategie", "projet et stratégie"),
+                            ("gouvernance", "gouvernance"),
+                            ("fonction_employeur", "fonction employeur et RH"),
+                            ("organisation", "organisation interne"),
+                            ("modele_economique", "modèle économique"),
+                            ("financement", "financement"),
+                            ("partenariats", "partenariats et ancrage territorial"),
+                            ("communication", "communication"),
+                            ("numerique", "numérique"),
+                            ("transition_ecologique", "transition écologique"),
+                        ],
+                        max_length=30,
+                        verbose_name="thème",
+                    ),
+                ),
+                (
+                    "terms_of_reference",
+                    models.TextField(blank=True, verbose_name="cahier des charges"),
+                ),
+                (
+                    "consultation_sent_on",
+                    models.DateField(blank=True, null=True, verbose_name="consultation envoyée le"),
+                ),
+                (
+                    "selection_on",
+                    models.DateField(blank=True, null=True, verbose_name="date de sélection"),
+                ),
+                (
+                    "selection_report",
+                    models.TextField(blank=True, verbose_name="procès-verbal de sélection"),
+                ),
+                (
+                    "days",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=5,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="jours de prestation",
+                    ),
+                ),
+                (
+                    "daily_rate",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=8,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="tarif journalier (€ HT)",
+                    ),
+                ),
+                (
+                    "cost",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="Laissé vide : nombre de jours multiplié par le tarif journalier.",
+                        max_digits=10,
+                        null=True,
+                        verbose_name="coût total (€)",
+                    ),
+                ),
+                (
+                    "kickoff_on",
+                    models.DateField(blank=True, null=True, verbose_name="réunion de lancement le"),
+                ),
+                ("start_on", models.DateField(blank=True, null=True, verbose_name="début")),
+                ("end_on", models.DateField(blank=True, null=True, verbose_name="fin")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("preparation", "cahier des charges en préparation"),
+                            ("consultation", "consultation en cours"),
+                            ("attribuee", "prestataire retenu"),
+                            ("en_cours", "en cours"),
+                            ("terminee", "terminée"),
+                            ("annulee", "annulée"),
+                        ],
+                        default="preparation",
+                        max_length=20,
+                        verbose_name="statut",
+                    ),
+                ),
+                (
+                    "satisfaction",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (4, "très satisfaite"),
+                            (3, "plutôt satisfaite"),
+                            (2, "peu satisfaite"),
+                            (1, "pas satisfaite"),
+                        ],
+                        null=True,
+                        verbose_name="satisfaction de la structure",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "dla",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="territoires.dla",
+                        verbose_name="DLA commanditaire",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "selected_prestataire",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="accompagnements.prestataire",
+                        verbose_name="prestataire retenu",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical ingénierie',
-                'verbose_name_plural': 'historical ingénieries',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical ingénierie",
+                "verbose_name_plural": "historical ingénieries",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalParcours',
+            name="HistoricalParcours",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('priorities', models.TextField(blank=True, verbose_name='axes de changement retenus, par ordre de priorité')),
-                ('validated_by_name', models.CharField(blank=True, help_text='Nom et fonction de la personne qui a validé le parcours pour la structure.', max_length=200, verbose_name='validé par (structure)')),
-                ('validated_on', models.DateField(blank=True, null=True, verbose_name='validé le')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('accompagnement', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accompagnements.accompagnement', verbose_name='accompagnement')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "priorities",
+                    models.TextField(
+                        blank=True, verbose_name="axes de changement retenus, par ordre de priorité"
+                    ),
+                ),
+                (
+                    "validated_by_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="Nom et fonction de la personne qui a validé le parcours pour la structure.",
+                        max_length=200,
+                        verbose_name="validé par (structure)",
+                    ),
+                ),
+                ("validated_on", models.DateField(blank=True, null=True, verbose_name="validé le")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "accompagnement",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="accompagnements.accompagnement",
+                        verbose_name="accompagnement",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "historical parcours d'accompagnement",
-                'verbose_name_plural': "historical parcours d'accompagnement",
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical parcours d'accompagnement",
+                "verbose_name_plural": "historical parcours d'accompagnement",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalPlanAction',
+            name="HistoricalPlanAction",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=1, verbose_name='ordre')),
-                ('kind', models.CharField(choices=[('structure', 'action de la structure'), ('orientation', "orientation vers une autre offre d'accompagnement"), ('ingenierie', 'ingénierie DLA'), ('expertise', "expertise du ou de la chargé·e d'accompagnement")], max_length=20, verbose_name="type d'action")),
-                ('title', models.CharField(max_length=200, verbose_name='intitulé')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('accompagnement', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accompagnements.accompagnement', verbose_name='accompagnement')),
-                ('acteur', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accompagnements.acteurappui', verbose_name="acteur d'appui")),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('ingenierie', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accompagnements.ingenierie', verbose_name='ingénierie')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=1, verbose_name="ordre")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("structure", "action de la structure"),
+                            ("orientation", "orientation vers une autre offre d'accompagnement"),
+                            ("ingenierie", "ingénierie DLA"),
+                            ("expertise", "expertise du ou de la chargé·e d'accompagnement"),
+                        ],
+                        max_length=20,
+                        verbose_name="type d'action",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="intitulé")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "accompagnement",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="accompagnements.accompagnement",
+                        verbose_name="accompagnement",
+                    ),
+                ),
+                (
+                    "acteur",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="accompagnements.acteurappui",
+                        verbose_name="acteur d'appui",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "ingenierie",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="accompagnements.ingenierie",
+                        verbose_name="ingénierie",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical action du parcours',
-                'verbose_name_plural': 'historical actions du parcours',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical action du parcours",
+                "verbose_name_plural": "historical actions du parcours",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalProposal',
+            name="HistoricalProposal",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('received_on', models.DateField(blank=True, null=True, verbose_name='reçue le')),
-                ('score', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='note')),
-                ('max_score', models.PositiveSmallIntegerField(default=70, verbose_name='note maximale de la grille')),
-                ('days', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True, verbose_name='jours proposés')),
-                ('price', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, verbose_name='prix proposé (€)')),
-                ('informed', models.BooleanField(default=False, verbose_name='informé·e de la décision')),
-                ('comment', models.TextField(blank=True, verbose_name='appréciation')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('ingenierie', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accompagnements.ingenierie', verbose_name='ingénierie')),
-                ('prestataire', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accompagnements.prestataire', verbose_name='prestataire')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("received_on", models.DateField(blank=True, null=True, verbose_name="reçue le")),
+                (
+                    "score",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="note"),
+                ),
+                (
+                    "max_score",
+                    models.PositiveSmallIntegerField(
+                        default=70, verbose_name="note maximale de la grille"
+                    ),
+                ),
+                (
+                    "days",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=5,
+                        null=True,
+                        verbose_name="jours proposés",
+                    ),
+                ),
+                (
+                    "price",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=10,
+                        null=True,
+                        verbose_name="prix proposé (€)",
+                    ),
+                ),
+                (
+                    "informed",
+                    models.BooleanField(default=False, verbose_name="informé·e de la décision"),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="appréciation")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "ingenierie",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="accompagnements.ingenierie",
+                        verbose_name="ingénierie",
+                    ),
+                ),
+                (
+                    "prestataire",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="accompagnements.prestataire",
+                        verbose_name="prestataire",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical proposition',
-                'verbose_name_plural': 'historical propositions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical proposition",
+                "verbose_name_plural": "historical propositions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),

@@ -186,3 +186,37 @@ def test_national_pages_are_accessible(page, personas, world):
             ("national-accompagnements", "/accompagnements/"),
         ],
     )
+
+
+OVERFLOWING_OUTSIDE_TABLES = """() => {
+    const width = document.documentElement.clientWidth;
+    return [...document.querySelectorAll("body *")]
+        .filter(el => el.getBoundingClientRect().right > width + 1)
+        .filter(el => !el.closest("table, .table-container, .skip-link"))
+        .map(el => el.tagName.toLowerCase() + (el.className ? "." + el.className : ""));
+}"""
+
+
+def test_pages_reflow_at_320_pixels_except_data_tables(page, personas, world):
+    """WCAG 1.4.10: at 320 px only data tables (two-dimensional content) may scroll sideways."""
+    case, structure = world["case"], world["structure"]
+    login(page, personas.officer_a)
+    page.set_viewport_size({"width": 320, "height": 640})
+    overflowing = {}
+    for url in [
+        "/",
+        "/structures/",
+        "/structures/nouvelle/",
+        f"/structures/{structure.pk}/",
+        "/accompagnements/",
+        f"/accompagnements/{case.pk}/",
+        f"/accompagnements/{case.pk}/diagnostic/",
+        "/accompagnements/tableau-de-suivi/",
+        "/pilotage/",
+        "/accessibilite/",
+    ]:
+        page.goto(url)
+        if elements := page.evaluate(OVERFLOWING_OUTSIDE_TABLES):
+            overflowing[url] = elements[:5]
+    screenshot(page, "etroit-accessibilite")
+    assert not overflowing, overflowing

@@ -1,5 +1,7 @@
 """axe-core on every main page, forms with their errors displayed; keyboard-only use."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -101,6 +103,18 @@ def test_public_pages_are_accessible(page, personas):
     )
 
 
+def filter_structures_in_place(page):
+    """htmx swaps the results in place; the live region and the URL follow."""
+    page.goto("/structures/")
+    search = page.get_by_role("search")
+    search.locator('[name="q"]').fill("ateliers vent")
+    search.get_by_role("button", name="Filtrer").click()
+    expect(page).to_have_url(re.compile(r"q=ateliers"))
+    results = page.locator("#structures-results[aria-live='polite']")
+    expect(results).to_contain_text("Les Ateliers du Vent")
+    expect(results).not_to_have_attribute("aria-busy", "true")
+
+
 def test_officer_pages_are_accessible(page, personas, world):
     case, structure, ingenierie = world["case"], world["structure"], world["ingenierie"]
     login(page, personas.officer_a)
@@ -110,6 +124,7 @@ def test_officer_pages_are_accessible(page, personas, world):
             ("officer-accueil", "/"),
             ("officer-structures", "/structures/"),
             ("officer-structures-filtrees", "/structures/?q=vent"),
+            ("officer-structures-filtre-htmx", filter_structures_in_place),
             ("officer-structure", f"/structures/{structure.pk}/"),
             ("officer-structure-nouvelle", "/structures/nouvelle/"),
             (

@@ -55,6 +55,20 @@ def ensure_database(url: str):
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def recreate_database(url: str):
+    """Drop and create the benchmark's own database (never one without "bench" in its name)."""
+    import psycopg
+
+    parsed = urlparse(url)
+    name = parsed.path.lstrip("/")
+    if "bench" not in name:
+        raise SystemExit(f"refusing to drop {name!r}: not a benchmark database")
+    admin = parsed._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
 def child(*args) -> dict:
     """Run ``benchmarks.children`` in its own process and read its JSON."""
     started = time.perf_counter()
@@ -141,14 +155,23 @@ def main():
     from django.core.management import call_command
     from django.db import connection
 
-    from dla_suivi.seeding import SeedConfig, seed
+    from dla_suivi.seeding import AlreadySeeded, SeedConfig, seed
 
     load_before = os.getloadavg()
     log("migrating")
     call_command("migrate", verbosity=0)
     config = SeedConfig.for_scale(args.scale, seed=args.seed)
     log(f"seeding {config.marker} (reused when already loaded)")
-    seeding = seed(config, log=log)
+    try:
+        seeding = seed(config, log=log)
+    except AlreadySeeded as exc:
+        if connection.vendor != "postgresql":
+            raise
+        log(f"{exc} Rebuilding the benchmark database.")
+        connection.close()
+        recreate_database(url)
+        call_command("migrate", verbosity=0)
+        seeding = seed(config, log=log)
     if not seeding.get("skipped"):
         log("ANALYZE after the bulk load")
         with connection.cursor() as cursor:

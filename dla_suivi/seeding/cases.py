@@ -8,6 +8,8 @@ from decimal import Decimal
 from accompagnements.models import (
     Accompagnement,
     Axis,
+    ComiteAppui,
+    ComiteReview,
     Diagnostic,
     DiagnosticAxis,
     FollowUp,
@@ -23,7 +25,9 @@ from .config import (
     CHANNELS,
     COLLECTIVE_SHARE,
     COLLECTIVE_SIZE,
+    COMITE_SHARE,
     FUNDERS,
+    OPINIONS,
     SATISFACTION,
     SITUATIONS,
     THEMES,
@@ -63,6 +67,12 @@ OWN_ACTIONS = [
     ("expertise", "Mise en relation avec des structures du même secteur"),
     ("expertise", "Accompagnement du DLA à la préparation du comité de pilotage"),
 ]
+COMITE_MEMBERS = (
+    "DDETS, Conseil régional, Conseil départemental, Banque des Territoires, "
+    "France Active, fédération départementale des associations"
+)
+# Plans made within this window go to the same comité d'appui session.
+COMITE_WINDOW = datetime.timedelta(days=120)
 REORIENTATION_REASONS = {"not_eligible": 35, "out_of_scope": 25, "better_offer": 35, "autre": 5}
 ABANDON_REASONS = {"no_answer": 50, "ceased": 20, "no_capacity": 10, "autre": 20}
 
@@ -349,6 +359,37 @@ def ingenierie_rows(ctx: Context, members: list[PlannedCase], dla_id: int, theme
     return ing, proposals, fundings
 
 
+def comite_rows(ctx: Context, planned: list[PlannedCase]):
+    """Comité d'appui sessions of each DLA, reviewing plans made in the months before."""
+    rng = ctx.rng
+    by_dla: dict[int, list[PlannedCase]] = {}
+    for p in planned:
+        if p.timeline.entered("parcours") and rng.random() < COMITE_SHARE:
+            by_dla.setdefault(p.dla_id, []).append(p)
+    sessions = []
+    for dla_id, cases in by_dla.items():
+        cases.sort(key=lambda c: c.timeline.entered("parcours"))
+        while cases:
+            start = cases[0].timeline.entered("parcours")
+            window = [c for c in cases if c.timeline.entered("parcours") < start + COMITE_WINDOW]
+            cases = cases[len(window) :]
+            held_on = window[-1].timeline.entered("parcours") + DAY * rng.randint(5, 25)
+            if held_on > ctx.reference:
+                continue
+            reviews = [
+                ComiteReview(
+                    accompagnement_id=c.pk,
+                    opinion=rng.pick(OPINIONS),
+                    comment="Avis sur le diagnostic et le parcours proposé.",
+                )
+                for c in window
+            ]
+            sessions.append(
+                (ComiteAppui(dla_id=dla_id, held_on=held_on, members=COMITE_MEMBERS), reviews)
+            )
+    return sessions
+
+
 def followup_row(ctx: Context, planned: PlannedCase) -> FollowUp | None:
     rng, tl, s = ctx.rng, planned.timeline, planned.structure
     start = tl.entered("suivi")
@@ -458,4 +499,11 @@ def insert_cases(ctx: Context, planned: list[PlannedCase]) -> dict[str, int]:
         actions += extra
     insert(PlanAction, actions)
     insert(FollowUp, [r for p in planned if (r := followup_row(ctx, p))])
+
+    sessions = comite_rows(ctx, planned)
+    insert(ComiteAppui, [comite for comite, _ in sessions])
+    for comite, reviews in sessions:
+        for review in reviews:
+            review.comite_id = comite.pk
+    insert(ComiteReview, [review for _, reviews in sessions for review in reviews])
     return counts

@@ -6,10 +6,13 @@ figure the value is our own plausible choice, marked "assumed".
 
 import datetime
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 PARIS = ZoneInfo("Europe/Paris")
+# Bumped whenever the generators change what a seed produces: a benchmark database
+# seeded by an older version is then rebuilt rather than reused.
+SEED_VERSION = 2
 # Fixed so that the same seed gives the same data whatever the day it runs.
 REFERENCE_DATE = datetime.date(2026, 11, 1)
 
@@ -97,6 +100,10 @@ COLLECTIVE_SIZE = (5, 10)
 # Satisfaction with the consultant: 95 % satisfied (2017).
 SATISFACTION = {4: 55, 3: 40, 2: 4, 1: 1}
 SITUATIONS = {"consolidee": 45, "developpement": 30, "fragile": 20, "cessation": 5}
+# Comité d'appui opinions (assumed: it is consultative and mostly favourable).
+OPINIONS = {"favorable": 78, "reserves": 16, "ajourne": 4, "defavorable": 2}
+# Share of plans that go through a comité d'appui (assumed).
+COMITE_SHARE = 0.6
 # Regional-scale structures (networks, federations) handled by regional DLAs (assumed).
 NETWORK_SHARE = 0.04
 
@@ -111,7 +118,6 @@ class SeedConfig:
     departements: tuple[str, ...] | None = DEMO_DEPARTEMENTS
     # Structures registered without any case yet (imported lists, prospects).
     idle_structure_share: float = 0.05
-    extra: dict = field(default_factory=dict)
 
     @classmethod
     def for_scale(cls, scale: str, years: int | None = None, seed: int = 2026) -> "SeedConfig":
@@ -124,7 +130,7 @@ class SeedConfig:
     @property
     def marker(self) -> str:
         """Username of the inactive account that records this run in the database."""
-        return f"seed-{self.scale}-s{self.seed}-y{self.years}"
+        return f"seed-{self.scale}-s{self.seed}-y{self.years}-v{SEED_VERSION}"
 
     @property
     def first_year(self) -> int:

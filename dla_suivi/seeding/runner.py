@@ -52,6 +52,9 @@ def seed(config: SeedConfig, log: Callable[[str], None] = lambda _: None) -> dic
     current = existing_run()
     if current == config.marker:
         return {"skipped": True, "marker": current}
+    if current is not None and config.scale == "demo" and current.startswith("seed-demo-"):
+        # `make demo` on a database that already has demo data: keep it.
+        return {"skipped": True, "marker": current}
     if current is not None:
         raise AlreadySeeded(
             f"La base contient déjà un jeu de données généré ({current}) : "
@@ -137,6 +140,12 @@ class Generator:
         if self.config.scale == "demo":
             self.run_current_cases_for_personas()
         self.run_idle_structures()
+        if self.config.scale == "demo":
+            # The daily reminder job, run once, so that the notification list has
+            # content (it compares with today's date: demo only, not reproducible).
+            from accompagnements.tasks import send_reminders
+
+            self.count("Notification", send_reminders())
         return self.counts
 
     # Structures

@@ -214,6 +214,9 @@ def build_structure(
     else:
         template = rng.choice(NAME_TEMPLATES[sector])
     name = template.format(word=rng.choice(WORDS), commune=commune, person=fake.last_name())
+    if "{word}" not in template and rng.random() < 0.6:
+        # Templates without a distinctive word repeat within a commune: add one.
+        name = f"{name} – {rng.choice(WORDS)}"
     size_class = rng.pick(SIZE_CLASSES)
     if network and size_class == "0":
         size_class = "1-9"

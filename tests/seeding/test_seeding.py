@@ -9,8 +9,10 @@ from stdnum.fr import siret
 
 from accompagnements.models import (
     Accompagnement,
+    ComiteReview,
     FollowUp,
     Ingenierie,
+    Notification,
     State,
     TransitionLog,
 )
@@ -57,13 +59,15 @@ def test_same_seed_gives_same_data():
 
 
 @pytest.mark.django_db
-def test_rerunning_the_same_seed_adds_nothing_and_another_is_refused():
+def test_rerunning_adds_nothing_and_another_scale_is_refused():
     seed(SMALL)
     counts = Structure.objects.count(), Accompagnement.objects.count()
     assert seed(SMALL)["skipped"]
+    # `make demo` keeps whatever demo data the database already has.
+    assert seed(dataclasses.replace(SMALL, seed=9))["skipped"]
     assert (Structure.objects.count(), Accompagnement.objects.count()) == counts
     with pytest.raises(AlreadySeeded):
-        seed(dataclasses.replace(SMALL, seed=9))
+        seed(SeedConfig(scale="national", years=1, seed=9, cases_per_year=10, departements=None))
 
 
 @pytest.mark.django_db
@@ -80,10 +84,12 @@ def test_demo_command_creates_the_personas_and_every_open_phase(capsys):
             )
         )
         assert set(State.OPEN) <= states, username
+    assert ComiteReview.objects.exists()
+    assert Notification.objects.exists()
     call_command("seed_demo", "--scale", "demo", "--years", "1")
     assert "déjà chargé" in capsys.readouterr().out
     with pytest.raises(CommandError):
-        call_command("seed_demo", "--scale", "demo", "--years", "2")
+        call_command("seed_demo", "--scale", "national", "--years", "1")
 
 
 @pytest.fixture(scope="module")

@@ -25,7 +25,8 @@ class Command(BaseCommand):
         except AlreadySeeded as exc:
             raise CommandError(str(exc)) from exc
         if result.get("skipped"):
-            self.stdout.write(f"Jeu de données déjà chargé ({config.marker}) : rien à ajouter.")
+            marker = result["marker"]
+            self.stdout.write(f"Jeu de données déjà chargé ({marker}) : rien à ajouter.")
         else:
             summary = ", ".join(f"{k} {v}" for k, v in result.items() if k != "seconds")
             self.stdout.write(f"Chargé en {result['seconds']} s : {summary}.")

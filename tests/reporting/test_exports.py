@@ -1,5 +1,6 @@
 import csv
 import io
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -57,8 +58,6 @@ def test_export_column_schemas_are_pinned():
 
 
 def test_export_schema_is_documented():
-    from pathlib import Path
-
     doc = (Path(__file__).resolve().parents[2] / "docs" / "exports.md").read_text()
     assert f"version {SCHEMA_VERSION}" in doc
     for name in PUBLISHED_CASE_COLUMNS + PUBLISHED_INDICATOR_COLUMNS:
@@ -178,3 +177,27 @@ def test_export_statistics_command_writes_each_format(dataset, tmp_path):
         table = spreadsheets.read_table(output.read_bytes(), output.name)
         assert table.headers == PUBLISHED_CASE_COLUMNS
         assert len(table.rows) == 5
+
+
+def test_expired_export_files_are_deleted_and_the_record_kept(dataset, personas):
+    from django.utils import timezone
+
+    from reporting import services
+    from reporting.tasks import render_report
+
+    job, _ = services.request_job(
+        kind=ReportJob.Kind.EXPORT,
+        year=YEAR,
+        scope=Scope.national(),
+        requested_by=personas.national,
+        options={"dataset": "accompagnements", "format": "ods"},
+    )
+    render_report.apply(args=[job.pk], task_id="t1")
+    job.refresh_from_db()
+    path = job.file.path
+    assert services.purge_expired_files(now=timezone.now()) == 0
+    assert services.purge_expired_files(now=job.expires_at + services.REUSE_DONE_FOR) == 1
+    job.refresh_from_db()
+    assert not job.file
+    assert job.status == ReportJob.Status.DONE
+    assert not Path(path).exists()

@@ -6,6 +6,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+from tests.accompagnements.factories import AccompagnementFactory
 from tests.conftest import PASSWORD
 from tests.e2e.axe import audit
 from tests.e2e.conftest import login, screenshot
@@ -111,3 +112,13 @@ def test_accessibility_statement_is_public_linked_and_truthful(page):
     expect(page.locator("#axe-version")).to_have_text(f"axe-core {version}")
     screenshot(page, "declaration-accessibilite")
     assert not audit(page, "declaration-accessibilite")
+
+
+def test_officer_starts_the_diagnostic_with_the_keyboard_alone(page, personas):
+    case = AccompagnementFactory(officer=personas.officer_a)
+    login(page, personas.officer_a)
+    page.goto(case.get_absolute_url())
+    tab_to(page, lambda el: el["tag"] == "button" and el["text"] == "Passer au diagnostic partagé")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator("h1 .badge--state")).to_have_text(re.compile("diagnostic", re.I))

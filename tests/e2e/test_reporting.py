@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from accompagnements.models import State
 from tests.accompagnements.factories import AccompagnementFactory
+from tests.e2e.axe import audit
 from tests.e2e.conftest import TASK_TIMEOUT_MS, login, screenshot
 from tests.e2e.pages import fill_form
 from tests.reporting.pdf import has_text_string
@@ -66,9 +67,10 @@ def test_coordinator_reviews_the_dashboard_then_downloads_the_regional_report(
         form.get_by_role("button", name="Produire le rapport").click()
 
     # The job page polls its status (htmx); the real worker renders the PDF meanwhile.
-    status = page.locator("#job-status")
-    expect(status).to_be_visible()
+    status = page.get_by_role("status").filter(has_text=re.compile(r"\w"))
+    expect(status).to_have_attribute("aria-live", "polite")  # progress is read out
     screenshot(page, "rapport-en-cours")
+    assert not audit(page, "rapport-en-cours")
     download_link = page.get_by_role("link", name="Télécharger le fichier")
     expect(download_link).to_be_visible(timeout=TASK_TIMEOUT_MS)
     expect(status).to_contain_text("Terminé", ignore_case=True)

@@ -20,6 +20,7 @@ from .indicators import (
     SOURCES,
     Level,
     Query,
+    SmallCells,
     TerritoryNames,
     category_label,
     compute,
@@ -224,7 +225,7 @@ def indicator_rows(query: Query) -> Iterator[list]:
         for indicator in scalars:
             for code, territory in territories.items():
                 value = values[indicator.code].get(
-                    code, 0 if indicator.small_cells == "count" else None
+                    code, 0 if indicator.small_cells == SmallCells.COUNT else None
                 )
                 if level == Level.DEPARTEMENT:
                     value = suppress(indicator, value, bases.get(code))

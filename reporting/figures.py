@@ -16,6 +16,7 @@ from .indicators import (
     THEMES,
     Level,
     Query,
+    SmallCells,
     TerritoryNames,
     category_label,
     compute,
@@ -69,8 +70,7 @@ def build(query: Query, names: TerritoryNames | None = None) -> dict:
 
 
 def _is_count(code):
-    indicator = get(code)
-    return indicator.small_cells == "count"
+    return get(code).small_cells == SmallCells.COUNT
 
 
 @dataclass

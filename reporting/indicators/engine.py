@@ -65,15 +65,12 @@ class TerritoryNames:
             return {scope.code: self.regions[scope.code]} if scope.level == Level.REGION else {}
         if scope.level == Level.DEPARTEMENT:
             return {scope.code: self.departements[scope.code][0]}
-        region_code = self.regions_code_by_pk(scope) if scope.level == Level.REGION else None
+        region_code = scope.code if scope.level == Level.REGION else None
         return {
             code: name
             for code, (name, region) in self.departements.items()
             if region_code is None or region == region_code
         }
-
-    def regions_code_by_pk(self, scope) -> str:
-        return scope.code
 
     def labels(self, indicator: Indicator, query: Query) -> dict[str, str]:
         labels = indicator.breakdown.labels

@@ -71,6 +71,13 @@ def check_page_basics(page, name):
         assert labelled, f"{name}: graphique SVG sans alternative textuelle"
     for figure in page.locator("main figure:has(svg)").all():
         expect(figure.locator("table")).to_have_count(1)
+    # Errors and help texts are tied to their fields: every reference points somewhere.
+    dangling = page.evaluate(
+        """() => [...document.querySelectorAll("[aria-describedby]")].flatMap(el =>
+            el.getAttribute("aria-describedby").split(/\\s+/)
+              .filter(id => id && !document.getElementById(id)))"""
+    )
+    assert not dangling, f"{name}: aria-describedby vers des éléments absents : {dangling}"
 
 
 def submit_empty(url):
@@ -125,6 +132,7 @@ def test_officer_pages_are_accessible(page, personas, world):
             ("officer-structures", "/structures/"),
             ("officer-structures-filtrees", "/structures/?q=vent"),
             ("officer-structures-filtre-htmx", filter_structures_in_place),
+            ("officer-structures-filtre-invalide", "/structures/?size_class=zzz"),
             ("officer-structure", f"/structures/{structure.pk}/"),
             ("officer-structure-nouvelle", "/structures/nouvelle/"),
             (

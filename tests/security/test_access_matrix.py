@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from django.core.signals import request_finished
+from django.db import close_old_connections
 
 from tests.security.world import TERRITORIES, build_world
 from tests.urlwalk import all_routes
@@ -203,6 +205,19 @@ def assert_no_leak(response, user, world, where):
     assert leaked == [], f"{where} as {user.username} shows {leaked}"
 
 
+def close_quietly(response):
+    """Close a file download without ending the test's database connection.
+
+    As Django's test client does: closing a response fires request_finished,
+    whose close_old_connections would otherwise drop the connection mid-test.
+    """
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
 def reverse_url(name, kwargs):
     from django.urls import reverse
 
@@ -258,7 +273,7 @@ def test_access_matrix(name, personas, client, django_capture_on_commit_callback
                 elif code != expected:
                     failures.append(f"{label} {method} {url} ({territory}): {code} != {expected}")
                 assert_no_leak(response, user, world, url)
-                response.close()
+                close_quietly(response)
     assert not failures, "\n".join(failures)
 
 

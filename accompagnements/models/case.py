@@ -448,6 +448,8 @@ class TransitionLog(models.Model):
         verbose_name = "entrée du journal"
         verbose_name_plural = "journal des transitions"
         ordering = ["timestamp", "pk"]
+        # Phase durations (reporting) read each case's journal in order.
+        indexes = [models.Index(fields=["accompagnement", "timestamp"], name="journal_case_time")]
 
     def __str__(self):
         return f"{self.get_from_state_display()} → {self.get_to_state_display()}"

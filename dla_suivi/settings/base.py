@@ -171,6 +171,16 @@ else:
         "processed_folder": str(CELERY_FILESYSTEM_DIR / "processed"),
         "store_processed": False,
     }
+# Cache: shared in Redis when there is one (several gunicorn workers), else per process.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+REPORTING_DASHBOARD_CACHE_SECONDS = env_int("REPORTING_DASHBOARD_CACHE_SECONDS")
+
 # Business state lives in our own job models, not in a result backend.
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True

@@ -38,7 +38,7 @@ def pg(*args, **kwargs):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_dump_restores_into_an_empty_database_and_serves_a_page(personas, tmp_path):
     StructureFactory(name="Restaurée après sauvegarde")
     dump = tmp_path / "dla_suivi.dump"

@@ -99,7 +99,7 @@ def worker(tmp_path):
         log.close()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_job_is_redelivered_and_finished_after_its_worker_is_killed(personas, worker, tmp_path):
     render_report.app.control.purge()
     with mock.patch.object(services, "enqueue"):

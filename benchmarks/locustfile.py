@@ -25,6 +25,7 @@ YEAR = os.environ.get("LOADTEST_YEAR", "2025")
 CASE_LINK = re.compile(r'href="/accompagnements/(\d+)/"')
 STRUCTURE_LINK = re.compile(r'href="/structures/(\d+)/"')
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+NATIONAL_OPTION = re.compile(r'<option value="([^"]*)"[^>]*>\s*France entière\s*</option>')
 SEARCHES = ["rennes", "brest", "compagnie", "club", "insertion", "jardins", "quimper"]
 _report_requested = False
 _sent = 0
@@ -195,9 +196,11 @@ class National(Persona):
         _report_requested = True
         page = self.client.get("/pilotage/rapports/", name="reports")
         token = CSRF.search(page.text).group(1)
+        option = NATIONAL_OPTION.search(page.text)
+        national = option.group(1) if option else ""
         with self.client.post(
             "/pilotage/rapports/",
-            {"csrfmiddlewaretoken": token, "annee": YEAR, "territoire": ""},
+            {"csrfmiddlewaretoken": token, "annee": YEAR, "territoire": national},
             name="report request (national)",
             allow_redirects=False,
             catch_response=True,

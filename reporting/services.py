@@ -144,7 +144,8 @@ def run(job_id: int, task_id: str) -> bool:
     _progress(job, task_id, 40)
     content, name = produce_file(job)
     _progress(job, task_id, 90)
-    job.file.save(name, ContentFile(content), save=False)
+    # One folder per job: the file keeps its documented name, never a storage suffix.
+    job.file.save(f"job-{job.pk}/{name}", ContentFile(content), save=False)
     now = timezone.now()
     finished = ReportJob.objects.filter(
         pk=job.pk, status=ReportJob.Status.RUNNING, worker_task_id=task_id
@@ -176,14 +177,14 @@ def produce_file(job: ReportJob) -> tuple[bytes, str]:
         accessible = bool(job.parameters.get("accessible"))
         suffix = "-accessible" if accessible else ""
         return render_pdf(job.data, accessible=accessible), f"rapport-{job.year}{suffix}.pdf"
-    from .exports import export_file
+    from .exports import export_file, filename
 
     scope = Scope.from_dict(job.parameters["scope"])
     query = Query(job.year, scope, _viewer(job))
     fmt = job.parameters["format"]
-    return export_file(query, job.parameters["dataset"], fmt), (
-        f"{job.parameters['dataset']}-{job.year}.{fmt}"
-    )
+    dataset = job.parameters["dataset"]
+    # The documented name (docs/exports.md), as for the streamed CSV.
+    return export_file(query, dataset, fmt), f"{filename(dataset, job.year)}.{fmt}"
 
 
 def give_back(job_id: int, task_id: str, error: str, *, final: bool):

@@ -127,11 +127,8 @@ def test_national_operator_exports_the_yearly_statistics(page, personas, activit
     with page.expect_download() as download_info:
         download_link.click()
     download = download_info.value
-    # docs/exports.md names files dla-<jeu>-<année>-schema-v1.0.<format>; the background
-    # job's file does not carry the schema version yet (reported to the reporting owner).
-    assert re.fullmatch(
-        rf"(dla-)?accompagnements-{year}(-schema-v1\.0)?\.xlsx", download.suggested_filename
-    )
+    # docs/exports.md names files dla-<jeu>-<année>-schema-v1.0.<format>.
+    assert download.suggested_filename == f"dla-accompagnements-{year}-schema-v1.0.xlsx"
     content = io.BytesIO(Path(download.path()).read_bytes())
     workbook = openpyxl.load_workbook(content, read_only=True)
     sheet_rows = list(workbook.active.iter_rows(values_only=True))

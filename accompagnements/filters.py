@@ -1,10 +1,32 @@
 import django_filters
 from django import forms
+from django.db.models import Q
 
-from accounts.models import User
+from accounts.models import Role, User
 from territoires.models import Departement
 
 from .models import Accompagnement, State
+
+
+def officers_for(user):
+    """People who may own the cases this user sees: the DLAs of their territory.
+
+    Built from the DLA directory, not from the cases (a scan of every visible case).
+    """
+    members = User.objects.filter(role__in=[Role.OFFICER, Role.COORDINATOR], is_active=True)
+    if user.role in {Role.NATIONAL, Role.ADMIN}:
+        return members.order_by("last_name", "first_name")
+    if not user.dla_id:
+        return User.objects.none()
+    if user.role == Role.COORDINATOR:
+        territory = Q(dla__region_id=user.dla.region_id)
+    else:
+        territory = (
+            Q(dla__departement_id=user.dla.departement_id)
+            | Q(dla__region_id=user.dla.region_id, dla__level="regional")
+            | Q(dla_id=user.dla_id)
+        )
+    return members.filter(territory).order_by("last_name", "first_name")
 
 
 class AccompagnementFilter(django_filters.FilterSet):
@@ -30,8 +52,7 @@ class AccompagnementFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        visible = Accompagnement.objects.visible_to(user)
-        self.filters["officer"].queryset = User.objects.filter(pk__in=visible.values("officer_id"))
+        self.filters["officer"].queryset = officers_for(user)
         if user.dla_id and user.role in {"officer", "coordinator"}:
             self.filters["departement"].queryset = Departement.objects.filter(
                 region_id=user.dla.region_id

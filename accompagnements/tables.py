@@ -13,7 +13,10 @@ class AccompagnementTable(tables.Table):
     state = tables.Column(verbose_name="Phase")
     state_entered_at = tables.Column(verbose_name="Dans la phase depuis")
     officer = tables.Column(verbose_name="Chargé·e")
-    opened_on = tables.DateColumn(verbose_name="Ouvert le", format="d/m/Y")
+    # The id breaks ties so that pages neither repeat nor skip cases opened the same day.
+    opened_on = tables.DateColumn(
+        verbose_name="Ouvert le", format="d/m/Y", order_by=("opened_on", "id")
+    )
 
     class Meta:
         model = Accompagnement

@@ -26,9 +26,8 @@ def history_entries(structure: Structure, limit: int = MAX_ENTRIES) -> list[Hist
     )
     labels = {f.name: f.verbose_name for f in Structure._meta.fields}
     entries = []
-    for newer, older in zip(records, [*records[1:], None], strict=True):
-        if len(entries) == limit:
-            break
+    for index, newer in enumerate(records[:limit]):
+        older = records[index + 1] if index + 1 < len(records) else None
         fields = []
         if older is not None and newer.history_type == "~":
             delta = newer.diff_against(older)

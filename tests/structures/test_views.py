@@ -260,3 +260,12 @@ class TestAccessToWrites:
 def test_structure_count_is_untouched_by_reads(personas, client_for, rennes):
     client_for(personas.officer_a).get(detail_url(rennes))
     assert Structure.objects.count() == 1
+
+
+def test_detail_page_of_a_structure_without_history_rows(personas, client_for):
+    # Bulk-loaded records (seeding, imports of old data) may have no history yet.
+    structure = StructureFactory(name="Sans historique")
+    structure.history.all().delete()
+    response = client_for(personas.officer_a).get(f"/structures/{structure.pk}/")
+    assert response.status_code == 200
+    assert "Sans historique" in response.text

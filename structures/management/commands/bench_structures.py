@@ -8,7 +8,7 @@ Run on a throwaway PostgreSQL database, for example:
     .venv/bin/python manage.py bench_structures
 
 Prints JSON. The database is wiped of structures first: the command refuses to run
-on a database whose name does not contain "bench".
+on any database but dla_bench_structures (make bench's dla_bench is not its to wipe).
 """
 
 import json
@@ -118,9 +118,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, structures: int, import_rows: int, repeat: int, **options):
         name = settings.DATABASES["default"]["NAME"]
-        if connection.vendor != "postgresql" or "bench" not in str(name):
+        if connection.vendor != "postgresql" or name != "dla_bench_structures":
             raise CommandError(
-                "À lancer sur une base PostgreSQL jetable dont le nom contient « bench »."
+                "À lancer uniquement sur la base PostgreSQL jetable dla_bench_structures."
             )
         call_command("migrate", verbosity=0)
         rng = random.Random(42)

@@ -124,8 +124,13 @@ def env_database(name: str) -> dict | None:
         config.setdefault("OPTIONS", {})["options"] = "-c jit=off"
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["CONN_MAX_AGE"] = 0
-        # WAL lets the demo's web process read while the worker writes.
-        config["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20}
+        # WAL lets the demo's web process read while the worker writes; IMMEDIATE
+        # transactions wait for the write lock instead of failing with "database is locked".
+        config["OPTIONS"] = {
+            "init_command": "PRAGMA journal_mode=WAL;",
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+        }
     return config
 
 

@@ -5,6 +5,8 @@ from pathlib import Path
 
 from django.utils.csp import CSP
 
+from dla_suivi.static_headers import add_headers as add_static_headers
+
 from .env import (
     BASE_DIR,
     env_bool,
@@ -154,6 +156,10 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 X_FRAME_OPTIONS = "DENY"
+# Flash messages live in the session (HttpOnly, Secure in prod), not in a cookie of their own.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+# Static files get the same framing and sniffing protections as pages.
+WHITENOISE_ADD_HEADERS_FUNCTION = add_static_headers
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 

@@ -10,9 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from django.core.signals import request_finished
-from django.db import close_old_connections
 
+from tests.http import close_quietly
 from tests.security.world import TERRITORIES, build_world
 from tests.urlwalk import all_routes
 
@@ -203,19 +202,6 @@ def assert_no_leak(response, user, world, where):
     body = raw.decode("utf-8", errors="replace")
     leaked = [m for m, obj in world.markers.items() if m in body and not marker_visible(user, obj)]
     assert leaked == [], f"{where} as {user.username} shows {leaked}"
-
-
-def close_quietly(response):
-    """Close a file download without ending the test's database connection.
-
-    As Django's test client does: closing a response fires request_finished,
-    whose close_old_connections would otherwise drop the connection mid-test.
-    """
-    request_finished.disconnect(close_old_connections)
-    try:
-        response.close()
-    finally:
-        request_finished.connect(close_old_connections)
 
 
 def reverse_url(name, kwargs):

@@ -1,6 +1,8 @@
 import pytest
 from django.conf import settings
 
+from tests.http import close_quietly
+
 
 @pytest.fixture
 def axes_on(settings):
@@ -81,3 +83,17 @@ def test_generated_files_are_never_served_by_path(personas, client_for, settings
     client = client_for(personas.coordinator)
     for url in [f"/media/{path}", f"/static/../var/media/{path}", f"/{path}"]:
         assert client.get(url).status_code == 404, url
+
+
+def test_static_files_carry_the_framing_protection(client):
+    response = client.get("/static/css/app.css")
+    assert response.status_code == 200
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    close_quietly(response)
+
+
+def test_flash_messages_do_not_set_a_cookie_of_their_own(personas, client_for):
+    client = client_for(personas.officer_a)
+    client.post("/accompagnements/rappels/lus/")
+    assert "messages" not in client.cookies

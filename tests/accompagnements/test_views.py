@@ -441,3 +441,10 @@ def test_editing_a_case_whose_phase_just_changed_writes_nothing(client_for, pers
     with pytest.raises(ConcurrentTransition), transaction.atomic():
         form.save()
     assert Accompagnement.objects.get(pk=case.pk).request != "changé"
+
+
+def test_case_list_shows_a_bad_filter_value_next_to_its_field(personas, client_for):
+    response = client_for(personas.officer_a).get("/accompagnements/", {"state": "inconnue"})
+    assert response.status_code == 200
+    assert 'id="id_state_error"' in response.text
+    assert "Sélectionnez un choix valide" in response.text

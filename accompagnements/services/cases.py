@@ -1,4 +1,4 @@
-"""Write actions on cases. Every state change goes through ``advance``."""
+"""Opening a case and moving it: every state change goes through ``advance``."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -8,8 +8,8 @@ from django_fsm import ConcurrentTransition
 from accounts.models import Role
 from structures.models import Structure
 
-from .models import Accompagnement, State, TransitionLog
-from .models.guards import Guard
+from ..models import Accompagnement, State, TransitionLog
+from ..models.guards import Guard
 
 # Transition method names the UI may call, with their French labels.
 TRANSITIONS = {
@@ -144,7 +144,7 @@ def _details(params):
 
 
 def _after_transition(log_id):
-    from .tasks import notify_transition
+    from ..tasks import notify_transition
 
     notify_transition.delay(log_id)
 

@@ -62,7 +62,7 @@ def export(years):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from dla_suivi import spreadsheets
+    import tabular
     from reporting import exports
     from reporting.indicators import SERVICE, Query, Scope
 
@@ -72,7 +72,7 @@ def export(years):
     with tempfile.TemporaryFile("w+", encoding="utf-8") as out:
         for year in years:
             query = Query(year, Scope.national(), SERVICE)
-            for line in spreadsheets.csv_rows(headers, exports.case_rows(query)):
+            for line in tabular.csv_rows(headers, exports.case_rows(query)):
                 out.write(line)
                 rows += 1
         size = out.tell()

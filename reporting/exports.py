@@ -2,7 +2,7 @@
 
 Column schemas are versioned (docs/exports.md): a new column is only ever added
 at the end and bumps the minor version; a test pins the column lists. Cells a
-spreadsheet would read as a formula are neutralised by ``dla_suivi.spreadsheets``.
+spreadsheet would read as a formula are neutralised by ``tabular``.
 """
 
 import hashlib
@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Subquery
 
+import tabular
 from accompagnements.models import Diagnostic, FollowUp, IngenierieKind, PlanAction
-from dla_suivi import spreadsheets
 
 from .indicators import (
     REGISTRY,
@@ -284,16 +284,16 @@ def filename(dataset: str, year: int) -> str:
 def export_file(query: Query, dataset: str, fmt: str) -> bytes:
     headers, data = columns(dataset), rows(query, dataset)
     if fmt == "csv":
-        return b"".join(line.encode("utf-8") for line in spreadsheets.csv_rows(headers, data))
+        return b"".join(line.encode("utf-8") for line in tabular.csv_rows(headers, data))
     if fmt == "xlsx":
-        return spreadsheets.xlsx_bytes(headers, data, title=dataset)
+        return tabular.xlsx_bytes(headers, data, title=dataset)
     if fmt == "ods":
-        return spreadsheets.ods_bytes(headers, data, title=dataset)
+        return tabular.ods_bytes(headers, data, title=dataset)
     raise ValueError(f"unknown export format {fmt!r}")
 
 
 def response(query: Query, dataset: str, fmt: str):
     """An attachment response; CSV streams row by row."""
-    return spreadsheets.export_response(
+    return tabular.export_response(
         fmt, filename(dataset, query.year), columns(dataset), rows(query, dataset)
     )

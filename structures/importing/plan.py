@@ -16,12 +16,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from dla_suivi.spreadsheets import SpreadsheetError, read_table
+from tabular import SpreadsheetError, read_table
 from territoires.models import Departement
 from territoires.postal import departement_code_from_postal_code
 
+from territoires import policy
+
 from ..duplicates import Candidate, DuplicateIndex
-from ..models import Structure, departements_open_to_new_structures
+from ..models import Structure
 from ..text import normalize
 from ..validation import check_contracts, check_postal_code_in_departement
 from .columns import BY_KEY, COLUMNS, FIELDS, HEADERS, Column
@@ -244,7 +246,7 @@ def _match_and_check(plan, parsed, seen, user):
                 .filter(pk__in=chunk)
                 .values_list("pk", flat=True)
             )
-        creatable = set(departements_open_to_new_structures(user).values_list("pk", flat=True))
+        creatable = set(policy.departements_open_to_new_structures(user).values_list("pk", flat=True))
 
     creations = [(line, v) for line, v in good if line in matches and matches[line] is None]
     index = DuplicateIndex(

@@ -8,8 +8,8 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2 import LazyPaginator, RequestConfig
 
+import tabular
 from accompagnements.models import Accompagnement
-from dla_suivi import spreadsheets
 from territoires.access import get_editable_or_403, get_visible_or_404
 
 from ..duplicates import likely_duplicates
@@ -17,8 +17,10 @@ from ..filters import StructureFilter
 from ..forms import ContactFormSet, MergeForm, StructureForm
 from ..history import history_entries
 from ..importing import COLUMNS, export_rows, template_rows
-from ..models import Structure, departements_open_to_new_structures
-from ..services import MergeError, can_merge, merge_structures
+from territoires import policy
+
+from ..models import Structure
+from ..services import MergeError, merge_structures
 from ..tables import StructureTable
 
 PER_PAGE = 50
@@ -53,8 +55,8 @@ def structure_list(request):
         "filterset": filterset,
         "table": table,
         "total": queryset.count(),
-        "can_create": departements_open_to_new_structures(request.user).exists(),
-        "export_formats": spreadsheets.FORMATS,
+        "can_create": policy.departements_open_to_new_structures(request.user).exists(),
+        "export_formats": tabular.FORMATS,
     }
     return _htmx_aware(request, "structures/list.html", context)
 
@@ -62,13 +64,13 @@ def structure_list(request):
 @require_GET
 def structure_export(request):
     fmt = request.GET.get("format", "csv")
-    if fmt not in spreadsheets.FORMATS:
+    if fmt not in tabular.FORMATS:
         raise Http404("Format d'export inconnu.")
     _, queryset = _filtered(request)
     queryset = queryset.with_open_case().order_by("name", "pk")
     rows = export_rows(queryset, extra=("region__name", "has_open_case"))
     headers = [c.header for c in COLUMNS] + EXPORT_EXTRA_HEADERS
-    return spreadsheets.export_response(fmt, "structures", headers, rows)
+    return tabular.export_response(fmt, "structures", headers, rows)
 
 
 def _case_url_name():
@@ -99,14 +101,14 @@ def structure_detail(request, pk):
         "history": history_entries(structure),
         "merges": list(structure.merges.select_related("merged_by")),
         "can_edit": Structure.objects.editable_by(request.user).filter(pk=pk).exists(),
-        "can_merge": can_merge(request.user),
+        "can_merge": policy.may_merge_structures(request.user),
     }
     return render(request, "structures/detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 def structure_create(request):
-    if not departements_open_to_new_structures(request.user).exists():
+    if not policy.departements_open_to_new_structures(request.user).exists():
         raise PermissionDenied("Vous ne pouvez pas enregistrer de structure.")
     form = StructureForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -144,7 +146,7 @@ def structure_contacts(request, pk):
 @require_http_methods(["GET", "POST"])
 def structure_merge(request, pk):
     kept = get_visible_or_404(Structure.objects.all(), request.user, pk=pk)
-    if not can_merge(request.user):
+    if not policy.may_merge_structures(request.user):
         raise PermissionDenied("Seuls l'opérateur national et les administrateurs fusionnent.")
     form = MergeForm(request.POST or None, kept=kept)
     merged = None
@@ -179,7 +181,7 @@ def _merge_counts(structure):
 
 @require_GET
 def import_template(request, fmt):
-    if fmt not in spreadsheets.FORMATS:
+    if fmt not in tabular.FORMATS:
         raise Http404("Format inconnu.")
     headers, rows = template_rows()
-    return spreadsheets.export_response(fmt, "modele-import-structures", headers, rows)
+    return tabular.export_response(fmt, "modele-import-structures", headers, rows)

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from dla_suivi import spreadsheets
+import tabular
 from reporting import exports, figures
 from reporting.exports import CASE_COLUMNS, INDICATOR_COLUMNS, SCHEMA_VERSION
 from reporting.indicators import SERVICE, Query, Scope
@@ -101,7 +101,7 @@ def test_large_spreadsheet_exports_run_as_a_job_with_an_expiring_link(
     assert job.status == ReportJob.Status.DONE
     assert job.expires_at is not None
     download = client.get(reverse("reporting:job_download", args=[job.pk]))
-    table = spreadsheets.read_table(b"".join(download.streaming_content), "export.xlsx")
+    table = tabular.read_table(b"".join(download.streaming_content), "export.xlsx")
     assert table.headers == PUBLISHED_CASE_COLUMNS
     assert len(table.rows) == 5
 
@@ -113,7 +113,7 @@ def test_large_spreadsheet_exports_run_as_a_job_with_an_expiring_link(
 def test_indicator_tables_in_every_format(dataset, personas, client_for, fmt):
     response = post_export(client_for(personas.national), jeu="indicateurs", format=fmt)
     content = b"".join(response.streaming_content) if response.streaming else response.content
-    table = spreadsheets.read_table(content, f"export.{fmt}")
+    table = tabular.read_table(content, f"export.{fmt}")
     assert table.headers == PUBLISHED_INDICATOR_COLUMNS
     national = {
         cells[1]: cells[10] for _, cells in table.rows if cells[4] == "national" and not cells[7]
@@ -174,7 +174,7 @@ def test_export_statistics_command_writes_each_format(dataset, tmp_path):
     for fmt in ("csv", "xlsx", "ods"):
         output = tmp_path / f"stats.{fmt}"
         call_command("export_statistics", year=YEAR, format=fmt, output=str(output))
-        table = spreadsheets.read_table(output.read_bytes(), output.name)
+        table = tabular.read_table(output.read_bytes(), output.name)
         assert table.headers == PUBLISHED_CASE_COLUMNS
         assert len(table.rows) == 5
 

@@ -4,7 +4,7 @@ import io
 
 from openpyxl import Workbook
 
-from dla_suivi.spreadsheets import ods_bytes
+from tabular import ods_bytes
 
 
 def csv_bytes(headers, rows, *, sep=";", encoding="utf-8-sig"):

@@ -5,9 +5,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from dla_suivi.spreadsheets import csv_rows, neutralise, ods_bytes, read_table, xlsx_bytes
 from structures.importing import apply_import, plan_import
 from structures.models import Structure
+from tabular import csv_rows, neutralise, ods_bytes, read_table, xlsx_bytes
 from tests.structures.factories import StructureFactory
 
 EXPORT_URL = reverse("structures:export")

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from dla_suivi import spreadsheets
+import tabular
 from reporting import exports
 from reporting.indicators import SERVICE, Query, Scope
 
@@ -12,7 +12,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True)
-        parser.add_argument("--format", choices=spreadsheets.FORMATS, default="csv")
+        parser.add_argument("--format", choices=tabular.FORMATS, default="csv")
         parser.add_argument("--dataset", choices=list(exports.DATASETS), default="accompagnements")
         parser.add_argument("--output", required=True, help="Chemin du fichier à écrire.")
 
@@ -32,9 +32,9 @@ class Command(BaseCommand):
         if format == "csv":
             # Streamed to disk line by line: memory stays flat whatever the volume.
             with open(output, "w", encoding="utf-8", newline="") as handle:
-                handle.writelines(spreadsheets.csv_rows(headers, rows))
+                handle.writelines(tabular.csv_rows(headers, rows))
         else:
-            writer = spreadsheets.xlsx_bytes if format == "xlsx" else spreadsheets.ods_bytes
+            writer = tabular.xlsx_bytes if format == "xlsx" else tabular.ods_bytes
             with open(output, "wb") as handle:
                 handle.write(writer(headers, rows, title=dataset))
         elapsed = time.perf_counter() - started

@@ -32,9 +32,9 @@ from django.utils import timezone
 from stdnum import luhn
 
 from accounts.models import Role, User
-from dla_suivi.spreadsheets import csv_rows, read_table, write_xlsx
 from structures.importing import COLUMNS
 from structures.models import LegalForm, Sector, Structure
+from tabular import csv_rows, read_table, write_xlsx
 from territoires.models import Departement, Dla
 
 WORDS = [

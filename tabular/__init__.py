@@ -1,0 +1,40 @@
+"""Tabular files in and out: CSV (UTF-8 with BOM, ';'), XLSX and ODS.
+
+A library, not an app: it knows nothing of the apps' models. Shared by the
+structure register (export, import, template) and the national statistics exports.
+
+Writing (``write``): ``export_response(fmt, filename, headers, rows)``, ``csv_rows``,
+``xlsx_bytes``, ``ods_bytes``; formulas are neutralised, never evaluated.
+Reading (``read``): ``read_table(data, filename)`` gives headers and numbered rows as
+strings, whatever the format and encoding, or raises ``SpreadsheetError``.
+"""
+
+from .read import MAX_COLUMNS, MAX_ROWS, SpreadsheetError, Table, read_table
+from .write import (
+    CONTENT_TYPES,
+    FORMATS,
+    csv_rows,
+    export_response,
+    neutralise,
+    ods_bytes,
+    write_ods,
+    write_xlsx,
+    xlsx_bytes,
+)
+
+__all__ = [
+    "CONTENT_TYPES",
+    "FORMATS",
+    "MAX_COLUMNS",
+    "MAX_ROWS",
+    "SpreadsheetError",
+    "Table",
+    "csv_rows",
+    "export_response",
+    "neutralise",
+    "ods_bytes",
+    "read_table",
+    "write_ods",
+    "write_xlsx",
+    "xlsx_bytes",
+]

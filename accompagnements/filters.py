@@ -1,8 +1,8 @@
 import django_filters
 from django import forms
-from django.db.models import Q
 
-from accounts.models import Role, User
+from accounts.models import User
+from territoires import policy
 from territoires.models import Departement
 
 from .models import Accompagnement, State
@@ -13,20 +13,10 @@ def officers_for(user):
 
     Built from the DLA directory, not from the cases (a scan of every visible case).
     """
-    members = User.objects.filter(role__in=[Role.OFFICER, Role.COORDINATOR], is_active=True)
-    if user.role in {Role.NATIONAL, Role.ADMIN}:
-        return members.order_by("last_name", "first_name")
-    if not user.dla_id:
+    territory = policy.case_owners_in_reach(user)
+    if territory is None:
         return User.objects.none()
-    if user.role == Role.COORDINATOR:
-        territory = Q(dla__region_id=user.dla.region_id)
-    else:
-        territory = (
-            Q(dla__departement_id=user.dla.departement_id)
-            | Q(dla__region_id=user.dla.region_id, dla__level="regional")
-            | Q(dla_id=user.dla_id)
-        )
-    return members.filter(territory).order_by("last_name", "first_name")
+    return User.objects.filter(policy.dla_members(), territory).order_by("last_name", "first_name")
 
 
 class AccompagnementFilter(django_filters.FilterSet):
@@ -53,7 +43,8 @@ class AccompagnementFilter(django_filters.FilterSet):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["officer"].queryset = officers_for(user)
-        if user.dla_id and user.role in {"officer", "coordinator"}:
+        # DLA members pick among their region's departments (regional cases included).
+        if policy.member_dla_id(user):
             self.filters["departement"].queryset = Departement.objects.filter(
                 region_id=user.dla.region_id
             )

@@ -2,16 +2,17 @@
 
 from django.db.models import Count, Q
 
-from accounts.models import Role
+from territoires import policy
 
 from .models import Accompagnement, Notification, State
 
 
 def home_sections(request):
     user = request.user
-    if user.role == Role.OFFICER:
+    page = policy.home_page(user)
+    if page == "departement":
         return [_my_cases(user)]
-    if user.role == Role.COORDINATOR:
+    if page == "region":
         return [
             _overview(
                 user,

@@ -2,12 +2,9 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from territoires.roles import Role
 
-class Role(models.TextChoices):
-    OFFICER = "officer", "chargé·e d'accompagnement"
-    COORDINATOR = "coordinator", "coordinateur·rice régional·e"
-    NATIONAL = "national", "opérateur national"
-    ADMIN = "admin", "administrateur·rice"
+__all__ = ["Role", "User"]
 
 
 class User(AbstractUser):
@@ -37,19 +34,3 @@ class User(AbstractUser):
             raise ValidationError({"dla": "Un·e chargé·e d'accompagnement travaille pour un DLA."})
         if self.role == Role.COORDINATOR and (self.dla is None or not self.dla.is_regional):
             raise ValidationError({"dla": "Un·e coordinateur·rice travaille pour un DLA régional."})
-
-    @property
-    def is_officer(self) -> bool:
-        return self.role == Role.OFFICER
-
-    @property
-    def is_coordinator(self) -> bool:
-        return self.role == Role.COORDINATOR
-
-    @property
-    def is_national(self) -> bool:
-        return self.role == Role.NATIONAL
-
-    @property
-    def is_admin_role(self) -> bool:
-        return self.role == Role.ADMIN

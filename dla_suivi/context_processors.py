@@ -1,32 +1,36 @@
 from django.urls import NoReverseMatch, reverse
 
-# (label, url name, roles that see it). Entries whose view does not exist yet are skipped.
+from territoires import policy
+
+
+def _everyone(user) -> bool:
+    return True
+
+
+# (label, url name, who sees it: a capability of the access policy).
+# Entries whose view does not exist yet are skipped.
 NAVIGATION = [
-    ("Accueil", "home", {"officer", "coordinator", "national", "admin"}),
-    ("Structures", "structures:list", {"officer", "coordinator", "national", "admin"}),
-    ("Accompagnements", "accompagnements:list", {"officer", "coordinator", "national", "admin"}),
-    ("Tableau de suivi", "accompagnements:workboard", {"officer", "coordinator"}),
-    (
-        "Prestataires",
-        "accompagnements:prestataires",
-        {"officer", "coordinator", "national", "admin"},
-    ),
-    ("Comités d'appui", "accompagnements:comites", {"officer", "coordinator", "national", "admin"}),
-    ("Acteurs d'appui", "accompagnements:acteurs", {"officer", "coordinator", "national", "admin"}),
-    ("Rappels", "accompagnements:notifications", {"officer", "coordinator"}),
-    ("Tableaux de bord", "reporting:dashboard", {"officer", "coordinator", "national", "admin"}),
-    ("Statistiques", "reporting:exports", {"national", "admin"}),
-    ("Rapports", "reporting:reports", {"coordinator", "national", "admin"}),
+    ("Accueil", "home", _everyone),
+    ("Structures", "structures:list", _everyone),
+    ("Accompagnements", "accompagnements:list", _everyone),
+    ("Tableau de suivi", "accompagnements:workboard", policy.works_cases),
+    ("Prestataires", "accompagnements:prestataires", _everyone),
+    ("Comités d'appui", "accompagnements:comites", _everyone),
+    ("Acteurs d'appui", "accompagnements:acteurs", _everyone),
+    ("Rappels", "accompagnements:notifications", policy.works_cases),
+    ("Tableaux de bord", "reporting:dashboard", _everyone),
+    ("Statistiques", "reporting:exports", policy.may_export_national_statistics),
+    ("Rapports", "reporting:reports", policy.may_request_reports),
 ]
 
 
 def navigation(request):
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {"navigation": []}
+    if user is None or policy.active_role(user) is None:
+        return {"navigation": [], "works_cases": False}
     items = []
-    for label, name, roles in NAVIGATION:
-        if user.role not in roles:
+    for label, name, shown_to in NAVIGATION:
+        if not shown_to(user):
             continue
         try:
             url = reverse(name)
@@ -34,4 +38,4 @@ def navigation(request):
             continue
         current = request.path == url if url == "/" else request.path.startswith(url)
         items.append({"label": label, "url": url, "current": current})
-    return {"navigation": items}
+    return {"navigation": items, "works_cases": policy.works_cases(user)}

@@ -3,13 +3,12 @@ from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
 from django.utils.module_loading import import_string, module_has_submodule
 
-from accounts.models import Role
+from territoires import policy
 
 HOME_TEMPLATES = {
-    Role.OFFICER: "home/officer.html",
-    Role.COORDINATOR: "home/coordinator.html",
-    Role.NATIONAL: "home/national.html",
-    Role.ADMIN: "home/national.html",
+    "departement": "home/officer.html",
+    "region": "home/coordinator.html",
+    "france": "home/national.html",
 }
 
 
@@ -17,7 +16,7 @@ def home(request):
     """Each role lands on its own overview; the sections come from the feature apps."""
     user = request.user
     context = {"sections": home_sections(request)}
-    return render(request, HOME_TEMPLATES[user.role], context)
+    return render(request, HOME_TEMPLATES[policy.home_page(user)], context)
 
 
 def home_sections(request):

@@ -1,9 +1,10 @@
 from django import forms
 from django.utils import timezone
 
+from territoires import policy
+
 from .exports import DATASETS
 from .indicators import Scope
-from .indicators.scope import readable_regions
 
 FORMATS = [("csv", "CSV (UTF-8, « ; »)"), ("xlsx", "Excel (XLSX)"), ("ods", "OpenDocument (ODS)")]
 NATIONAL = "national"
@@ -26,8 +27,8 @@ class ReportRequestForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.regions = {r.code: r for r in readable_regions(user)}
-        choices = [] if user.role == "coordinator" else [(NATIONAL, "France entière")]
+        self.regions = {r.code: r for r in policy.readable_regions(user)}
+        choices = [(NATIONAL, "France entière")] if policy.may_read_national(user) else []
         choices += [(code, f"Région {r.name}") for code, r in self.regions.items()]
         self.fields["territoire"].choices = choices
         if self.fields["annee"].initial is None:

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from territoires import policy
+
 from . import figures
 from .indicators import REGISTRY, Query, Scope, compute
 from .views.dashboard import DEFAULT_CACHE_SECONDS
@@ -11,12 +13,12 @@ from .views.dashboard import DEFAULT_CACHE_SECONDS
 
 def home_sections(request):
     user = request.user
-    if user.role not in {"national", "admin"}:
+    if not policy.sees_national_key_figures(user):
         return []
     year = timezone.localdate().year
     keys = [i for i in REGISTRY.values() if i.key]
     seconds = getattr(settings, "REPORTING_DASHBOARD_CACHE_SECONDS", DEFAULT_CACHE_SECONDS)
-    cache_key = f"reporting:home:v{figures.DATA_VERSION}:{user.role}:{year}"
+    cache_key = f"reporting:home:v{figures.DATA_VERSION}:{year}"
     values = cache.get(cache_key) if seconds else None
     if values is None:
         values = compute(Query(year, Scope.national(), user), keys)

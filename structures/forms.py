@@ -3,11 +3,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from territoires import policy
 from territoires.models import Departement
 from territoires.postal import departement_code_from_postal_code
 
 from .duplicates import likely_duplicates
-from .models import Contact, Structure, departements_open_to_new_structures
+from .models import Contact, Structure
 from .validation import (
     check_contracts,
     check_postal_code_in_departement,
@@ -63,7 +64,7 @@ class StructureForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.duplicates = []
-        allowed = departements_open_to_new_structures(user)
+        allowed = policy.departements_open_to_new_structures(user)
         if self.instance.pk:
             allowed = allowed | Departement.objects.filter(pk=self.instance.departement_id)
         self.fields["departement"].queryset = allowed.select_related(None).order_by("code")

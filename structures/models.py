@@ -46,23 +46,6 @@ class StructureQuerySet(ScopedQuerySet):
         return qs
 
 
-def departements_open_to_new_structures(user):
-    """Where ``user`` may register a structure.
-
-    Not covered by ``editable_by``: a new record has no case yet. An officer
-    registers in their department, a coordinator in their region (regional-scale
-    structures), an admin anywhere; a national operator only reads.
-    """
-    role = getattr(user, "role", None) if getattr(user, "is_authenticated", False) else None
-    if role == "admin":
-        return Departement.objects.all()
-    if role == "officer" and user.dla_id and user.dla.departement_id:
-        return Departement.objects.filter(pk=user.dla.departement_id)
-    if role == "coordinator" and user.dla_id:
-        return Departement.objects.filter(region_id=user.dla.region_id)
-    return Departement.objects.none()
-
-
 class LegalForm(models.TextChoices):
     ASSOCIATION = "association", "association"
     SCOP = "scop", "SCOP"

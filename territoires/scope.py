@@ -8,7 +8,8 @@ Read wide, write narrow (DOMAIN.md):
 - an admin reads and writes everything (corrections);
 - anyone else (anonymous, no DLA) sees nothing.
 
-Models describe where their territory lives with ``ScopeFields`` and get
+Who reaches which territory is asked of ``territoires.policy``; this module turns
+the answers into filters. Models describe where their territory lives with ``ScopeFields`` and get
 ``visible_to`` / ``editable_by`` from ``ScopedQuerySet``.
 """
 
@@ -16,6 +17,8 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import Q
+
+from . import policy
 
 NOTHING = Q(pk__in=[])
 
@@ -31,12 +34,6 @@ class ScopeFields:
     officer_writes_departement: bool = False
 
 
-def _role(user):
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return None
-    return user.role
-
-
 def _match(model, lookup: str | None, value) -> Q:
     """``lookup == value``; through a to-many relation, a semi-join so rows never repeat."""
     if not lookup:
@@ -47,28 +44,29 @@ def _match(model, lookup: str | None, value) -> Q:
 
 
 def read_q(user, model, fields: ScopeFields) -> Q:
-    role = _role(user)
-    if role in {"national", "admin"}:
+    if policy.reads_everything(user):
         return Q()
-    if role is None or user.dla_id is None:
+    dla_id = policy.member_dla_id(user)
+    if dla_id is None:
         return NOTHING
-    owned = _match(model, fields.dla, user.dla_id)
-    if role == "coordinator":
-        return _match(model, fields.region, user.dla.region_id) | owned
-    if role == "officer":
-        return _match(model, fields.departement, user.dla.departement_id) | owned
-    return NOTHING
+    owned = _match(model, fields.dla, dla_id)
+    if (region_id := policy.read_region_id(user)) is not None:
+        return _match(model, fields.region, region_id) | owned
+    if (departement_id := policy.read_departement_id(user)) is not None:
+        return _match(model, fields.departement, departement_id) | owned
+    return owned
 
 
 def write_q(user, model, fields: ScopeFields) -> Q:
-    role = _role(user)
-    if role == "admin":
+    if policy.writes_everything(user):
         return Q()
-    if role not in {"officer", "coordinator"} or user.dla_id is None:
+    dla_id = policy.member_dla_id(user)
+    if dla_id is None:
         return NOTHING
-    owned = _match(model, fields.dla, user.dla_id)
-    if role == "officer" and fields.officer_writes_departement:
-        return owned | _match(model, fields.departement, user.dla.departement_id)
+    owned = _match(model, fields.dla, dla_id)
+    departement_id = policy.write_departement_id(user)
+    if fields.officer_writes_departement and departement_id is not None:
+        return owned | _match(model, fields.departement, departement_id)
     return owned
 
 

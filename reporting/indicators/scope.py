@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
+from territoires import policy
 from territoires.models import Departement, Region
 
 
@@ -93,26 +94,26 @@ def load_territory(user):
 
 
 def default_scope(user) -> Scope:
-    if user.role == "officer" and user.dla_id and user.dla.departement_id:
-        return Scope.for_departement(user.dla.departement)
-    if user.role == "coordinator" and user.dla_id:
-        return Scope.for_region(user.dla.region)
-    if user.role in {"national", "admin"}:
+    try:
+        territory = policy.home_territory(user)
+    except LookupError:
+        raise Http404("Aucun territoire à afficher.") from None
+    if territory is None:
         return Scope.national()
-    raise Http404("Aucun territoire à afficher.")
+    if isinstance(territory, Region):
+        return Scope.for_region(territory)
+    return Scope.for_departement(territory)
 
 
 def may_read(user, scope: Scope) -> bool:
     """Read wide, write narrow: officers their department, coordinators their region."""
-    if user is SERVICE or user.role in {"national", "admin"}:
+    if user is SERVICE:
         return True
-    if not user.dla_id:
-        return False
-    if user.role == "coordinator":
-        return scope.level != Level.NATIONAL and scope.region_pk == user.dla.region_id
-    if user.role == "officer":
-        return scope.level == Level.DEPARTEMENT and scope.pk == user.dla.departement_id
-    return False
+    if scope.level == Level.NATIONAL:
+        return policy.may_read_national(user)
+    if scope.level == Level.REGION:
+        return policy.may_read_region(user, scope.pk)
+    return policy.may_read_departement(user, scope.pk, scope.region_pk)
 
 
 def resolve_scope(user, *, region: str = "", departement: str = "") -> Scope:
@@ -129,21 +130,3 @@ def resolve_scope(user, *, region: str = "", departement: str = "") -> Scope:
     if scope is None or not may_read(user, scope):
         raise Http404("Ce territoire n'est pas dans votre périmètre.")
     return scope
-
-
-def readable_regions(user):
-    if user.role in {"national", "admin"}:
-        return Region.objects.all()
-    if user.role == "coordinator" and user.dla_id:
-        return Region.objects.filter(pk=user.dla.region_id)
-    return Region.objects.none()
-
-
-def readable_departements(user):
-    if user.role in {"national", "admin"}:
-        return Departement.objects.all()
-    if user.role == "coordinator" and user.dla_id:
-        return Departement.objects.filter(region_id=user.dla.region_id)
-    if user.role == "officer" and user.dla_id and user.dla.departement_id:
-        return Departement.objects.filter(pk=user.dla.departement_id)
-    return Departement.objects.none()

@@ -7,6 +7,8 @@ from django.core.cache import cache
 from django.shortcuts import render
 from django.utils import timezone
 
+from territoires import policy
+
 from .. import figures
 from ..indicators import REGISTRY, SOURCES, THEMES, Query, TerritoryNames, resolve_scope
 
@@ -51,6 +53,8 @@ def dashboard(request):
         "years": years(),
         "regions": regions,
         "departements": departements,
+        "offers_national": policy.may_read_national(user),
+        "offers_all_departements": policy.reads_several_departements(user),
         "key_figures": figures.key_figures(data),
         "comparison": figures.comparison(data),
         "sections": figures.sections(data, skip=figures.chart_skips(scope.level)),
@@ -68,7 +72,7 @@ def cached_figures(query, names) -> dict:
     seconds = getattr(settings, "REPORTING_DASHBOARD_CACHE_SECONDS", DEFAULT_CACHE_SECONDS)
     user, scope = query.viewer, query.scope
     key = (
-        f"reporting:dashboard:v{figures.DATA_VERSION}:{user.role}:{user.dla_id or '-'}:"
+        f"reporting:dashboard:v{figures.DATA_VERSION}:{policy.reach_key(user)}:"
         f"{query.year}:{scope.level}:{scope.code or '-'}"
     )
     data = cache.get(key) if seconds else None
@@ -82,17 +86,17 @@ def cached_figures(query, names) -> dict:
 def _selectable(user, names):
     """The territories the filters offer: exactly those ``resolve_scope`` accepts."""
     dla = user.dla if user.dla_id else None
-    if user.role in {"national", "admin"}:
+    if policy.may_read_national(user):
         regions = names.regions
         departements = {code: name for code, (name, _) in names.departements.items()}
-    elif user.role == "coordinator" and dla:
+    elif policy.read_region_id(user) is not None and dla:
         regions = {dla.region.code: dla.region.name}
         departements = {
             code: name
             for code, (name, region) in names.departements.items()
             if region == dla.region.code
         }
-    elif user.role == "officer" and dla and dla.departement_id:
+    elif policy.read_departement_id(user) is not None and dla:
         regions = {}
         departements = {dla.departement.code: dla.departement.name}
     else:

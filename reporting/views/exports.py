@@ -3,18 +3,18 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
+from territoires import policy
+
 from .. import exports, services
 from ..forms import ExportForm
 from ..indicators import Query, Scope
 from ..models import ReportJob
 
-EXPORT_ROLES = {"national", "admin"}
-
 
 def exports_view(request):
     """Indicator tables come back at once; the case-level CSV streams; XLSX/ODS go to a job."""
     user = request.user
-    if user.role not in EXPORT_ROLES:
+    if not policy.may_export_national_statistics(user):
         raise PermissionDenied("Les exports nationaux sont réservés à l'opérateur national.")
     form = ExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

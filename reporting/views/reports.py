@@ -5,19 +5,18 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from territoires import policy
 from territoires.access import get_visible_or_404
 
 from .. import services
 from ..forms import ReportRequestForm
 from ..models import ReportJob
 
-REPORT_ROLES = {"coordinator", "national", "admin"}
-
 
 def reports(request):
     """Coordinators produce their region's report; national operators any report."""
     user = request.user
-    if user.role not in REPORT_ROLES:
+    if not policy.may_request_reports(user):
         raise PermissionDenied(
             "Les rapports sont produits par les coordinations et l'opérateur national."
         )

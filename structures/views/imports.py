@@ -13,16 +13,17 @@ from django.core.files.storage import default_storage
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from territoires import policy
+
 from ..forms import ImportUploadForm
 from ..importing import ImportConflict, apply_import, plan_import
-from ..models import departements_open_to_new_structures
 
 SESSION_KEY = "structure_imports"
 PREVIEW_ROWS = 200
 
 
 def _check_can_import(user):
-    if not departements_open_to_new_structures(user).exists():
+    if not policy.departements_open_to_new_structures(user).exists():
         raise PermissionDenied("Vous ne pouvez pas importer de structures.")
 
 

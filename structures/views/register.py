@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -10,6 +9,7 @@ from django_tables2 import LazyPaginator, RequestConfig
 
 import tabular
 from accompagnements.models import Accompagnement
+from territoires import policy
 from territoires.access import get_editable_or_403, get_visible_or_404
 
 from ..duplicates import likely_duplicates
@@ -17,10 +17,14 @@ from ..filters import StructureFilter
 from ..forms import ContactFormSet, MergeForm, StructureForm
 from ..history import history_entries
 from ..importing import COLUMNS, export_rows, template_rows
-from territoires import policy
-
 from ..models import Structure
-from ..services import MergeError, merge_structures
+from ..services import (
+    MergeError,
+    merge_structures,
+    register_structure,
+    save_contacts,
+    update_structure,
+)
 from ..tables import StructureTable
 
 PER_PAGE = 50
@@ -102,6 +106,7 @@ def structure_detail(request, pk):
         "merges": list(structure.merges.select_related("merged_by")),
         "can_edit": Structure.objects.editable_by(request.user).filter(pk=pk).exists(),
         "can_merge": policy.may_merge_structures(request.user),
+        "can_open_case": policy.may_open_case(request.user, structure),
     }
     return render(request, "structures/detail.html", context)
 
@@ -112,7 +117,7 @@ def structure_create(request):
         raise PermissionDenied("Vous ne pouvez pas enregistrer de structure.")
     form = StructureForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        structure = form.save()
+        structure = register_structure(form.save(commit=False), by=request.user)
         messages.success(request, f"La structure « {structure} » est enregistrée.")
         return redirect("structures:detail", pk=structure.pk)
     return render(request, "structures/form.html", {"form": form, "structure": None})
@@ -125,7 +130,7 @@ def structure_update(request, pk):
     )
     form = StructureForm(request.POST or None, instance=structure, user=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        update_structure(form.save(commit=False), by=request.user)
         messages.success(request, "Les modifications sont enregistrées.")
         return redirect("structures:detail", pk=structure.pk)
     return render(request, "structures/form.html", {"form": form, "structure": structure})
@@ -136,8 +141,8 @@ def structure_contacts(request, pk):
     structure = get_editable_or_403(Structure.objects.all(), request.user, pk=pk)
     formset = ContactFormSet(request.POST or None, instance=structure, prefix="contacts")
     if request.method == "POST" and formset.is_valid():
-        with transaction.atomic():
-            formset.save()
+        changed = formset.save(commit=False)
+        save_contacts(structure, changed=changed, removed=formset.deleted_objects, by=request.user)
         messages.success(request, "Les contacts sont enregistrés.")
         return redirect("structures:detail", pk=structure.pk)
     return render(request, "structures/contacts.html", {"structure": structure, "formset": formset})

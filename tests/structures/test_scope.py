@@ -1,6 +1,7 @@
 import pytest
 
-from structures.models import Contact, Structure, departements_open_to_new_structures
+from structures.models import Contact, Structure
+from territoires.policy import departements_open_to_new_structures
 from tests.accompagnements.factories import AccompagnementFactory
 from tests.structures.factories import ContactFactory, StructureFactory
 

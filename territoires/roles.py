@@ -1,0 +1,14 @@
+"""The roles a person holds. Defined at the ground floor so the access policy can use them.
+
+Only ``territoires.policy`` (and ``accounts``, which stores them) compares roles;
+everything else asks the policy a named question.
+"""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    OFFICER = "officer", "chargé·e d'accompagnement"
+    COORDINATOR = "coordinator", "coordinateur·rice régional·e"
+    NATIONAL = "national", "opérateur national"
+    ADMIN = "admin", "administrateur·rice"

@@ -147,8 +147,8 @@ def import_structures(count):
     from django.db import transaction
     from faker import Faker
 
-    from dla_suivi.seeding.config import Rng
-    from dla_suivi.seeding.structures import build_structure, make_siret
+    from demo.config import Rng
+    from demo.structures import build_structure, make_siret
     from structures.importing import COLUMNS, apply_import, plan_import
     from structures.models import Structure
     from territoires.models import Departement

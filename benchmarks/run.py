@@ -155,7 +155,8 @@ def main():
     from django.core.management import call_command
     from django.db import connection
 
-    from dla_suivi.seeding import AlreadySeeded, SeedConfig, seed
+    from demo.config import SeedConfig
+    from demo.runner import AlreadySeeded, seed
 
     load_before = os.getloadavg()
     log("migrating")

@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "accompagnements",
     "reporting",
     "audit",
+    # Above the other apps: demo data and the test-data generators.
+    "demo",
 ]
 
 MIDDLEWARE = [

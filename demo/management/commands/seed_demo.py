@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.demo import PERSONAS
-from dla_suivi.seeding import AlreadySeeded, SeedConfig, seed
+from demo.config import SeedConfig
+from demo.personas import PERSONAS
+from demo.runner import AlreadySeeded, seed
 
 
 class Command(BaseCommand):

@@ -4,9 +4,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from accounts.models import Role, User
 from territoires.models import Dla
-
-from .models import Role, User
 
 
 @dataclass(frozen=True)

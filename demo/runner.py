@@ -8,7 +8,6 @@ from collections.abc import Callable
 from django.db import transaction
 from faker import Faker
 
-from accounts.demo import PERSONAS, create_personas
 from accounts.models import Role, User
 from structures.models import Structure
 from territoires.models import Departement, Dla
@@ -17,6 +16,7 @@ from . import cases as case_rows
 from . import timeline
 from .config import PARIS, Rng, SeedConfig
 from .people import contacts_for, create_staff
+from .personas import PERSONAS, create_personas
 from .reference import create_acteurs, create_prestataires
 from .structures import Seeded, build_structure, departement_weights, insert_structures
 

@@ -1,11 +1,11 @@
 """The people: officers of every DLA, regional coordinators, and structures' contacts."""
 
-from accounts.demo import PERSONAS
 from accounts.models import Role, User
 from structures.models import Contact
 from structures.text import normalize
 
 from .config import Rng
+from .personas import PERSONAS
 
 CONTACT_ROLES = {
     "Président·e": 40,

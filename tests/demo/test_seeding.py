@@ -17,9 +17,10 @@ from accompagnements.models import (
     TransitionLog,
 )
 from accompagnements.models import case as guards
-from accounts.demo import PERSONAS
 from accounts.models import User
-from dla_suivi.seeding import AlreadySeeded, SeedConfig, seed
+from demo.config import SeedConfig
+from demo.personas import PERSONAS
+from demo.runner import AlreadySeeded, seed
 from structures.models import Structure
 from territoires.postal import departement_code_from_postal_code
 

@@ -1,0 +1,74 @@
+"""Who may read and write what, written by hand from DOMAIN.md — not from ``visible_to``.
+
+The access matrix takes its expected codes from this table, and
+``test_domain_rules.py`` checks that the querysets agree with it, so the views,
+the querysets and the domain's rules are tied together.
+
+Territories of ``tests.security.world``: "a" Ille-et-Vilaine (35) and "b"
+Finistère (29) in Bretagne, "o" Loire-Atlantique (44) in Pays de la Loire;
+"old" is a closed case the Ille-et-Vilaine DLA ran on the Loire-Atlantique
+structure; "national" a report job of the national operator.
+
+Personas: officer_a (DLA 35), officer_b (DLA 29), coordinator (DLA Bretagne),
+other_coordinator (DLA Pays de la Loire), other_officer (DLA 44), national, admin.
+
+W = read and write, R = read only, - = out of scope (404).
+"""
+
+PERSONAS = (
+    "officer_a",
+    "officer_b",
+    "coordinator",
+    "other_coordinator",
+    "other_officer",
+    "national",
+    "admin",
+)
+
+# Read wide, write narrow: an officer reads their department and writes what their
+# DLA owns; a coordinator reads the region and writes what the regional DLA owns;
+# national reads everything and writes no case data; an admin corrects anything.
+_DEPARTEMENTAL = {
+    "a": "W - R - - R W",
+    "b": "- W R - - R W",
+    "o": "- - - R W R W",
+}
+
+RULES: dict[str, dict[str, str]] = {
+    # A case belongs to its structure's territory and is written by its owning DLA.
+    # The old case: still the Ille-et-Vilaine DLA's to correct; readable in
+    # Loire-Atlantique where the structure is (department and region), not by the
+    # Bretagne coordination, whose region the structure is not in.
+    "case": {**_DEPARTEMENTAL, "old": "W - - R R R W"},
+    # The structure record: the department's DLA maintains it; a DLA that has a case
+    # on it (even closed) may also update it (officer_a on "o").
+    "structure": {**_DEPARTEMENTAL, "o": "W - - R W R W"},
+    "contact": {**_DEPARTEMENTAL, "o": "W - - R W R W"},
+    # Owned by the commissioning DLA, visible where its cases are.
+    "ingenierie": _DEPARTEMENTAL,
+    # Support actors and comités d'appui: registered and written by a DLA.
+    "acteur": _DEPARTEMENTAL,
+    "comite": _DEPARTEMENTAL,
+    # The consultant register is regional: read by the region's DLAs, managed by the
+    # regional DLA (coordinator).
+    "prestataire": {
+        "a": "R R W - - R W",
+        "o": "- - - W R R W",
+    },
+    # Report jobs: the coordinations' regional reports and the national one; officers
+    # produce no reports.
+    "job": {
+        "a": "- - R - - R W",
+        "o": "- - - R - R W",
+        "national": "- - - - - R W",
+    },
+}
+
+# Children take their parent's rule.
+PARENT_KIND = {"action": "case", "proposal": "ingenierie"}
+
+
+def expected(persona: str, kind: str, territory: str) -> str:
+    """``W``, ``R`` or ``-`` for ``persona`` on the world's object ``kind``/``territory``."""
+    row = RULES[PARENT_KIND.get(kind, kind)][territory].split()
+    return row[PERSONAS.index(persona)]

@@ -18,6 +18,7 @@ from accompagnements.models import (
     Parcours,
     PlanAction,
     Proposal,
+    State,
     TransitionLog,
 )
 
@@ -137,6 +138,7 @@ def build_case(ctx: Context, planned: PlannedCase) -> Accompagnement:
 
 def journal_rows(ctx: Context, planned: PlannedCase) -> list[TransitionLog]:
     rows = []
+    open_days, previous = 0, None
     for step in planned.timeline.steps:
         comment = ""
         details = {}
@@ -145,6 +147,9 @@ def journal_rows(ctx: Context, planned: PlannedCase) -> list[TransitionLog]:
         elif step.transition in {"reorient", "abandon"}:
             details = planned.extras.get("details", {})
             comment = planned.extras.get("comment", "")
+        # The counted facts, as TransitionLog.facts() writes them for a live transition.
+        if previous is not None and previous.to_state in State.OPEN:
+            open_days += max((step.on - previous.on).days, 0)
         rows.append(
             TransitionLog(
                 accompagnement_id=planned.pk,
@@ -155,8 +160,13 @@ def journal_rows(ctx: Context, planned: PlannedCase) -> list[TransitionLog]:
                 comment=comment,
                 details=details,
                 timestamp=step.at,
+                on_date=step.on,
+                exit_reason=details.get("reason", ""),
+                reoriented_to_id=(details.get("acteur") or {}).get("id"),
+                open_days=open_days,
             )
         )
+        previous = step
     return rows
 
 

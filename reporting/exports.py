@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Subquery
 
 import tabular
-from accompagnements.models import Diagnostic, FollowUp, IngenierieKind, PlanAction
+from accompagnements.models import Diagnostic, FollowUp, IngenierieKind, PlanAction, validated_q
 
 from .indicators import (
     REGISTRY,
@@ -108,8 +108,13 @@ def case_queryset(query: Query):
         .queryset(query)
         .annotate(
             size_class=size_class("structure__"),
+            # The rule of Diagnostic.is_validated (validator and date), by the end of the year.
             diagnostic_validated=Exists(
-                Diagnostic.objects.filter(accompagnement=OuterRef("pk"), validated_on__isnull=False)
+                Diagnostic.objects.filter(
+                    validated_q(),
+                    accompagnement=OuterRef("pk"),
+                    validated_on__lte=query.last_day,
+                )
             ),
             individual=_count(started.filter(ingenierie__kind=IngenierieKind.INDIVIDUELLE)),
             collective=_count(started.filter(ingenierie__kind=IngenierieKind.COLLECTIVE)),
@@ -124,7 +129,8 @@ def _month(value):
     return value.strftime("%Y-%m") if value else ""
 
 
-def case_rows(query: Query) -> Iterator[list]:
+def case_rows(query: Query, queryset=None) -> Iterator[list]:
+    """Rows of the dataset; ``queryset`` narrows ``case_queryset(query)`` (an API page)."""
     small = {
         code
         for code, count in compute(query, [REGISTRY["ACT_STRUCTURES"]], by=Level.DEPARTEMENT)[
@@ -132,7 +138,8 @@ def case_rows(query: Query) -> Iterator[list]:
         ].items()
         if count < SMALL_CELL_THRESHOLD
     }
-    rows = case_queryset(query).values_list(
+    cases = case_queryset(query) if queryset is None else queryset
+    rows = cases.values_list(
         "pk",
         "structure_id",
         "structure__region__code",

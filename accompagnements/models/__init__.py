@@ -9,7 +9,7 @@ from .case import (
     followup_delay,
     phase_delays,
 )
-from .diagnostic import Axis, Diagnostic, DiagnosticAxis, Priority
+from .diagnostic import Axis, Diagnostic, DiagnosticAxis, Priority, validated_q
 from .ingenierie import (
     ComiteAppui,
     ComiteReview,
@@ -62,4 +62,5 @@ __all__ = [
     "TransitionLog",
     "followup_delay",
     "phase_delays",
+    "validated_q",
 ]

@@ -445,6 +445,23 @@ class TransitionLog(models.Model):
     # Parameters of the transition (reason codes, destination actor), frozen.
     details = models.JSONField("détails", default=dict, blank=True)
     timestamp = models.DateTimeField("le", default=timezone.now, db_index=True)
+    # The facts statistics count, kept on the row so that reopening a case (which
+    # empties its exit fields) never rewrites a past year. See docs/statistics.md.
+    on_date = models.DateField(
+        "date de l'événement",
+        help_text="Date civile (fuseau du produit) : ouverture, sortie ou changement de phase.",
+    )
+    exit_reason = models.CharField("motif de sortie", max_length=20, blank=True)
+    reoriented_to = models.ForeignKey(
+        "accompagnements.ActeurAppui",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="réorienté vers",
+    )
+    # Days spent in open phases from the opening to this event (closed spells excluded).
+    open_days = models.PositiveIntegerField("jours d'accompagnement", default=0)
 
     objects = TransitionLogQuerySet.as_manager()
 
@@ -453,7 +470,11 @@ class TransitionLog(models.Model):
         verbose_name_plural = "journal des transitions"
         ordering = ["timestamp", "pk"]
         # Phase durations (reporting) read each case's journal in order.
-        indexes = [models.Index(fields=["accompagnement", "timestamp"], name="journal_case_time")]
+        indexes = [
+            models.Index(fields=["accompagnement", "timestamp"], name="journal_case_time"),
+            # Yearly statistics select the events of a calendar year.
+            models.Index(fields=["on_date", "to_state"], name="journal_event_date"),
+        ]
 
     def __str__(self):
         return f"{self.get_from_state_display()} → {self.get_to_state_display()}"
@@ -462,6 +483,43 @@ class TransitionLog(models.Model):
         if not self._state.adding:
             raise TypeError("Le journal des transitions ne peut pas être modifié.")
         super().save(*args, **kwargs)
+
+    @classmethod
+    def facts(cls, case: "Accompagnement", *, from_state: str, timestamp) -> dict:
+        """The counted facts of the row about to record ``case``'s move out of ``from_state``.
+
+        Called after the transition ran: ``case`` holds its new state and exit fields.
+        The event's date is the case's business date (opened_on, closed_on) when it has
+        one, else the local date of the timestamp in the product's time zone.
+        """
+        to_state = case.state
+        if not from_state:
+            on_date = case.opened_on
+        elif to_state in State.TERMINAL and case.closed_on:
+            on_date = case.closed_on
+        else:
+            on_date = timezone.localdate(timestamp)
+        previous = (
+            cls.objects.filter(accompagnement_id=case.pk)
+            .order_by("-timestamp", "-pk")
+            .values("to_state", "on_date", "open_days")
+            .first()
+        )
+        open_days = 0
+        if previous:
+            open_days = previous["open_days"]
+            if previous["to_state"] in State.OPEN:
+                open_days += max((on_date - previous["on_date"]).days, 0)
+        reason = {
+            State.REORIENTE: case.reorientation_reason,
+            State.ABANDONNE: case.abandon_reason,
+        }.get(to_state, "")
+        return {
+            "on_date": on_date,
+            "exit_reason": reason or "",
+            "reoriented_to_id": case.reoriented_to_id if to_state == State.REORIENTE else None,
+            "open_days": open_days,
+        }
 
     def delete(self, *args, **kwargs):
         raise TypeError("Le journal des transitions ne peut pas être supprimé.")

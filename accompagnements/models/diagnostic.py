@@ -1,6 +1,7 @@
 """Diagnostic partagé: written with the structure's leaders, who validate it."""
 
 from django.db import models
+from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 
@@ -22,6 +23,11 @@ class Priority(models.IntegerChoices):
     MEDIUM = 2, "à travailler"
     LOW = 3, "secondaire"
     NONE = 4, "pas de besoin"
+
+
+def validated_q(prefix: str = "") -> Q:
+    """Validated by the structure: who and when both recorded (``Diagnostic.is_validated``)."""
+    return Q(**{f"{prefix}validated_on__isnull": False}) & ~Q(**{f"{prefix}validated_by_name": ""})
 
 
 class Diagnostic(models.Model):
@@ -64,6 +70,7 @@ class Diagnostic(models.Model):
 
     @property
     def is_validated(self) -> bool:
+        # The same rule as validated_q(), which statistics and exports filter on.
         return bool(self.validated_by_name and self.validated_on)
 
 

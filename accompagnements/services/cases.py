@@ -126,6 +126,7 @@ def advance(case, transition, *, by, comment="", expected_state=None, **params):
             comment=comment,
             details=_details(params),
             timestamp=locked.state_entered_at,
+            **TransitionLog.facts(locked, from_state=from_state, timestamp=locked.state_entered_at),
         )
         transaction.on_commit(lambda: _after_transition(log.pk))
     return locked
@@ -205,6 +206,7 @@ def open_case(structure, *, by, channel, request, opened_on=None, officer=None) 
                 to_state=State.ACCUEIL,
                 comment="Ouverture de l'accompagnement.",
                 timestamp=now,
+                **TransitionLog.facts(case, from_state="", timestamp=now),
             )
     except IntegrityError as exc:
         # Another person opened one between the check and the insert.

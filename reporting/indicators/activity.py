@@ -1,39 +1,63 @@
-"""Activity: structures accompanied, cases, diagnostics, exits."""
+"""Activity: structures accompanied, cases, diagnostics, exits and reopenings.
+
+Every figure of a year comes from what happened in that year: the journal's
+events (dated in the product's time zone, Europe/Paris) and the dates of the
+diagnostic and the ingénieries; never from a case's current state or exit
+fields, which a reopening empties.
+"""
 
 from django.db.models import Count, Q
 
-from accompagnements.models import AbandonReason, ActeurKind, ReorientationReason, State
+from accompagnements.models import (
+    AbandonReason,
+    ActeurKind,
+    ReorientationReason,
+    State,
+    validated_q,
+)
 
 from .base import Breakdown, Indicator, SmallCells, Unit, register
-from .expressions import DaysBetween, Median
-from .sources import had_ingenierie
+from .expressions import Median
+from .sources import structure_had_ingenierie
+
+ACCOMPANIED = (
+    "Une structure est accompagnée dans l'année si l'un de ses accompagnements a passé une "
+    "partie de l'année (au moins un jour, dates du journal) en accueil, en diagnostic "
+    "partagé, en élaboration du parcours ou en coordination, ou avait une ingénierie DLA "
+    "en cours dans l'année (commencée au plus tard le 31 décembre, non terminée avant le "
+    "1er janvier, non annulée) : structures « accueillies, diagnostiquées et/ou ayant "
+    "bénéficié d'une ingénierie ». Une année passée tout entière en suivi ne compte pas : "
+    "le suivi mesure les effets, il n'accompagne plus."
+)
+EVENT = (
+    " Événement du journal daté de l'année civile (fuseau Europe/Paris) ; il compte pour "
+    "cette année définitivement, même si l'accompagnement est rouvert ensuite."
+)
 
 
-def _exited(query, state) -> Q:
-    return Q(state=state) & query.in_year("closed_on")
+def _exit(state) -> Q:
+    return Q(to_state=state, from_state__in=State.OPEN)
 
 
 register(
     Indicator(
         code="ACT_STRUCTURES",
         label="Structures accompagnées",
-        definition=(
-            "Nombre de structures distinctes ayant au moins un accompagnement actif dans "
-            "l'année : ouvert au plus tard le 31 décembre et non clos avant le 1er janvier."
-        ),
+        definition="Nombre de structures distinctes accompagnées dans l'année. " + ACCOMPANIED,
         unit=Unit.STRUCTURES,
         theme="activite",
-        source="cases",
-        expression=lambda q: Count("structure", distinct=True),
+        source="structures",
+        expression=lambda q: Count("pk"),
         key=True,
     )
 )
 register(
     Indicator(
         code="ACT_CASES",
-        label="Accompagnements actifs",
-        definition="Nombre d'accompagnements actifs dans l'année (une structure peut en avoir "
-        "plusieurs au fil des années, un seul ouvert à la fois).",
+        label="Accompagnements en cours",
+        definition="Nombre d'accompagnements accompagnant leur structure dans l'année, selon "
+        "la même règle (une structure peut en avoir plusieurs au fil des années, un seul "
+        "ouvert à la fois). " + ACCOMPANIED,
         unit=Unit.CASES,
         theme="activite",
         source="cases",
@@ -44,11 +68,12 @@ register(
     Indicator(
         code="ACT_NEW_CASES",
         label="Nouveaux accompagnements",
-        definition="Nombre d'accompagnements ouverts dans l'année (date d'ouverture).",
+        definition="Nombre d'ouvertures d'accompagnement (première écriture du journal, à la "
+        "date d'ouverture) datées de l'année ; une réouverture n'est pas une ouverture." + EVENT,
         unit=Unit.CASES,
         theme="activite",
-        source="cases",
-        expression=lambda q: Count("pk", filter=q.in_year("opened_on")),
+        source="events",
+        expression=lambda q: Count("pk", filter=Q(from_state="")),
         key=True,
     )
 )
@@ -56,15 +81,15 @@ register(
     Indicator(
         code="ACT_DIAGNOSTICS",
         label="Diagnostics partagés validés",
-        definition="Nombre de diagnostics partagés validés par la structure dans l'année "
-        "(date de validation renseignée, avec le nom de la personne qui a validé).",
+        definition="Nombre de diagnostics partagés validés par la structure dans l'année : "
+        "date de validation dans l'année et nom de la personne qui a validé renseigné (les "
+        "deux sont exigés, comme pour passer à l'élaboration du parcours).",
         unit=Unit.DIAGNOSTICS,
         theme="activite",
         source="cases",
-        # A diagnostic validated in the year belongs to a case active in the year.
+        # A diagnostic is validated while its case is in diagnostic: the case is accompanied.
         expression=lambda q: Count(
-            "pk",
-            filter=q.in_year("diagnostic__validated_on") & ~Q(diagnostic__validated_by_name=""),
+            "pk", filter=validated_q("diagnostic__") & q.in_year("diagnostic__validated_on")
         ),
         key=True,
     )
@@ -73,12 +98,12 @@ register(
     Indicator(
         code="ACT_STRUCTURES_INGENIERIE",
         label="Structures ayant bénéficié d'une ingénierie",
-        definition="Nombre de structures accompagnées dont le parcours comporte une ingénierie "
-        "DLA démarrée dans l'année (hors ingénieries annulées).",
+        definition="Nombre de structures accompagnées dont un accompagnement comporte une "
+        "ingénierie DLA démarrée dans l'année (date de début, hors ingénieries annulées).",
         unit=Unit.STRUCTURES,
         theme="activite",
-        source="cases",
-        expression=lambda q: Count("structure", distinct=True, filter=Q(had_ingenierie(q))),
+        source="structures",
+        expression=lambda q: Count("pk", filter=Q(structure_had_ingenierie(q))),
         key=True,
     )
 )
@@ -86,36 +111,37 @@ register(
     Indicator(
         code="ACT_CLOSED",
         label="Accompagnements clôturés",
-        definition="Nombre d'accompagnements clôturés dans l'année après le suivi.",
+        definition="Nombre de clôtures (après le suivi) datées de l'année. Un accompagnement "
+        "clôturé, rouvert puis clôturé de nouveau dans la même année compte deux fois." + EVENT,
         unit=Unit.CASES,
         theme="parcours",
-        source="cases",
-        expression=lambda q: Count("pk", filter=_exited(q, State.CLOTURE)),
+        source="events",
+        expression=lambda q: Count("pk", filter=_exit(State.CLOTURE)),
     )
 )
 register(
     Indicator(
         code="ACT_REORIENTED",
         label="Réorientations",
-        definition="Nombre d'accompagnements terminés dans l'année par une réorientation vers "
-        "un autre acteur d'appui (en accueil ou en diagnostic).",
+        definition="Nombre de réorientations vers un autre acteur d'appui (en accueil ou en "
+        "diagnostic) datées de l'année." + EVENT,
         unit=Unit.CASES,
         theme="parcours",
-        source="cases",
-        expression=lambda q: Count("pk", filter=_exited(q, State.REORIENTE)),
+        source="events",
+        expression=lambda q: Count("pk", filter=_exit(State.REORIENTE)),
     )
 )
 register(
     Indicator(
         code="ACT_REORIENTED_DESTINATION",
         label="Réorientations par type d'acteur de destination",
-        definition="Réorientations de l'année, selon le type de l'acteur d'appui vers lequel la "
-        "structure a été orientée.",
+        definition="Réorientations datées de l'année, selon le type de l'acteur d'appui de "
+        "destination enregistré sur la ligne du journal." + EVENT,
         unit=Unit.CASES,
         theme="parcours",
-        source="cases",
+        source="events",
         expression=lambda q, within=None: Count("pk", filter=within),
-        where=lambda q: _exited(q, State.REORIENTE),
+        where=lambda q: _exit(State.REORIENTE),
         breakdown=Breakdown("type d'acteur", "reoriented_to__kind", dict(ActeurKind.choices)),
     )
 )
@@ -123,51 +149,66 @@ register(
     Indicator(
         code="ACT_REORIENTED_REASON",
         label="Réorientations par motif",
-        definition="Réorientations de l'année, selon leur motif.",
+        definition="Réorientations datées de l'année, selon le motif enregistré sur la ligne "
+        "du journal." + EVENT,
         unit=Unit.CASES,
         theme="parcours",
-        source="cases",
+        source="events",
         expression=lambda q, within=None: Count("pk", filter=within),
-        where=lambda q: _exited(q, State.REORIENTE),
-        breakdown=Breakdown("motif", "reorientation_reason", dict(ReorientationReason.choices)),
+        where=lambda q: _exit(State.REORIENTE),
+        breakdown=Breakdown("motif", "exit_reason", dict(ReorientationReason.choices)),
     )
 )
 register(
     Indicator(
         code="ACT_ABANDONED",
         label="Abandons",
-        definition="Nombre d'accompagnements abandonnés dans l'année, quelle que soit la phase.",
+        definition="Nombre d'abandons datés de l'année, quelle que soit la phase." + EVENT,
         unit=Unit.CASES,
         theme="parcours",
-        source="cases",
-        expression=lambda q: Count("pk", filter=_exited(q, State.ABANDONNE)),
+        source="events",
+        expression=lambda q: Count("pk", filter=_exit(State.ABANDONNE)),
     )
 )
 register(
     Indicator(
         code="ACT_ABANDONED_REASON",
         label="Abandons par motif",
-        definition="Accompagnements abandonnés dans l'année, selon le motif d'abandon.",
+        definition="Abandons datés de l'année, selon le motif enregistré sur la ligne du "
+        "journal." + EVENT,
         unit=Unit.CASES,
         theme="parcours",
-        source="cases",
+        source="events",
         expression=lambda q, within=None: Count("pk", filter=within),
-        where=lambda q: _exited(q, State.ABANDONNE),
-        breakdown=Breakdown("motif", "abandon_reason", dict(AbandonReason.choices)),
+        where=lambda q: _exit(State.ABANDONNE),
+        breakdown=Breakdown("motif", "exit_reason", dict(AbandonReason.choices)),
+    )
+)
+register(
+    Indicator(
+        code="ACT_REOPENED",
+        label="Réouvertures",
+        definition="Nombre de réouvertures d'un accompagnement clôturé, réorienté ou abandonné, "
+        "datées de l'année. La sortie rouverte reste comptée dans son année." + EVENT,
+        unit=Unit.CASES,
+        theme="parcours",
+        source="events",
+        expression=lambda q: Count("pk", filter=Q(from_state__in=State.TERMINAL)),
     )
 )
 register(
     Indicator(
         code="ACT_CASE_MEDIAN_DAYS",
         label="Durée médiane d'un accompagnement clôturé",
-        definition="Médiane, sur les accompagnements clôturés dans l'année, du nombre de jours "
-        "entre l'ouverture et la clôture.",
+        definition="Médiane, sur les clôtures datées de l'année, de la durée d'accompagnement : "
+        "jours passés dans les phases ouvertes depuis l'ouverture jusqu'à cette clôture. Pour "
+        "un accompagnement rouvert, les périodes où il était clos (entre une sortie et la "
+        "réouverture) ne comptent pas ; les périodes ouvertes avant et après s'additionnent."
+        + EVENT,
         unit=Unit.DAYS,
         theme="parcours",
-        source="cases",
-        expression=lambda q: Median(
-            DaysBetween("closed_on", "opened_on"), filter=_exited(q, State.CLOTURE)
-        ),
+        source="events",
+        expression=lambda q: Median("open_days", filter=_exit(State.CLOTURE)),
         small_cells=SmallCells.BASE,
         decimals=1,
     )

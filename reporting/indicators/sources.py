@@ -4,6 +4,10 @@ Every population starts from the model's ``visible_to(viewer)`` (or everything
 for ``SERVICE``), is intersected with the territorial scope and runs on the
 reporting database alias. Subqueries never call ``using()``: they are compiled
 inside the outer query, on the same connection.
+
+The year is the calendar year of the product's time zone (``TIME_ZONE``,
+Europe/Paris): a journal row written on 31 December at 23:30 UTC is dated
+1 January in Paris and belongs to the next year (its ``on_date``).
 """
 
 import datetime
@@ -11,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accompagnements.models import (
@@ -69,12 +74,56 @@ class Query:
         return queryset.visible_to(self.viewer)
 
 
-def active_cases(query: Query) -> QuerySet:
-    """Cases active at some point of the year: opened before its end, not closed before it."""
-    return query.visible(Accompagnement.objects.all()).filter(
-        Q(closed_on__isnull=True) | Q(closed_on__gte=query.first_day),
-        opened_on__lte=query.last_day,
+# Phases in which a structure is "accompanied" (Avise: accueillie, diagnostiquée et/ou
+# ayant bénéficié d'une ingénierie). Follow-up alone is not: it measures effects.
+ACCOMPANYING_PHASES = (
+    State.ACCUEIL,
+    State.DIAGNOSTIC,
+    State.PARCOURS,
+    State.COORDINATION,
+)
+
+
+def in_phase_during_year(query: Query, phases=ACCOMPANYING_PHASES) -> Exists:
+    """The case (outer row) spent some of the year in one of ``phases``, says its journal.
+
+    A journal row entering such a phase on or before 31 December, with no later row
+    dated before 1 January, means the stay in that phase overlaps the year.
+    """
+    later = TransitionLog.objects.filter(
+        Q(timestamp__gt=OuterRef("timestamp"))
+        | Q(timestamp=OuterRef("timestamp"), pk__gt=OuterRef("pk")),
+        accompagnement=OuterRef("accompagnement"),
+        on_date__lt=query.first_day,
     )
+    return Exists(
+        TransitionLog.objects.filter(
+            accompagnement=OuterRef("pk"), to_state__in=phases, on_date__lte=query.last_day
+        ).exclude(Exists(later))
+    )
+
+
+def ingenierie_under_way(query: Query, prefix: str = "") -> Q:
+    """Started by 31 December, not finished before 1 January, not cancelled."""
+    return (
+        Q(**{f"{prefix}start_on__lte": query.last_day})
+        & (Q(**{f"{prefix}end_on__isnull": True}) | Q(**{f"{prefix}end_on__gte": query.first_day}))
+        & ~Q(**{f"{prefix}status": IngenierieStatus.ANNULEE})
+    )
+
+
+def accompanied_in_year(query: Query) -> Q:
+    """A case accompanied in the year: in an accompanying phase, or with an ingénierie under way."""
+    ingenierie = Exists(
+        PlanAction.objects.filter(
+            ingenierie_under_way(query, "ingenierie__"), accompagnement=OuterRef("pk")
+        )
+    )
+    return Q(in_phase_during_year(query)) | Q(ingenierie)
+
+
+def accompanied_cases(query: Query) -> QuerySet:
+    return query.visible(Accompagnement.objects.all()).filter(accompanied_in_year(query))
 
 
 def _visible_case_ids(query: Query) -> QuerySet:
@@ -89,22 +138,43 @@ def ingenierie_finished(query: Query, prefix: str = "") -> Q:
     return query.in_year(f"{prefix}end_on") & Q(**{f"{prefix}status": IngenierieStatus.TERMINEE})
 
 
-def had_ingenierie(query: Query) -> Exists:
+def structure_had_ingenierie(query: Query) -> Exists:
+    """The structure (outer historical row, ``id``) had an ingénierie started in the year."""
     return Exists(
         PlanAction.objects.filter(
-            ingenierie_started(query, "ingenierie__"), accompagnement=OuterRef("pk")
+            ingenierie_started(query, "ingenierie__"),
+            accompagnement__structure_id=OuterRef("id"),
+            accompagnement__in=_visible_case_ids(query),
         )
     )
 
 
 def _cases(query):
-    return active_cases(query)
+    return accompanied_cases(query)
+
+
+def structures_as_of_year_end(query: Query, structure_ids: QuerySet) -> QuerySet:
+    """The structures' records as they stood on 31 December (django-simple-history).
+
+    A structure with no record by then (registered in bulk before its history was
+    kept) is described by its earliest record.
+    """
+    records = Structure.history.model.objects
+    end = query.datetime_range[1]
+    latest = records.filter(id=OuterRef("id"), history_date__lt=end).order_by(
+        "-history_date", "-history_id"
+    )
+    earliest = records.filter(id=OuterRef("id")).order_by("history_date", "history_id")
+    as_of = Coalesce(
+        Subquery(latest.values("history_id")[:1]), Subquery(earliest.values("history_id")[:1])
+    )
+    return records.filter(id__in=structure_ids).alias(as_of=as_of).filter(history_id=F("as_of"))
 
 
 def _structures(query):
-    return query.visible(Structure.objects.all()).filter(
-        pk__in=active_cases(query).values("structure")
-    )
+    accompanied = accompanied_cases(query).values("structure_id")
+    ids = query.visible(Structure.objects.all()).filter(pk__in=accompanied).values("pk")
+    return structures_as_of_year_end(query, ids)
 
 
 def _ingenieries(query):
@@ -127,14 +197,14 @@ def _followups(query):
     )
 
 
-def _journal(query):
-    start, end = query.datetime_range
+def _events(query):
     return TransitionLog.objects.filter(
-        timestamp__gte=start,
-        timestamp__lt=end,
-        from_state__in=State.OPEN,
-        accompagnement__in=_visible_case_ids(query),
+        query.in_year("on_date"), accompagnement__in=_visible_case_ids(query)
     )
+
+
+def _journal(query):
+    return _events(query).filter(from_state__in=State.OPEN)
 
 
 @dataclass(frozen=True)
@@ -163,17 +233,25 @@ SOURCES = {
     for source in [
         Source(
             "cases",
-            "accompagnements actifs dans l'année",
+            "accompagnements en cours d'accompagnement dans l'année",
             _cases,
             "structure__region",
             "structure__departement",
         ),
+        # Historical records: characteristics and territory as of 31 December.
         Source(
             "structures",
-            "structures ayant un accompagnement actif dans l'année",
+            "structures accompagnées dans l'année (telles qu'au 31 décembre)",
             _structures,
             "region",
             "departement",
+        ),
+        Source(
+            "events",
+            "événements du journal datés de l'année (ouvertures, sorties, réouvertures)",
+            _events,
+            "accompagnement__structure__region",
+            "accompagnement__structure__departement",
         ),
         # Ingénieries belong to the territory of the DLA that commissions them:
         # a collective one may gather structures of several departments.
@@ -200,7 +278,7 @@ SOURCES = {
         ),
         Source(
             "journal",
-            "sorties de phase enregistrées au journal dans l'année",
+            "sorties de phase datées de l'année au journal",
             _journal,
             "accompagnement__structure__region",
             "accompagnement__structure__departement",

@@ -28,8 +28,9 @@ def percent(part, whole):
 
 
 STRUCTURES_NOTE = (
-    "Structures distinctes ayant au moins un accompagnement actif dans l'année ; "
-    "caractéristiques telles qu'enregistrées au registre à la date du calcul."
+    "Structures accompagnées dans l'année (voir ACT_STRUCTURES) ; caractéristiques et "
+    "territoire tels qu'enregistrés au registre le 31 décembre de l'année (historique des "
+    "fiches), jamais ceux du jour du calcul."
 )
 
 for code, label, name, category, labels in [

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
 from accompagnements.models import (
     AbandonReason,
@@ -57,8 +58,16 @@ class Dataset:
 
 
 def journal(case, user, steps):
-    """steps: (from_state, to_state, datetime) rows, the first one being the opening."""
-    for from_state, to_state, when in steps:
+    """steps: (from_state, to_state, datetime[, exit facts]) rows, the first one the opening.
+
+    The counted facts are written as ``advance`` writes them: the date in Paris, the
+    days spent open so far, the exit reason and destination given in the step.
+    """
+    open_days, previous = 0, None
+    for from_state, to_state, when, *facts in steps:
+        on_date = timezone.localdate(when)
+        if previous is not None and previous[0] in State.OPEN:
+            open_days += (on_date - previous[1]).days
         TransitionLog.objects.create(
             accompagnement=case,
             user=user,
@@ -66,7 +75,11 @@ def journal(case, user, steps):
             from_state=from_state,
             to_state=to_state,
             timestamp=when,
+            on_date=on_date,
+            open_days=open_days,
+            **(facts[0] if facts else {}),
         )
+        previous = (to_state, on_date)
 
 
 def build_dataset(personas) -> Dataset:
@@ -230,7 +243,50 @@ def build_dataset(personas) -> Dataset:
             (State.SUIVI, State.CLOTURE, at(9, 28)),
         ],
     )
-    journal(c4, b, [("", State.ACCUEIL, at(2, 1)), (State.ACCUEIL, State.REORIENTE, at(2, 20))])
+    reoriented = {"exit_reason": ReorientationReason.NOT_ELIGIBLE, "reoriented_to": acteur}
+    journal(
+        c4,
+        b,
+        [("", State.ACCUEIL, at(2, 1)), (State.ACCUEIL, State.REORIENTE, at(2, 20), reoriented)],
+    )
+    journal(
+        c1,
+        a,
+        [
+            ("", State.ACCUEIL, at(11, 1, 2024)),
+            (State.ACCUEIL, State.DIAGNOSTIC, at(11, 20, 2024)),
+            (State.DIAGNOSTIC, State.PARCOURS, at(1, 20)),
+            (State.PARCOURS, State.COORDINATION, at(6, 1)),
+            (State.COORDINATION, State.SUIVI, at(9, 1)),
+        ],
+    )
+    journal(
+        c5,
+        personas.other_officer,
+        [
+            ("", State.ACCUEIL, at(5, 1)),
+            (State.ACCUEIL, State.DIAGNOSTIC, at(5, 10)),
+            (
+                State.DIAGNOSTIC,
+                State.ABANDONNE,
+                at(12, 31),
+                {"exit_reason": AbandonReason.NO_ANSWER},
+            ),
+        ],
+    )
+    journal(
+        c6,
+        a,
+        [
+            ("", State.ACCUEIL, at(1, 10, 2024)),
+            (State.ACCUEIL, State.DIAGNOSTIC, at(1, 20, 2024)),
+            (State.DIAGNOSTIC, State.PARCOURS, at(3, 5, 2024)),
+            (State.PARCOURS, State.COORDINATION, at(3, 20, 2024)),
+            (State.COORDINATION, State.SUIVI, at(6, 1, 2024)),
+            (State.SUIVI, State.CLOTURE, at(12, 31, 2024)),
+        ],
+    )
+    journal(c7, a, [("", State.ACCUEIL, at(10, 1))])
     return Dataset(
         structures={"s1": s1, "s2": s2, "s3": s3, "s4": s4, "s5": s5},
         cases={"c1": c1, "c2": c2, "c4": c4, "c5": c5, "c6": c6, "c7": c7},

@@ -109,11 +109,13 @@ def test_follow_up_outcomes_and_satisfaction(dataset):
 
 def test_median_time_in_each_phase_comes_from_the_journal(dataset):
     phases = national()["PAR_PHASE_MEDIAN_DAYS"]
-    # Accueil: c2 stayed 10 days, c4 19 days → median 14.5.
+    # Phases left in 2025 (c1 entered diagnostic on 20 November 2024, parcours on 20 January).
+    # Accueil: c2 10 days, c4 19, c5 9 → 10. Diagnostic: c2 30, c1 61, c5 235 → 61.
+    # Parcours: c2 21, c1 132 → 76.5. Coordination: c2 92, c1 92. Suivi: c2 58.
     assert phases == {
-        "accueil": 14.5,
-        "diagnostic": 30,
-        "parcours": 21,
+        "accueil": 10,
+        "diagnostic": 61,
+        "parcours": 76.5,
         "coordination": 92,
         "suivi": 58,
     }

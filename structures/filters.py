@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 
 from territoires.models import Departement
+from webinput.search import validate_search
 
 from .models import LegalForm, Sector, SizeClass, Structure
 
@@ -30,6 +31,7 @@ class StructureFilter(django_filters.FilterSet):
         label="Rechercher",
         method="filter_search",
         help_text="Nom, SIRET, RNA ou commune",
+        validators=[validate_search],
     )
     departement = django_filters.ChoiceFilter(
         label="Département", choices=departement_choices, empty_label="Tous"

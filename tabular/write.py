@@ -12,6 +12,7 @@ import datetime as dt
 import decimal
 import io
 import itertools
+import logging
 import re
 import tempfile
 import zipfile
@@ -27,6 +28,13 @@ CONTENT_TYPES = {
     "ods": "application/vnd.oasis.opendocument.spreadsheet",
 }
 FORMATS = tuple(CONTENT_TYPES)
+# The last line of a CSV export that failed after its first bytes were sent.
+INTERRUPTED_LINE = (
+    "EXPORT INTERROMPU : une erreur est survenue pendant l'export, ce fichier est "
+    "incomplet. Relancez l'export ; si l'erreur persiste, signalez-la."
+)
+
+logger = logging.getLogger(__name__)
 _FORMULA_FIRST = frozenset(FORMULA_PREFIXES)
 
 
@@ -267,7 +275,7 @@ def export_response(fmt: str, filename: str, headers: Sequence[str], rows: Itera
     """An attachment response; ``filename`` has no extension."""
     if fmt == "csv":
         response = StreamingHttpResponse(
-            (line.encode("utf-8") for line in csv_rows(headers, rows)),
+            _reporting_failure(csv_rows(headers, rows), filename),
             content_type=CONTENT_TYPES["csv"],
         )
     elif fmt in ("xlsx", "ods"):
@@ -280,3 +288,22 @@ def export_response(fmt: str, filename: str, headers: Sequence[str], rows: Itera
         raise ValueError(f"unknown export format {fmt!r}")
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response
+
+
+def _reporting_failure(lines: Iterator[str], filename: str) -> Iterator[bytes]:
+    """Encode a streamed CSV; an error after the first bytes does not pass for the end.
+
+    The status line (200) is already sent, so the failure is told three ways: the
+    log says which export failed and after how many lines, the file ends with
+    ``INTERRUPTED_LINE``, and the error is raised again so that the server aborts
+    the transfer (the browser reports a failed download, not a short file).
+    """
+    sent = 0
+    try:
+        for line in lines:
+            yield line.encode("utf-8")
+            sent += 1
+    except Exception:
+        logger.exception("Export %s interrupted after %d lines: file incomplete", filename, sent)
+        yield (INTERRUPTED_LINE + "\r\n").encode("utf-8")
+        raise

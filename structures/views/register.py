@@ -1,16 +1,16 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
-from django_tables2 import LazyPaginator, RequestConfig
 
 import tabular
 from accompagnements.models import Accompagnement
 from territoires import policy
 from territoires.access import get_editable_or_403, get_visible_or_404
+from webinput.lists import configure_table
 
 from ..duplicates import likely_duplicates
 from ..filters import StructureFilter
@@ -51,9 +51,7 @@ def structure_list(request):
     filterset, queryset = _filtered(request)
     # Only the shown columns: narrower rows sort in memory, even deep in the list.
     table = StructureTable(queryset.only(*StructureTable.Meta.fields[:-1], "departement__code"))
-    RequestConfig(
-        request, paginate={"per_page": PER_PAGE, "paginator_class": LazyPaginator}
-    ).configure(table)
+    configure_table(request, table, per_page=PER_PAGE)
     table.load_open_cases()
     context = {
         "filterset": filterset,
@@ -69,12 +67,30 @@ def structure_list(request):
 def structure_export(request):
     fmt = request.GET.get("format", "csv")
     if fmt not in tabular.FORMATS:
-        raise Http404("Format d'export inconnu.")
-    _, queryset = _filtered(request)
+        return HttpResponseBadRequest(
+            "Format d'export inconnu : choisissez " + ", ".join(tabular.FORMATS) + ".",
+            content_type="text/plain; charset=utf-8",
+        )
+    filterset, queryset = _filtered(request)
+    if filterset.is_bound and not filterset.is_valid():
+        # Before the first byte: an export that cannot honour its filter is refused.
+        return HttpResponseBadRequest(
+            _filter_errors(filterset), content_type="text/plain; charset=utf-8"
+        )
     queryset = queryset.with_open_case().order_by("name", "pk")
     rows = export_rows(queryset, extra=("region__name", "has_open_case"))
     headers = [c.header for c in COLUMNS] + EXPORT_EXTRA_HEADERS
     return tabular.export_response(fmt, "structures", headers, rows)
+
+
+def _filter_errors(filterset) -> str:
+    form = filterset.form
+    lines = [
+        f"{form.fields[name].label if name in form.fields else name} : {error}"
+        for name, errors in form.errors.items()
+        for error in errors
+    ]
+    return "Export impossible, un filtre n'est pas valide :\n" + "\n".join(lines)
 
 
 def _case_url_name():

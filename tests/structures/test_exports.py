@@ -78,8 +78,10 @@ class TestExportView:
         apply_import(plan)
         assert Structure.objects.count() == 3
 
-    def test_unknown_format_is_404(self, personas, client_for):
-        assert client_for(personas.officer_a).get(EXPORT_URL, {"format": "pdf"}).status_code == 404
+    def test_unknown_format_is_400_in_french(self, personas, client_for):
+        response = client_for(personas.officer_a).get(EXPORT_URL, {"format": "pdf"})
+        assert response.status_code == 400
+        assert response.content.decode() == "Format d'export inconnu : choisissez csv, xlsx, ods."
 
 
 def test_read_table_sniffs_comma_separator():

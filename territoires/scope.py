@@ -14,6 +14,7 @@ the answers into filters. Models describe where their territory lives with ``Sco
 """
 
 from dataclasses import dataclass
+from typing import Any, Self
 
 from django.db import models
 from django.db.models import Q
@@ -34,7 +35,7 @@ class ScopeFields:
     officer_writes_departement: bool = False
 
 
-def _match(model, lookup: str | None, value) -> Q:
+def _match(model: type[models.Model], lookup: str | None, value: object) -> Q:
     """``lookup == value``; through a to-many relation, a semi-join so rows never repeat."""
     if not lookup:
         return NOTHING
@@ -43,7 +44,7 @@ def _match(model, lookup: str | None, value) -> Q:
     return Q(**{lookup: value})
 
 
-def read_q(user, model, fields: ScopeFields) -> Q:
+def read_q(user: Any, model: type[models.Model], fields: ScopeFields) -> Q:
     if policy.reads_everything(user):
         return Q()
     dla_id = policy.member_dla_id(user)
@@ -57,7 +58,7 @@ def read_q(user, model, fields: ScopeFields) -> Q:
     return owned
 
 
-def write_q(user, model, fields: ScopeFields) -> Q:
+def write_q(user: Any, model: type[models.Model], fields: ScopeFields) -> Q:
     if policy.writes_everything(user):
         return Q()
     dla_id = policy.member_dla_id(user)
@@ -70,17 +71,17 @@ def write_q(user, model, fields: ScopeFields) -> Q:
     return owned
 
 
-class ScopedQuerySet(models.QuerySet):
+class ScopedQuerySet[M: models.Model](models.QuerySet[M]):
     scope_fields: ScopeFields
 
-    def visible_to(self, user):
+    def visible_to(self, user: Any) -> Self:
         return self.filter(read_q(user, self.model, self.scope_fields))
 
-    def editable_by(self, user):
+    def editable_by(self, user: Any) -> Self:
         return self.filter(write_q(user, self.model, self.scope_fields))
 
 
-def _crosses_many(model, lookup: str) -> bool:
+def _crosses_many(model: type[models.Model] | Any, lookup: str) -> bool:
     for part in lookup.split("__"):
         field = model._meta.get_field(part)
         if field.many_to_many or field.one_to_many:

@@ -37,12 +37,22 @@ INSTALLED_APPS = [
     "django_fsm",
     "simple_history",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "territoires",
     "accounts",
+    # Outgoing email (outbox) and personal links for people without an account.
+    "messagerie",
+    "liens",
     "structures",
     "accompagnements",
+    # Documents of structures, cases and ingénieries (above the apps they attach to).
+    "dossiers",
     "reporting",
     "audit",
+    # The JSON API reads every app above it.
+    "api",
     # Above the other apps: demo data and the test-data generators.
     "demo",
 ]
@@ -51,7 +61,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -124,13 +133,14 @@ AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 
+# The UI is written in French directly (les-emplois' choice): no catalogue of our
+# own, no language switching. USE_I18N stays on for Django's own French (admin,
+# form errors, month names, number formats).
 LANGUAGE_CODE = "fr"
-LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
-LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
@@ -140,11 +150,40 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "var" / "media")
+# Case documents: their own storage alias, so a bucket can hold them apart from
+# generated exports (docs/case-file.md). Names are ours: documents/YYYY/MM/<uuid>.<ext>.
+DOCUMENTS_MAX_UPLOAD_BYTES = env_int("DOCUMENTS_MAX_UPLOAD_MB") * 1_000_000
+if env_str("DOCUMENTS_S3_BUCKET"):
+    STORAGES["documents"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("DOCUMENTS_S3_BUCKET"),
+            "endpoint_url": env_str("DOCUMENTS_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("DOCUMENTS_S3_REGION") or None,
+            "access_key": env_str("DOCUMENTS_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("DOCUMENTS_S3_SECRET_ACCESS_KEY") or None,
+            # Private objects, never overwritten; downloads go through our views only.
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+else:
+    STORAGES["documents"] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 # Generated files are never served from MEDIA_URL: only through authorised views.
 MEDIA_URL = None
 
 MAILERS = {"default": env_email("EMAIL_URL")}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL")
+# Emails are written by tasks, with no request: links in them start with this.
+SITE_URL = env_str("SITE_URL")
+# Personal links for people without an account (docs/links.md).
+LINK_VALIDITY_DAYS = env_int("LINK_VALIDITY_DAYS")
+# Wrong or expired links opened from one IP address before it is refused for a while.
+LINK_ATTEMPTS_LIMIT = 10
+LINK_ATTEMPTS_WINDOW = 900
+# The follow-up questionnaire goes to the structure this many months after delivery.
+FOLLOWUP_QUESTIONNAIRE_MONTHS = env_int("FOLLOWUP_QUESTIONNAIRE_MONTHS")
 
 # Content Security Policy: no inline script or style anywhere.
 SECURE_CSP = {
@@ -205,18 +244,106 @@ CELERY_BEAT_SCHEDULE = {
     **importlib.import_module("accompagnements.schedule").BEAT_SCHEDULE,
     **importlib.import_module("reporting.schedule").BEAT_SCHEDULE,
     **importlib.import_module("audit.schedule").BEAT_SCHEDULE,
+    **importlib.import_module("messagerie.schedule").BEAT_SCHEDULE,
 }
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Personal links and password-reset links carry secrets in their path: masked in logs.
+    "filters": {"secrets": {"()": "liens.redact.RedactSecrets"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["secrets"]}
+    },
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        # runserver's request lines, through the filtering handler.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 # RGPD: contacts are anonymised this many years after a structure's last case ended.
 RGPD_RETENTION_YEARS = env_int("RGPD_RETENTION_YEARS")
 
 DJANGO_TABLES2_TEMPLATE = "components/table.html"
+
+# JSON API (docs/api.md): read-only, personal tokens, cursor pagination, French errors.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.PersonalTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ReadOnlyForSignedIn"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["api.filters.ListPageFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.IdCursorPagination",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerTokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": env_str("API_RATE_LIMIT")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DATETIME_FORMAT": "iso-8601",
+    "DATE_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API DLA Suivi",
+    "DESCRIPTION": (
+        "API en lecture seule de DLA Suivi : structures, accompagnements, prestataires, "
+        "acteurs d'appui, indicateurs et jeu de données anonymisé. Chaque réponse ne contient "
+        "que ce que le ou la titulaire du jeton voit dans l'application. Voir docs/api.md."
+    ),
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AxeEnum": "accompagnements.models.diagnostic.Axis.choices",
+        "PhaseEnum": "accompagnements.models.case.State.choices",
+        "ThemeIndicateurEnum": "reporting.indicators.base.THEMES",
+    },
+    # Swagger UI from the drf-spectacular-sidecar package: served locally, no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": False},
+}
+
+# Single sign-on with OpenID Connect (docs/sso.md). Endpoints come from the
+# provider's discovery document (accounts.sso) unless set one by one.
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
+OIDC_ISSUER = env_str("OIDC_ISSUER")
+OIDC_ENDPOINTS = {
+    "authorization_endpoint": env_str("OIDC_AUTHORIZATION_ENDPOINT"),
+    "token_endpoint": env_str("OIDC_TOKEN_ENDPOINT"),
+    "userinfo_endpoint": env_str("OIDC_USERINFO_ENDPOINT"),
+    "jwks_uri": env_str("OIDC_JWKS_ENDPOINT"),
+    "end_session_endpoint": env_str("OIDC_END_SESSION_ENDPOINT"),
+}
+OIDC_RP_SCOPES = env_str("OIDC_SCOPES")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_SIGN_ALGO")
+OIDC_TRUST_EMAIL = env_bool("OIDC_TRUST_EMAIL")
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME")
+# Accounts are created by administrators, never by signing in (roles and DLA are not claims).
+OIDC_CREATE_USER = False
+OIDC_STORE_ID_TOKEN = True
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
+LOGIN_REDIRECT_URL_FAILURE = "sso_refused"
+OIDC_OP_LOGOUT_URL_METHOD = "accounts.sso.provider_logout_url"
+PASSWORD_LOGIN_ENABLED = env_bool("PASSWORD_LOGIN_ENABLED")
+AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "accounts.sso.SsoBackend"]
+
+# API Recherche d'entreprises (structures.registre): public, no key; a mirror may replace it.
+ENTREPRISES_API_URL = env_str("ENTREPRISES_API_URL").rstrip("/")
+ENTREPRISES_API_TIMEOUT = env_int("ENTREPRISES_API_TIMEOUT")
+# Answers are cached this long; the public API allows about 7 calls a second.
+ENTREPRISES_API_CACHE_SECONDS = 24 * 3600
+# Pause between two calls of the weekly re-check, to stay under that limit.
+ENTREPRISES_API_PAUSE_SECONDS = 0.2

@@ -16,6 +16,7 @@ class DepartementAdmin(admin.ModelAdmin):
 
 @admin.register(Dla)
 class DlaAdmin(admin.ModelAdmin):
-    list_display = ["name", "level", "region", "departement"]
+    list_display = ["name", "level", "region", "departement", "email", "phone"]
     list_filter = ["level", "region"]
+    search_fields = ["name"]
     list_select_related = ["region", "departement"]

@@ -48,6 +48,9 @@ class Dla(models.Model):
         blank=True,
         verbose_name="département",
     )
+    # How another DLA reaches this one (a structure's open case is theirs, not yours).
+    email = models.EmailField("courriel de contact", blank=True)
+    phone = models.CharField("téléphone", max_length=20, blank=True)
 
     class Meta:
         verbose_name = "DLA"

@@ -28,6 +28,7 @@ urlpatterns = [
     ),
     path("structures/", include("structures.urls")),
     path("accompagnements/", include("accompagnements.urls")),
+    path("documents/", include("dossiers.urls")),
     path("pilotage/", include("reporting.urls")),
     # One login page for everyone (throttled by django-axes), the admin's included.
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),

@@ -66,6 +66,21 @@ VARIABLES = {
             "Years after a structure's last case ended before its contacts are anonymised.",
             "3",
         ),
+        # Case documents (docs/case-file.md): size limit and optional S3-compatible storage.
+        Variable("DOCUMENTS_MAX_UPLOAD_MB", "Largest document accepted, in MB (10^6 bytes).", "20"),
+        Variable(
+            "DOCUMENTS_S3_BUCKET",
+            "Bucket for case documents; empty keeps them on the filesystem under MEDIA_ROOT.",
+            "",
+        ),
+        Variable(
+            "DOCUMENTS_S3_ENDPOINT_URL",
+            "Endpoint of an S3-compatible service (empty: AWS S3).",
+            "",
+        ),
+        Variable("DOCUMENTS_S3_REGION", "Region of the documents bucket.", ""),
+        Variable("DOCUMENTS_S3_ACCESS_KEY_ID", "Access key for the documents bucket.", ""),
+        Variable("DOCUMENTS_S3_SECRET_ACCESS_KEY", "Secret key for the documents bucket.", ""),
     ]
 }
 

@@ -1,4 +1,5 @@
 from .base import *  # noqa: F403
+from .base import STORAGES as BASE_STORAGES
 from .env import env_str
 
 SECRET_KEY = env_str("SECRET_KEY", required=True)
@@ -6,6 +7,8 @@ DEBUG = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Filesystem or S3-compatible bucket, from the DOCUMENTS_S3_* variables.
+    "documents": BASE_STORAGES["documents"],
 }
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = True

@@ -13,6 +13,8 @@ AXES_ENABLED = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Under each test's MEDIA_ROOT; tests/dossiers/test_s3.py swaps in a local S3 server.
+    "documents": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
 }
 # Serve static files from the apps and static/ without collectstatic.
 WHITENOISE_USE_FINDERS = True

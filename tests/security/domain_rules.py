@@ -44,6 +44,9 @@ RULES: dict[str, dict[str, str]] = {
     # on it (even closed) may also update it (officer_a on "o").
     "structure": {**_DEPARTEMENTAL, "o": "W - - R W R W"},
     "contact": {**_DEPARTEMENTAL, "o": "W - - R W R W"},
+    # Documents belong to the structure and follow what they are attached to: here,
+    # the case (DOMAIN.md, "Personal data"); readers of the case may download them.
+    "document": _DEPARTEMENTAL,
     # Owned by the commissioning DLA, visible where its cases are.
     "ingenierie": _DEPARTEMENTAL,
     # Support actors and comités d'appui: registered and written by a DLA.
@@ -65,7 +68,7 @@ RULES: dict[str, dict[str, str]] = {
 }
 
 # Children take their parent's rule.
-PARENT_KIND = {"action": "case", "proposal": "ingenierie"}
+PARENT_KIND = {"action": "case", "proposal": "ingenierie", "version": "document"}
 
 
 def expected(persona: str, kind: str, territory: str) -> str:

@@ -143,6 +143,16 @@ MATRIX = {
     "accompagnements:notifications": PageRoute(),
     "accompagnements:notifications_read": PageRoute(post_only=True),
     "accompagnements:digest_toggle": PageRoute(post_only=True),
+    # Documents (dossiers): added where the anchor is writable, read where it is visible.
+    "dossiers:add_to_case": ObjectRoute("case", write=True),
+    "dossiers:add_to_structure": ObjectRoute("structure", write=True),
+    "dossiers:add_to_ingenierie": ObjectRoute("ingenierie", write=True),
+    "dossiers:document": ObjectRoute("document"),
+    "dossiers:version_add": ObjectRoute("document", write=True, post_only=True),
+    "dossiers:sharing": ObjectRoute("document", write=True, post_only=True),
+    "dossiers:delete": ObjectRoute("document", write=True),
+    # A file by its direct id: the same rule as its document.
+    "dossiers:download": ObjectRoute("version"),
     # Reporting
     "reporting:dashboard": PageRoute(),
     "reporting:dictionary": PageRoute(),

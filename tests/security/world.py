@@ -8,6 +8,7 @@ an object: a persona that may not see the object must never receive its marker.
 from dataclasses import dataclass, field
 
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 
 from tests.accompagnements.factories import (
@@ -19,6 +20,7 @@ from tests.accompagnements.factories import (
 )
 from tests.accounts.factories import regional_dla
 from tests.structures.factories import ContactFactory, StructureFactory
+from tests.uploads.files import pdf_bytes
 
 TERRITORIES = {"a": {}, "b": {"in_finistere": True}, "o": {"in_loire_atlantique": True}}
 
@@ -39,6 +41,7 @@ class World:
 
 def build_world(personas) -> World:
     from accompagnements.models import ComiteAppui, ComiteReview, Proposal
+    from dossiers.services import add_document
 
     world = World()
     officers = {"a": personas.officer_a, "b": personas.officer_b, "o": personas.other_officer}
@@ -61,6 +64,15 @@ def build_world(personas) -> World:
             request=f"Marqueur-demande-{key}",
         )
         world.add("case", key, case, case.request)
+        document = add_document(
+            upload=SimpleUploadedFile("statuts.pdf", pdf_bytes()),
+            kind="statuts",
+            title=f"Marqueur-document-{key}",
+            by=officer,
+            accompagnement=case,
+        )
+        world.add("document", key, document, document.title)
+        world.add("version", key, document.versions.get())
         world.markers[f'href="/accompagnements/{case.pk}/"'] = case
         ingenierie = IngenierieFactory(dla=officer.dla, title=f"Marqueur-ingenierie-{key}")
         world.add("ingenierie", key, ingenierie, ingenierie.title)

@@ -1,19 +1,20 @@
-"""Writes that touch several rows."""
+"""Writes on the structure register: registering, editing, contacts, merging."""
+
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from simple_history.exceptions import NotHistoricalModelError
+from simple_history.utils import bulk_update_with_history, get_history_manager_for_model
 
-from .models import Structure, StructureMerge
+from accounts.models import User
+from territoires import policy
 
-MERGE_ROLES = {"national", "admin"}
+from .models import Contact, Structure, StructureMerge
 
 
 class MergeError(Exception):
     """A merge that cannot be done; the message is for the user (French)."""
-
-
-def can_merge(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.role in MERGE_ROLES
 
 
 def merge_structures(*, kept: Structure, merged: Structure, by) -> StructureMerge:
@@ -22,7 +23,7 @@ def merge_structures(*, kept: Structure, merged: Structure, by) -> StructureMerg
     The kept record's own fields are left as they are: the merged record's identity
     is kept in the journal.
     """
-    if not can_merge(by):
+    if not policy.may_merge_structures(by):
         raise PermissionDenied("Seuls l'opérateur national et les administrateurs fusionnent.")
     if kept.pk == merged.pk:
         raise MergeError("Une structure ne peut pas être fusionnée avec elle-même.")
@@ -47,10 +48,7 @@ def merge_structures(*, kept: Structure, merged: Structure, by) -> StructureMerg
                         **{source: kept.pk}
                     )
                 else:
-                    model = relation.related_model
-                    count = model._base_manager.filter(**{relation.field.name: merged}).update(
-                        **{relation.field.name: kept}
-                    )
+                    count = _move_rows(relation, merged, kept, by)
                 if count:
                     moved[str(relation.related_model._meta.verbose_name_plural)] = count
             journal = StructureMerge.objects.create(
@@ -70,3 +68,56 @@ def merge_structures(*, kept: Structure, merged: Structure, by) -> StructureMerg
             "(par exemple un accompagnement en cours chacune)."
         ) from None
     return journal
+
+
+def _move_rows(relation, merged: Structure, kept: Structure, by: User) -> int:
+    """Point ``merged``'s rows of one relation at ``kept``, with history rows when tracked."""
+    model = relation.related_model
+    name = relation.field.name
+    rows = model._base_manager.filter(**{name: merged})
+    try:
+        get_history_manager_for_model(model)
+    except NotHistoricalModelError:
+        return rows.update(**{name: kept})
+    moved = list(rows)
+    for row in moved:
+        setattr(row, name, kept)
+    bulk_update_with_history(moved, model, [name], default_user=by)
+    return len(moved)
+
+
+def _save_by(obj: Structure | Contact, by: User) -> None:
+    # The history row names ``by`` even outside a request (import task, API).
+    obj._history_user = by  # type: ignore[union-attr]
+    obj.save()
+
+
+def register_structure(structure: Structure, *, by: User) -> Structure:
+    """Save a new structure where ``by`` may register one (``territoires.policy``)."""
+    open_here = policy.departements_open_to_new_structures(by).filter(pk=structure.departement_id)
+    if not open_here.exists():
+        raise PermissionDenied("Vous ne pouvez pas enregistrer de structure dans ce département.")
+    _save_by(structure, by)
+    return structure
+
+
+def update_structure(structure: Structure, *, by: User) -> Structure:
+    _save_by(structure, by)
+    return structure
+
+
+def save_contacts(
+    structure: Structure,
+    *,
+    changed: Iterable[Contact],
+    removed: Iterable[Contact],
+    by: User,
+) -> None:
+    """Write a structure's contact list as edited: changed or new rows, removed rows."""
+    with transaction.atomic():
+        for contact in changed:
+            contact.structure = structure
+            _save_by(contact, by)
+        for contact in removed:
+            contact._history_user = by  # type: ignore[attr-defined]
+            contact.delete()

@@ -88,3 +88,14 @@ def test_merge_page_suggests_likely_duplicates(personas, client_for):
     twin = StructureFactory(name="Amis du livre")
     response = client_for(personas.national).get(reverse("structures:merge", args=[kept.pk]))
     assert [c.pk for c in response.context["candidates"]] == [twin.pk]
+
+
+def test_moved_cases_and_contacts_get_a_history_row_naming_who_merged(personas, pair):
+    kept, merged = pair
+    contact = ContactFactory(structure=merged)
+    case = AccompagnementFactory(structure=merged, officer=personas.officer_a)
+    merge_structures(kept=kept, merged=merged, by=personas.national)
+    case_row = case.history.order_by("-history_id").first()
+    contact_row = contact.history.order_by("-history_id").first()
+    assert (case_row.structure_id, case_row.history_user) == (kept.pk, personas.national)
+    assert (contact_row.structure_id, contact_row.history_user) == (kept.pk, personas.national)

@@ -1,5 +1,5 @@
 from django import forms
-from django.forms import inlineformset_factory
+from django.forms import BaseInlineFormSet, inlineformset_factory
 
 from accounts.models import User
 
@@ -139,10 +139,28 @@ class DiagnosticAxisForm(forms.ModelForm):
         }
 
 
+class BaseDiagnosticAxisFormSet(BaseInlineFormSet):
+    """One form per axis of DOMAIN.md: the saved rows, then the axes not written yet.
+
+    A diagnostic not saved yet has no rows: its ten forms are extra forms carrying
+    their axis, and the service creates the rows on the first save.
+    """
+
+    def __init__(self, *args, instance, **kwargs):
+        saved = set(instance.axes.values_list("axis", flat=True)) if instance.pk else set()
+        missing = sorted(value for value in Axis.values if value not in saved)
+        kwargs.setdefault("queryset", DiagnosticAxis.objects.order_by("axis"))
+        super().__init__(
+            *args, instance=instance, initial=[{"axis": value} for value in missing], **kwargs
+        )
+        self.extra = len(missing)
+
+
 DiagnosticAxisFormSet = inlineformset_factory(
     Diagnostic,
     DiagnosticAxis,
     form=DiagnosticAxisForm,
+    formset=BaseDiagnosticAxisFormSet,
     extra=0,
     can_delete=False,
     max_num=len(Axis.choices),

@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, ExpressionWrapper, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django_fsm import GET_STATE, ConcurrentTransitionMixin, FSMField, transition
@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from territoires.scope import ScopedQuerySet, ScopeFields
 
 from .guards import Guard
+from .suivi import FollowUp
 
 
 class AccompagnementQuerySet(ScopedQuerySet):
@@ -29,15 +30,21 @@ class AccompagnementQuerySet(ScopedQuerySet):
         """Open cases that stayed in their phase longer than the phase's delay."""
         now = now or timezone.now()
         q = Q(pk__in=[])
-        for state, days in phase_delays().items():
-            q |= Q(state=state, state_entered_at__lt=now - datetime.timedelta(days=days))
+        for state in phase_delays():
+            q |= Q(state=state, state_entered_at__lt=overdue_cutoff(state, now))
         return self.filter(q)
 
     def followup_due(self, now=None):
         """Cases in follow-up with no checkpoint yet, past the follow-up delay."""
-        now = now or timezone.now()
-        limit = now - datetime.timedelta(days=followup_delay())
-        return self.filter(state=State.SUIVI, state_entered_at__lt=limit, followups__isnull=True)
+        return self.filter(_followup_due(now or timezone.now()))
+
+    def with_followup_due(self, now=None):
+        """Each case carries ``followup_due``, the same rule as ``followup_due()``."""
+        return self.annotate(
+            followup_due=ExpressionWrapper(
+                _followup_due(now or timezone.now()), output_field=models.BooleanField()
+            )
+        )
 
     def for_lists(self):
         return self.select_related("structure__departement", "officer", "dla")
@@ -76,6 +83,24 @@ def phase_delays() -> dict[str, int]:
 
 def followup_delay() -> int:
     return getattr(settings, "ACCOMPAGNEMENT_FOLLOWUP_DELAY", DEFAULT_FOLLOWUP_DELAY)
+
+
+def overdue_cutoff(state: str, now: datetime.datetime) -> datetime.datetime | None:
+    """A case in ``state`` is overdue when it entered the phase before this instant.
+
+    The one definition behind ``AccompagnementQuerySet.overdue()`` and
+    ``Accompagnement.is_overdue``; ``None`` when the phase has no delay (terminal).
+    """
+    days = phase_delays().get(state)
+    return None if days is None else now - datetime.timedelta(days=days)
+
+
+def _followup_due(now: datetime.datetime) -> Q:
+    return Q(
+        Q(state=State.SUIVI),
+        Q(state_entered_at__lt=now - datetime.timedelta(days=followup_delay())),
+        ~Exists(FollowUp.objects.filter(accompagnement=OuterRef("pk"))),
+    )
 
 
 class Channel(models.TextChoices):
@@ -295,8 +320,11 @@ class Accompagnement(ConcurrentTransitionMixin, models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        delay = phase_delays().get(self.state)
-        return delay is not None and self.days_in_phase > delay
+        return self.overdue_at(timezone.now())
+
+    def overdue_at(self, now: datetime.datetime) -> bool:
+        cutoff = overdue_cutoff(self.state, now)
+        return cutoff is not None and self.state_entered_at < cutoff
 
     def is_writable_by(self, user) -> bool:
         """Cached per user: the case page asks once per available transition."""

@@ -16,6 +16,7 @@ from .cases import (
     can_open_case,
     missing_for,
     open_case,
+    update_case,
 )
 
 __all__ = [
@@ -30,4 +31,5 @@ __all__ = [
     "can_open_case",
     "missing_for",
     "open_case",
+    "update_case",
 ]

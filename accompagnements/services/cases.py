@@ -1,15 +1,15 @@
 """Opening a case and moving it: every state change goes through ``advance``."""
 
+from accounts.models import Role, User
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
-
-from accounts.models import Role
 from structures.models import Structure
 
 from ..models import Accompagnement, State, TransitionLog
 from ..models.guards import Guard
+from .history import save_by
 
 # Transition method names the UI may call, with their French labels.
 TRANSITIONS = {
@@ -211,4 +211,18 @@ def open_case(structure, *, by, channel, request, opened_on=None, officer=None) 
     except IntegrityError as exc:
         # Another person opened one between the check and the insert.
         raise CaseAlreadyOpen(message) from exc
+    return case
+
+
+def update_case(case: Accompagnement, *, by: User) -> Accompagnement:
+    """Save the request fields edited in a form (officer, channel, request, first contact).
+
+    Refused with a conflict, nothing written, when the phase changed since the form
+    was loaded (``ConcurrentTransitionMixin`` checks the state on save).
+    """
+    try:
+        with transaction.atomic():
+            save_by(case, by)
+    except ConcurrentTransition as exc:
+        raise Conflict([CONFLICT_MESSAGE]) from exc
     return case

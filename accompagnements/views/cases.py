@@ -2,31 +2,28 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from django_fsm import ConcurrentTransition
 from django_tables2 import LazyPaginator, RequestConfig
-
 from structures.models import Structure
 from territoires.access import get_visible_or_404
 
 from ..filters import AccompagnementFilter
 from ..forms import CaseForm, OpenCaseForm, TransitionForm
-from ..models import Accompagnement, FollowUp, State, followup_delay
+from ..models import Accompagnement, State
 from ..services import (
-    CONFLICT_MESSAGE,
     TRANSITIONS,
     CaseAlreadyOpen,
+    Conflict,
     TransitionRefused,
     advance,
     available_transitions,
     can_open_case,
     missing_for,
     open_case,
+    update_case,
 )
 from ..tables import AccompagnementTable
 from .common import (
@@ -64,17 +61,11 @@ def workboard(request):
         .open()
         .filter(officer=request.user)
         .select_related("structure__departement")
-        .annotate(has_followup=Exists(FollowUp.objects.filter(accompagnement=OuterRef("pk"))))
+        .with_followup_due()
         .order_by("state_entered_at")
     )
     columns = {state: [] for state in State.OPEN}
-    followup_days = followup_delay()
     for case in cases:
-        case.followup_due = (
-            case.state == State.SUIVI
-            and not case.has_followup
-            and case.days_in_phase >= followup_days
-        )
         columns[case.state].append(case)
     phases = [
         {"state": state, "label": State(state).label, "cases": columns[state]}
@@ -131,11 +122,8 @@ def _ingenieries(case):
 
 @require_POST
 def case_transition(request, pk, name):
-    case = visible_case(request, pk)
-    if name not in TRANSITIONS:
-        raise PermissionDenied("Action inconnue.")
-    if not case.is_writable_by(request.user):
-        raise PermissionDenied("Vous pouvez consulter cet accompagnement mais pas le modifier.")
+    # Access only (404 out of scope, 403 read-only); advance() alone decides the transition.
+    case = editable_case(request, pk, must_be_open=False)
     form = TransitionForm(request.POST, transition=name, user=request.user, case=case, prefix=name)
     if not form.is_valid():
         for field, errors in form.errors.items():
@@ -144,7 +132,7 @@ def case_transition(request, pk, name):
                 messages.error(request, f"{label} : {error}" if label else error)
         return redirect(case)
     try:
-        advance(
+        case = advance(
             case,
             name,
             by=request.user,
@@ -156,7 +144,6 @@ def case_transition(request, pk, name):
         for message in refused.messages:
             messages.error(request, message)
     else:
-        case.refresh_from_db()
         messages.success(
             request, f"L'accompagnement est désormais en phase « {case.get_state_display()} »."
         )
@@ -192,11 +179,11 @@ def case_edit(request, pk):
     form = CaseForm(request.POST or None, instance=case)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                form.save()
-        except ConcurrentTransition:
+            update_case(form.save(commit=False), by=request.user)
+        except Conflict as conflict:
             # The phase changed since the page was loaded: nothing was written.
-            messages.error(request, CONFLICT_MESSAGE)
+            for message in conflict.messages:
+                messages.error(request, message)
         else:
             messages.success(request, "Demande enregistrée.")
         return redirect(case)

@@ -1,7 +1,6 @@
 """Each phase's forms: diagnostic, plan and actions, ingénieries, follow-up checkpoints."""
 
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -19,38 +18,28 @@ from ..forms import (
     PlanActionForm,
     ProposalForm,
 )
-from ..models import (
-    ActionKind,
-    Axis,
-    Diagnostic,
-    DiagnosticAxis,
-    Ingenierie,
-    Parcours,
-    PlanAction,
-    Proposal,
+from ..models import Diagnostic, FollowUp, Funding, Ingenierie, Parcours, PlanAction
+from ..services.diagnostic import save_diagnostic
+from ..services.ingenierie import (
+    add_funding,
+    add_proposal,
+    create_ingenierie,
+    mark_informed,
+    save_ingenierie,
 )
-from .common import editable_case, render_form
+from ..services.parcours import next_position, remove_action, save_action, save_parcours
+from ..services.suivi import record_followup
+from .common import editable_case, related_or_none, render_form
 
 
 def diagnostic_edit(request, pk):
     case = editable_case(request, pk)
-    diagnostic, _ = Diagnostic.objects.get_or_create(accompagnement=case)
-    # Every axis of DOMAIN.md has its row, so the form always shows all ten.
-    missing = set(Axis.values) - set(diagnostic.axes.values_list("axis", flat=True))
-    DiagnosticAxis.objects.bulk_create(
-        [DiagnosticAxis(diagnostic=diagnostic, axis=axis) for axis in missing]
-    )
+    # Not written yet: an unsaved diagnostic, created by the first POST.
+    diagnostic = related_or_none(case, "diagnostic") or Diagnostic(accompagnement=case)
     form = DiagnosticForm(request.POST or None, instance=diagnostic)
-    formset = DiagnosticAxisFormSet(
-        request.POST or None,
-        instance=diagnostic,
-        queryset=diagnostic.axes.order_by("axis"),
-        prefix="axes",
-    )
+    formset = DiagnosticAxisFormSet(request.POST or None, instance=diagnostic, prefix="axes")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        with transaction.atomic():
-            form.save()
-            formset.save()
+        save_diagnostic(case, form.save(commit=False), formset.save(commit=False), by=request.user)
         messages.success(request, "Diagnostic enregistré.")
         return redirect(case)
     return render_form(
@@ -65,10 +54,10 @@ def diagnostic_edit(request, pk):
 
 def parcours_edit(request, pk):
     case = editable_case(request, pk)
-    parcours, _ = Parcours.objects.get_or_create(accompagnement=case)
+    parcours = related_or_none(case, "parcours") or Parcours(accompagnement=case)
     form = ParcoursForm(request.POST or None, instance=parcours)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        save_parcours(case, form.save(commit=False), by=request.user)
         messages.success(request, "Parcours enregistré.")
         return redirect(case)
     return render_form(
@@ -84,11 +73,11 @@ def action_edit(request, pk, action_pk=None):
     action = (
         get_object_or_404(case.plan_actions, pk=action_pk)
         if action_pk
-        else PlanAction(accompagnement=case, position=case.plan_actions.count() + 1)
+        else PlanAction(accompagnement=case, position=next_position(case))
     )
     form = PlanActionForm(request.POST or None, instance=action, user=request.user, case=case)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        save_action(case, form.save(commit=False), by=request.user)
         messages.success(request, "Action enregistrée.")
         return redirect(case)
     return render_form(
@@ -103,7 +92,7 @@ def action_edit(request, pk, action_pk=None):
 def action_delete(request, pk, action_pk):
     case = editable_case(request, pk)
     action = get_object_or_404(case.plan_actions, pk=action_pk)
-    action.delete()
+    remove_action(action, by=request.user)
     messages.success(request, "Action retirée du parcours.")
     return redirect(case)
 
@@ -111,19 +100,9 @@ def action_delete(request, pk, action_pk):
 def ingenierie_create(request, pk):
     """A new ingénierie commissioned by the case's DLA, added to the case's plan."""
     case = editable_case(request, pk)
-    form = IngenierieCreateForm(request.POST or None)
+    form = IngenierieCreateForm(request.POST or None, instance=Ingenierie(dla=case.dla))
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            ingenierie = form.save(commit=False)
-            ingenierie.dla = case.dla
-            ingenierie.save()
-            PlanAction.objects.create(
-                accompagnement=case,
-                position=case.plan_actions.count() + 1,
-                kind=ActionKind.INGENIERIE,
-                title=ingenierie.title,
-                ingenierie=ingenierie,
-            )
+        ingenierie = create_ingenierie(case, form.save(commit=False), by=request.user)
         messages.success(request, "Ingénierie ajoutée au parcours.")
         return redirect(ingenierie_url(ingenierie))
     return render_form(
@@ -163,7 +142,7 @@ def ingenierie_edit(request, pk):
     ingenierie = get_editable_or_403(_ingenierie_queryset(), request.user, pk=pk)
     form = IngenierieForm(request.POST or None, instance=ingenierie, user=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        save_ingenierie(form.save(commit=False), by=request.user)
         messages.success(request, "Ingénierie enregistrée.")
         return redirect(ingenierie_url(ingenierie))
     return render_form(
@@ -176,9 +155,7 @@ def proposal_add(request, pk):
     ingenierie = get_editable_or_403(_ingenierie_queryset(), request.user, pk=pk)
     form = ProposalForm(request.POST, user=request.user, ingenierie=ingenierie)
     if form.is_valid():
-        proposal = form.save(commit=False)
-        proposal.ingenierie = ingenierie
-        proposal.save()
+        add_proposal(ingenierie, form.save(commit=False), by=request.user)
         messages.success(request, "Proposition enregistrée.")
         return redirect(ingenierie_url(ingenierie))
     return render_form(request, title="Proposition", form=form, back_url=ingenierie_url(ingenierie))
@@ -188,7 +165,7 @@ def proposal_add(request, pk):
 def proposal_informed(request, pk, proposal_pk):
     ingenierie = get_editable_or_403(_ingenierie_queryset(), request.user, pk=pk)
     proposal = get_object_or_404(ingenierie.proposals, pk=proposal_pk)
-    Proposal.objects.filter(pk=proposal.pk).update(informed=True)
+    mark_informed(proposal, by=request.user)
     messages.success(request, "Le prestataire est noté comme informé de la décision.")
     return redirect(ingenierie_url(ingenierie))
 
@@ -196,11 +173,9 @@ def proposal_informed(request, pk, proposal_pk):
 @require_POST
 def funding_add(request, pk):
     ingenierie = get_editable_or_403(_ingenierie_queryset(), request.user, pk=pk)
-    form = FundingForm(request.POST)
+    form = FundingForm(request.POST, instance=Funding(ingenierie=ingenierie))
     if form.is_valid():
-        funding = form.save(commit=False)
-        funding.ingenierie = ingenierie
-        funding.save()
+        add_funding(ingenierie, form.save(commit=False), by=request.user)
         messages.success(request, "Financement enregistré.")
         return redirect(ingenierie_url(ingenierie))
     return render_form(request, title="Financement", form=form, back_url=ingenierie_url(ingenierie))
@@ -211,6 +186,7 @@ def followup_add(request, pk):
     structure = case.structure
     form = FollowUpForm(
         request.POST or None,
+        instance=FollowUp(accompagnement=case),
         initial={
             "headcount": structure.headcount,
             "fte": structure.fte,
@@ -220,9 +196,7 @@ def followup_add(request, pk):
         },
     )
     if request.method == "POST" and form.is_valid():
-        followup = form.save(commit=False)
-        followup.accompagnement = case
-        followup.save()
+        record_followup(case, form.save(commit=False), by=request.user)
         messages.success(request, "Point de suivi enregistré.")
         return redirect(case)
     return render_form(

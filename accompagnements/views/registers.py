@@ -1,5 +1,6 @@
 """Registers shared by cases: consultants, support actors, comités d'appui; reminders."""
 
+from accounts.models import Role
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
@@ -7,8 +8,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-
-from accounts.models import Role
 from territoires.access import get_editable_or_403, get_visible_or_404
 
 from ..forms import ActeurAppuiForm, ComiteForm, ComiteReviewForm, PrestataireForm
@@ -20,6 +19,8 @@ from ..models import (
     Notification,
     Prestataire,
 )
+from ..services.registers import add_review, create_comite, save_acteur, save_prestataire
+from ..services.reminders import mark_notifications_read, set_digest_subscription
 from .common import render_form
 
 
@@ -53,7 +54,7 @@ def prestataire_edit(request, pk=None):
         prestataire = Prestataire(dla=request.user.dla)
     form = PrestataireForm(request.POST or None, instance=prestataire)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        save_prestataire(form.save(commit=False), by=request.user)
         messages.success(request, "Prestataire enregistré.")
         return redirect("accompagnements:prestataires")
     return render_form(
@@ -94,7 +95,11 @@ def acteur_edit(request, pk=None):
         request.POST or None, instance=acteur, region=acteur.region, initial=initial
     )
     if request.method == "POST" and form.is_valid():
-        form.save()
+        save_acteur(
+            form.save(commit=False),
+            departements=form.cleaned_data["departements"],
+            by=request.user,
+        )
         messages.success(request, "Acteur d'appui enregistré.")
         return redirect("accompagnements:acteurs")
     return render_form(
@@ -124,11 +129,13 @@ def comite_list(request):
 
 def comite_create(request):
     _require_dla(request.user)
-    form = ComiteForm(request.POST or None, initial={"held_on": timezone.localdate()})
+    form = ComiteForm(
+        request.POST or None,
+        instance=ComiteAppui(dla=request.user.dla),
+        initial={"held_on": timezone.localdate()},
+    )
     if request.method == "POST" and form.is_valid():
-        comite = form.save(commit=False)
-        comite.dla = request.user.dla
-        comite.save()
+        comite = create_comite(form.save(commit=False), by=request.user)
         messages.success(request, "Comité d'appui enregistré.")
         return redirect("accompagnements:comite", pk=comite.pk)
     return render_form(
@@ -149,9 +156,7 @@ def comite_detail(request, pk):
     if writable:
         form = ComiteReviewForm(request.POST or None, user=request.user, comite=comite)
         if request.method == "POST" and form.is_valid():
-            review = form.save(commit=False)
-            review.comite = comite
-            review.save()
+            add_review(comite, form.save(commit=False), by=request.user)
             messages.success(request, "Avis enregistré.")
             return redirect("accompagnements:comite", pk=comite.pk)
     elif request.method == "POST":
@@ -173,19 +178,17 @@ def notification_list(request):
 
 @require_POST
 def notifications_read(request):
-    Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    mark_notifications_read(request.user)
     messages.success(request, "Rappels marqués comme lus.")
     return redirect("accompagnements:notifications")
 
 
 @require_POST
 def digest_toggle(request):
-    if request.POST.get("subscribe") == "1":
-        DigestSubscription.objects.get_or_create(user=request.user)
+    subscribed = request.POST.get("subscribe") == "1"
+    set_digest_subscription(request.user, subscribed=subscribed)
+    if subscribed:
         messages.success(request, "Vous recevrez chaque lundi un récapitulatif par courriel.")
     else:
-        DigestSubscription.objects.filter(user=request.user).delete()
         messages.success(request, "Vous ne recevrez plus le récapitulatif hebdomadaire.")
     return redirect("accompagnements:notifications")

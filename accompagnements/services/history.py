@@ -1,0 +1,20 @@
+"""Saving and deleting with the acting person on the history row.
+
+django-simple-history takes the user from the request when there is one; the
+services name it explicitly so that a task, a command or the API records the
+same author as a form does.
+"""
+
+from django.db import models
+
+from accounts.models import User
+
+
+def save_by(obj: models.Model, by: User, **kwargs) -> None:
+    obj._history_user = by  # type: ignore[attr-defined]
+    obj.save(**kwargs)
+
+
+def delete_by(obj: models.Model, by: User) -> None:
+    obj._history_user = by  # type: ignore[attr-defined]
+    obj.delete()

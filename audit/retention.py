@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
-from accompagnements.models import Accompagnement, Diagnostic, Parcours, State
+from accompagnements.models import Accompagnement, Diagnostic, Parcours
 from structures.models import Contact, Structure
 
 from .models import ErasureLog
@@ -32,7 +32,7 @@ class RetentionReport:
 
 def expired_structures(cutoff: datetime.date):
     """Structures with no open case whose last case ended before the cutoff."""
-    open_case = Accompagnement.objects.filter(structure=OuterRef("pk"), state__in=State.OPEN)
+    open_case = Accompagnement.objects.open().filter(structure=OuterRef("pk"))
     return (
         Structure.objects.annotate(last_closed=Max("accompagnements__closed_on"))
         .filter(last_closed__lt=cutoff)

@@ -4,7 +4,7 @@ from django.db.models import Q
 from territoires.models import Departement
 from webinput.search import validate_search
 
-from .models import LegalForm, Sector, SizeClass, Structure
+from .models import LegalForm, Sector, SizeClass, Structure, cases
 
 SIZE_RANGES = {
     SizeClass.NONE: Q(headcount=0),
@@ -69,10 +69,8 @@ class StructureFilter(django_filters.FilterSet):
         return queryset.filter(**{name: value == "oui"})
 
     def filter_open_case(self, queryset, name, value):
-        from accompagnements.models import Accompagnement, State
-
         # A semi-join on the cases table alone: no duplicate rows, no DISTINCT.
-        open_structures = Accompagnement.objects.filter(state__in=State.OPEN).values("structure_id")
+        open_structures = cases().open().values("structure_id")
         if value == "oui":
             return queryset.filter(pk__in=open_structures)
         return queryset.exclude(pk__in=open_structures)

@@ -3,10 +3,16 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from simple_history.models import HistoricalRecords
 
-from territoires.models import Departement
 from territoires.scope import ScopedQuerySet, ScopeFields
 
 from .text import normalize, search_terms
+
+
+def cases():
+    """The cases of every structure, reached through the reverse relation the cases app
+    adds (``Structure.accompagnements``): the register sits below the cases app and
+    never imports it, yet shares its one definition of an open case (``.open()``)."""
+    return Structure.accompagnements.rel.related_model.objects
 
 
 class StructureQuerySet(ScopedQuerySet):
@@ -30,13 +36,7 @@ class StructureQuerySet(ScopedQuerySet):
         )
 
     def with_open_case(self):
-        from accompagnements.models import Accompagnement, State
-
-        return self.annotate(
-            has_open_case=Exists(
-                Accompagnement.objects.filter(structure=OuterRef("pk"), state__in=State.OPEN)
-            )
-        )
+        return self.annotate(has_open_case=Exists(cases().open().filter(structure=OuterRef("pk"))))
 
     def search(self, query: str):
         """Every term must appear in the name, SIRET, RNA, commune or postal code."""

@@ -1,6 +1,6 @@
 import django_tables2 as tables
 
-from .models import Structure
+from .models import Structure, cases
 
 
 class StructureTable(tables.Table):
@@ -50,13 +50,9 @@ class StructureTable(tables.Table):
 
     def load_open_cases(self):
         """After pagination: one query for the page's rows, not a subquery per sorted row."""
-        from accompagnements.models import Accompagnement, State
-
         pks = [row.record.pk for row in self.page.object_list] if self.page else []
         self.open_case_pks = set(
-            Accompagnement.objects.filter(structure_id__in=pks, state__in=State.OPEN).values_list(
-                "structure_id", flat=True
-            )
+            cases().open().filter(structure_id__in=pks).values_list("structure_id", flat=True)
         )
 
     def render_has_open_case(self, value):

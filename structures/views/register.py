@@ -7,7 +7,6 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
 import tabular
-from accompagnements.models import Accompagnement
 from territoires import policy
 from territoires.access import get_editable_or_403, get_visible_or_404
 from webinput.lists import configure_table
@@ -112,8 +111,7 @@ def structure_detail(request, pk):
         "contacts": list(structure.contacts.all()),
         # Only the cases this person may see: another DLA's case here is not theirs.
         "cases": list(
-            Accompagnement.objects.visible_to(request.user)
-            .filter(structure=structure)
+            structure.accompagnements.visible_to(request.user)
             .select_related("dla", "officer")
             .order_by("-opened_on", "-pk")
         ),
@@ -169,7 +167,7 @@ def structure_merge(request, pk):
     kept = get_visible_or_404(Structure.objects.all(), request.user, pk=pk)
     if not policy.may_merge_structures(request.user):
         raise PermissionDenied("Seuls l'opérateur national et les administrateurs fusionnent.")
-    form = MergeForm(request.POST or None, kept=kept)
+    form = MergeForm(request.POST or None, kept=kept, user=request.user)
     merged = None
     if request.method == "POST" and form.is_valid():
         merged = form.cleaned_data["merged"]
@@ -185,7 +183,9 @@ def structure_merge(request, pk):
                 return redirect("structures:detail", pk=kept.pk)
     context = {
         "kept": kept,
-        "candidates": [] if merged else likely_duplicates(kept),
+        "candidates": (
+            [] if merged else [c for c in likely_duplicates(kept, request.user) if not c.hidden]
+        ),
         "merged": merged if form.is_bound and not form.errors else None,
         "form": form,
         "merged_counts": _merge_counts(merged) if merged else None,

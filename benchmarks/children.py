@@ -145,36 +145,16 @@ def pdf(year):
 def import_structures(count):
     """10,000 new structures through the register's importer, rolled back afterwards."""
     from django.db import transaction
-    from faker import Faker
 
-    from demo.config import Rng
-    from demo.structures import build_structure, make_siret
-    from structures.importing import COLUMNS, apply_import, plan_import
-    from structures.models import Structure
+    from benchmarks.generate import HEADERS, new_structure_rows
+    from structures.importing import apply_import, plan_import
     from territoires.models import Departement
 
-    rng, fake = Rng(4242), Faker("fr_FR")
-    fake.seed_instance(4242)
-    used = set(Structure.objects.exclude(siret="").values_list("siret", flat=True))
     departements = list(Departement.objects.order_by("code"))
-    code_by_id = {d.pk: d.code for d in departements}
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([c.header for c in COLUMNS])
-    for _ in range(count):
-        s = build_structure(rng, fake, rng.choice(departements), used)
-        s.siret = s.siret or make_siret(rng, used)
-        values = {
-            "departement": code_by_id[s.departement_id],
-            "fte": str(s.fte).replace(".", ","),
-        }
-        row = []
-        for column in COLUMNS:
-            value = values.get(column.field, getattr(s, column.field, ""))
-            if isinstance(value, bool):
-                value = "oui" if value else "non"
-            row.append("" if value is None else str(value))
-        writer.writerow(row)
+    writer.writerow(HEADERS)
+    writer.writerows(new_structure_rows(count, 4242, departements))
     data = buffer.getvalue().encode("utf-8")
     rss_before = peak_rss_mb()
 

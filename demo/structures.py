@@ -176,13 +176,22 @@ def departement_weights(departement_codes):
     return {code: COMMUNES[code][0] for code in departement_codes}
 
 
-def make_siret(rng: Rng, used: set[str]) -> str:
-    """A valid, unused SIRET (Luhn on the SIREN and on the whole number)."""
+def siret_for(number: int, establishment: int = 1) -> str:
+    """The valid SIRET of ``establishment`` in the SIREN drawn from ``number`` (its last
+    eight digits, then the Luhn key; Luhn again on the whole): same number, same SIRET.
+
+    The one SIRET generator: test factories, seeding and benchmarks all go through it.
+    """
+    base = f"{number % 10**8:08d}"
+    siren = base + luhn.calc_check_digit(base)
+    body = f"{siren}{establishment % 10**4:04d}"
+    return body + luhn.calc_check_digit(body)
+
+
+def random_siret(rng: Rng, used: set[str]) -> str:
+    """A valid SIRET not in ``used`` (and added to it)."""
     while True:
-        base = f"{rng.randint(7, 8)}{rng.randint(0, 9_999_999):07d}"
-        siren = base + luhn.calc_check_digit(base)
-        body = f"{siren}{rng.randint(1, 99):04d}"
-        siret = body + luhn.calc_check_digit(body)
+        siret = siret_for(rng.randint(7, 8) * 10**7 + rng.randint(0, 9_999_999), rng.randint(1, 99))
         if siret not in used:
             used.add(siret)
             return siret
@@ -235,7 +244,7 @@ def build_structure(
     number = f"{rng.randint(10, 9_999_999):07d}"
     return Structure(
         name=name[:255],
-        siret=make_siret(rng, used_sirets) if rng.random() < 0.93 else "",
+        siret=random_siret(rng, used_sirets) if rng.random() < 0.93 else "",
         rna=f"W{dept_digits}{number}" if legal_form == "association" else "",
         legal_form=legal_form,
         is_esus=legal_form in {"scop", "scic", "societe_esus"} or rng.random() < 0.02,

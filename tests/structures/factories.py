@@ -1,19 +1,8 @@
 import factory
-from stdnum import luhn
-from stdnum.fr import siret
 
+from demo.structures import siret_for
 from structures.models import Contact, LegalForm, Sector, Structure
 from territoires.models import Departement
-
-
-def make_siret(n: int) -> str:
-    """A valid SIRET: a valid SIREN followed by a valid establishment number."""
-    base = f"{(n % 10**8):08d}"
-    siren = base + luhn.calc_check_digit(base)
-    body = f"{siren}0001"
-    candidate = body + luhn.calc_check_digit(body)
-    assert siret.is_valid(candidate)
-    return candidate
 
 
 class StructureFactory(factory.django.DjangoModelFactory):
@@ -21,7 +10,7 @@ class StructureFactory(factory.django.DjangoModelFactory):
         model = Structure
 
     name = factory.Sequence(lambda n: f"Association des Amis {n}")
-    siret = factory.Sequence(lambda n: make_siret(n + 1))
+    siret = factory.Sequence(lambda n: siret_for(n + 1))
     rna = factory.Sequence(lambda n: f"W{350000000 + n}")
     legal_form = LegalForm.ASSOCIATION
     sector = Sector.CULTURE

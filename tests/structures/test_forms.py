@@ -1,9 +1,10 @@
 import pytest
 from django.urls import reverse
 
+from demo.structures import siret_for
 from structures.forms import StructureForm
 from structures.models import Structure
-from tests.structures.factories import StructureFactory, make_siret
+from tests.structures.factories import StructureFactory
 
 CREATE_URL = reverse("structures:create")
 
@@ -11,7 +12,7 @@ CREATE_URL = reverse("structures:create")
 def form_data(**overrides):
     data = {
         "name": "Les Jardins Partagés",
-        "siret": make_siret(4242),
+        "siret": siret_for(4242),
         "rna": "W351111111",
         "legal_form": "association",
         "sector": "environnement",
@@ -121,7 +122,7 @@ def test_contracts_cannot_exceed_headcount(personas):
 
 class TestLikelyDuplicates:
     def test_same_siren_is_flagged_until_confirmed(self, personas, client_for):
-        existing = StructureFactory(siret=make_siret(777))
+        existing = StructureFactory(siret=siret_for(777))
         other_establishment = existing.siret[:9] + "00028"
         from stdnum.fr import siret as siret_mod
 

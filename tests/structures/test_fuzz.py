@@ -6,9 +6,9 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from demo.structures import siret_for
 from structures.importing import COLUMNS, apply_import, plan_import
 from structures.models import Structure
-from tests.structures.factories import make_siret
 from tests.structures.spreadsheet_files import csv_bytes, xlsx_bytes
 
 FUZZ = settings(
@@ -24,7 +24,7 @@ cell = st.one_of(
     st.sampled_from(
         ["", "oui", "non", "association", "culture", "35000", "29200", "2A", "W351234567",
          "W1", "4,5", "1 200", "-3", "=1+1", '"', ";", ",", "\n", "é", "97411", "20090",
-         make_siret(1), make_siret(2), "35600000000048", "12345678901234"]
+         siret_for(1), siret_for(2), "35600000000048", "12345678901234"]
     ),
 )  # fmt: skip
 headers = st.lists(

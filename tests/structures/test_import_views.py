@@ -2,8 +2,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from demo.structures import siret_for
 from structures.models import Structure
-from tests.structures.factories import make_siret
 from tests.structures.spreadsheet_files import csv_bytes, xlsx_bytes
 from tests.structures.test_importing import HEADERS, row, rows
 
@@ -93,7 +93,7 @@ def test_reimport_through_the_web_updates(personas, client_for):
     response = upload(client, changed)
     assert (response.context["created"], response.context["updated"]) == (0, 1)
     client.post(CONFIRM_URL, {"token": response.context["token"]})
-    assert Structure.objects.get(siret=make_siret(5001)).name == "Renommée"
+    assert Structure.objects.get(siret=siret_for(5001)).name == "Renommée"
     assert Structure.objects.count() == 3
 
 

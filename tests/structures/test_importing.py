@@ -2,9 +2,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from demo.structures import siret_for
 from structures.importing import COLUMNS, apply_import, plan_import
 from structures.models import Structure
-from tests.structures.factories import StructureFactory, make_siret
+from tests.structures.factories import StructureFactory
 from tests.structures.spreadsheet_files import (
     csv_bytes,
     ods_file_bytes,
@@ -19,7 +20,7 @@ HEADERS = ["Nom", "SIRET", "RNA", "Forme juridique", "Secteur", "Code postal", "
 def row(n, **overrides):
     values = {
         "Nom": f"Compagnie Théâtrale n°{n}",
-        "SIRET": make_siret(5000 + n),
+        "SIRET": siret_for(5000 + n),
         "RNA": f"W35{n:07d}",
         "Forme juridique": "Association",
         "Secteur": "culture",
@@ -59,7 +60,7 @@ def test_every_accepted_format_and_encoding_imports_the_same_structures(personas
     assert plan.errors == []
     result = apply_import(plan)
     assert result.created == 3
-    first = Structure.objects.get(siret=make_siret(5001))
+    first = Structure.objects.get(siret=siret_for(5001))
     assert first.name == "Compagnie Théâtrale n°1"
     assert first.in_qpv is True
     assert str(first.fte) == "3.50"
@@ -77,7 +78,7 @@ def test_reimporting_the_same_file_updates_and_never_duplicates(personas):
     result = apply_import(plan_import(changed, "a.csv"))
     assert (result.created, result.updated, result.unchanged) == (0, 1, 2)
     assert Structure.objects.count() == 3
-    assert Structure.objects.get(siret=make_siret(5001)).headcount == 9
+    assert Structure.objects.get(siret=siret_for(5001)).headcount == 9
 
 
 def test_rna_is_the_key_when_there_is_no_siret(personas):
@@ -110,7 +111,7 @@ def test_one_bad_row_writes_nothing_and_every_bad_row_is_reported(personas):
 
 
 def test_same_siret_twice_in_a_file_is_an_error_on_the_second_row(personas):
-    data = csv_bytes(HEADERS, [row(1), row(2, SIRET=make_siret(5001))])
+    data = csv_bytes(HEADERS, [row(1), row(2, SIRET=siret_for(5001))])
     plan = plan_import(data, "a.csv")
     assert [(e.line, e.message) for e in plan.errors] == [(3, "Déjà présent ligne 2 du fichier.")]
 
@@ -121,7 +122,7 @@ def test_a_row_without_siret_nor_rna_is_refused(personas):
 
 
 def test_missing_required_columns_are_named(personas):
-    plan = plan_import(csv_bytes(["Nom", "SIRET"], [["A", make_siret(1)]]), "a.csv")
+    plan = plan_import(csv_bytes(["Nom", "SIRET"], [["A", siret_for(1)]]), "a.csv")
     assert "Forme juridique" in plan.errors[0].message
     assert plan.errors[0].line == 0
 

@@ -1,131 +1,63 @@
-"""Benchmark of the structure register (not a test): list page and import at scale.
+"""`make bench-structures`: the structure register at 50,000 rows (list page, export, import).
 
-Run on a throwaway PostgreSQL database, for example:
-
-    createdb -h 127.0.0.1 -U postgres dla_bench_structures
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/dla_bench_structures \\
+    createdb -h 127.0.0.1 -U postgres dla_bench_structures   # made when missing
     DJANGO_SETTINGS_MODULE=dla_suivi.settings.test \\
-    .venv/bin/python manage.py bench_structures
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/dla_bench_structures \\
+    .venv/bin/python -m benchmarks.structures [--structures 50000] [--import-rows 10000]
 
-Prints JSON. The database is wiped of structures first: the command refuses to run
+Prints JSON. The database is wiped of structures first: the script refuses to run
 on any database but dla_bench_structures (make bench's dla_bench is not its to wipe).
+Structures come from the demo app's generator (``demo.structures``), as in the seeding.
 """
 
+import argparse
 import json
 import os
-import random
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlparse
 
-from django.conf import settings
-from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
-from django.utils import timezone
-from stdnum import luhn
-
-from accounts.models import Role, User
-from structures.importing import COLUMNS
-from structures.models import LegalForm, Sector, Structure
-from tabular import csv_rows, read_table, write_xlsx
-from territoires.models import Departement, Dla
-
-WORDS = [
-    "amis",
-    "théâtre",
-    "jardins",
-    "partagés",
-    "ressourcerie",
-    "compagnie",
-    "éducation",
-    "populaire",
-    "insertion",
-    "vélo",
-    "solidaire",
-    "maison",
-    "quartier",
-    "culture",
-    "sport",
-    "club",
-    "musique",
-    "école",
-    "danse",
-    "chantier",
-    "épicerie",
-    "sociale",
-    "cinéma",
-    "festival",
-    "lecture",
-    "nature",
-    "avenir",
-    "emploi",
-    "familles",
-    "jeunesse",
-]
+ROOT = Path(__file__).resolve().parent.parent
+DATABASE = "dla_bench_structures"
+SEED = 42
 
 
-def siret_for(n: int) -> str:
-    base = f"{n % 10**8:08d}"
-    siren = base + luhn.calc_check_digit(base)
-    body = f"{siren}{(n // 10**8) % 10000 + 1:04d}"
-    return body + luhn.calc_check_digit(body)
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--structures", type=int, default=50_000)
+    parser.add_argument("--import-rows", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres") or urlparse(url).path.lstrip("/") != DATABASE:
+        raise SystemExit(f"À lancer uniquement sur la base PostgreSQL jetable {DATABASE}.")
+    from benchmarks.run import ensure_database
+
+    ensure_database(url)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    report = Bench().run(args.structures, args.import_rows, args.repeat)
+    print(json.dumps(report, indent=2, ensure_ascii=False))
 
 
-def postal_code_for(departement_code: str) -> str:
-    if departement_code == "2A":
-        return "20000"
-    if departement_code == "2B":
-        return "20200"
-    if len(departement_code) == 3:
-        return departement_code + "00"
-    return departement_code + "000"
+class Bench:
+    def run(self, structures: int, import_rows: int, repeat: int) -> dict:
+        from django.conf import settings
+        from django.core.management import call_command
+        from django.urls import reverse
 
+        from demo.config import Rng
 
-def structure_values(n: int, departement: Departement, rng: random.Random) -> dict:
-    headcount = rng.choice([0, 0, 1, 3, 5, 8, 12, 25, 60])
-    return {
-        "name": " ".join(rng.sample(WORDS, 3)).capitalize() + f" {n}",
-        "siret": siret_for(n),
-        "rna": f"W{n % 10**9:09d}",
-        "legal_form": rng.choice(LegalForm.values),
-        "sector": rng.choice(Sector.values),
-        "postal_code": postal_code_for(departement.code),
-        "commune": f"Commune {departement.code}-{n % 40}",
-        "departement": departement,
-        "in_qpv": rng.random() < 0.1,
-        "in_zrr": rng.random() < 0.2,
-        "headcount": headcount,
-        "cdi_count": headcount // 2,
-        "cdd_count": headcount // 4,
-        "fte": headcount * 0.8,
-    }
-
-
-class Command(BaseCommand):
-    help = "Mesure la liste des structures (50 000) et un import de 10 000 lignes ; JSON."
-
-    def add_arguments(self, parser):
-        parser.add_argument("--structures", type=int, default=50_000)
-        parser.add_argument("--import-rows", type=int, default=10_000)
-        parser.add_argument("--repeat", type=int, default=5)
-
-    def handle(self, *args, structures: int, import_rows: int, repeat: int, **options):
-        name = settings.DATABASES["default"]["NAME"]
-        if connection.vendor != "postgresql" or name != "dla_bench_structures":
-            raise CommandError(
-                "À lancer uniquement sur la base PostgreSQL jetable dla_bench_structures."
-            )
         call_command("migrate", verbosity=0)
-        rng = random.Random(42)
+        rng = Rng(SEED)
         report = {
-            "database": str(name),
+            "database": str(settings.DATABASES["default"]["NAME"]),
             "structures": structures,
             "cpus": os.cpu_count(),
             "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
@@ -139,8 +71,8 @@ class Command(BaseCommand):
         pages = {
             "national, first page": (national, {}),
             "officer 35, first page": (officer, {}),
-            "national, search 'theatre amis'": (national, {"q": "theatre amis"}),
-            "national, search by SIRET": (national, {"q": siret_for(1234)}),
+            "national, search 'jardins partages'": (national, {"q": "jardins partages"}),
+            "national, search by SIRET": (national, {"q": self.some_siret()}),
             "national, sector + size + open case": (
                 national,
                 {"sector": "culture", "size_class": "1-9", "open_case": "oui"},
@@ -157,12 +89,18 @@ class Command(BaseCommand):
         report["csv_export_all"] = self.measure(
             national, reverse("structures:export"), {"format": "csv"}, 1
         )
-        report["import"] = self.measure_import(import_rows, rng)
+        report["import"] = self.measure_import(import_rows)
         report["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
-        self.stdout.write(json.dumps(report, indent=2, ensure_ascii=False))
+        return report
 
     def reset_and_fill(self, count, rng):
+        from django.db import connection
+        from faker import Faker
+
         from accompagnements.models import Accompagnement
+        from demo.structures import build_structure
+        from structures.models import Structure
+        from territoires.models import Departement
 
         Accompagnement.objects.all().delete()
         with connection.cursor() as cursor:
@@ -171,11 +109,14 @@ class Command(BaseCommand):
                 "structures_historicalstructure, structures_historicalcontact, "
                 "structures_structure CASCADE"
             )
-        departements = list(Departement.objects.all())
+        fake = Faker("fr_FR")
+        fake.seed_instance(SEED)
+        departements = list(Departement.objects.order_by("code"))
         regions = dict(Departement.objects.values_list("pk", "region_id"))
+        used: set[str] = set()
         batch = []
-        for n in range(1, count + 1):
-            structure = Structure(**structure_values(n, rng.choice(departements), rng))
+        for _ in range(count):
+            structure = build_structure(rng, fake, rng.choice(departements), used)
             structure.set_derived_fields(regions)
             batch.append(structure)
             if len(batch) == 5000:
@@ -186,7 +127,16 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
 
+    def some_siret(self) -> str:
+        from structures.models import Structure
+
+        sirets = Structure.objects.exclude(siret="").order_by("pk").values_list("siret", flat=True)
+        return sirets[1233]
+
     def users(self):
+        from accounts.models import Role, User
+        from territoires.models import Dla
+
         national, _ = User.objects.get_or_create(
             username="bench-national", defaults={"role": Role.NATIONAL}
         )
@@ -201,7 +151,11 @@ class Command(BaseCommand):
 
     def add_cases(self, rng):
         """One case in ten structures, owned by the DLA of the structure's department."""
+        from django.utils import timezone
+
         from accompagnements.models import Accompagnement, State
+        from structures.models import Structure
+        from territoires.models import Dla
 
         _, officer = self.users()
         dla_by_departement = dict(
@@ -222,6 +176,10 @@ class Command(BaseCommand):
         Accompagnement.objects.bulk_create(cases, batch_size=2000)
 
     def measure(self, user, url, params, repeat):
+        from django.db import connection
+        from django.test import Client
+        from django.test.utils import CaptureQueriesContext
+
         client = Client(SERVER_NAME="localhost")
         client.force_login(user)
         client.get(url, params)  # warm-up: template loading, first connection
@@ -249,22 +207,19 @@ class Command(BaseCommand):
             "bytes": size,
         }
 
-    def measure_import(self, rows, rng):
-        departements = list(Departement.objects.filter(code__in=["35", "29", "44", "2A", "971"]))
+    def measure_import(self, rows):
+        from benchmarks.generate import HEADERS, new_structure_rows
+        from tabular import csv_rows, read_table, write_xlsx
+        from territoires.models import Departement
+
+        departements = list(
+            Departement.objects.filter(code__in=["35", "29", "44", "2A", "971"]).order_by("code")
+        )
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "bench.csv"
-            headers = [c.header for c in COLUMNS]
             with path.open("w", encoding="utf-8", newline="") as handle:
-
-                def lines():
-                    for n in range(10**7, 10**7 + rows):
-                        values = structure_values(n, rng.choice(departements), rng)
-                        values["departement"] = values["departement"].code
-                        values["fte"] = str(values["fte"]).replace(".", ",")
-                        yield [values.get(c.field, "") for c in COLUMNS]
-
-                for line in csv_rows(headers, lines()):
-                    handle.write(line)
+                lines = new_structure_rows(rows, SEED + 1, departements)
+                handle.writelines(csv_rows(HEADERS, lines))
             first = self.run_import(path)
             again = self.run_import(path)
             # The same rows as XLSX, checked only: the cost of reading a spreadsheet file.
@@ -300,7 +255,7 @@ class Command(BaseCommand):
             capture_output=True,
             text=True,
             env=os.environ.copy(),
-            cwd=settings.BASE_DIR,
+            cwd=ROOT,
             check=False,
         )
         seconds = time.perf_counter() - started
@@ -314,3 +269,7 @@ class Command(BaseCommand):
             "peak_rss_mb": round(int(peak[-1].split()[1]) / 1024, 1) if peak else None,
             "output": completed.stdout.strip()[-200:] or completed.stderr.strip()[-400:],
         }
+
+
+if __name__ == "__main__":
+    main()

@@ -30,6 +30,8 @@ urlpatterns = [
     path("accompagnements/", include("accompagnements.urls")),
     path("documents/", include("dossiers.urls")),
     path("pilotage/", include("reporting.urls")),
+    path("api/v1/", include("api.urls")),
+    path("compte/jetons-api/", include("api.account_urls")),
     # One login page for everyone (throttled by django-axes), the admin's included.
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),

@@ -81,6 +81,45 @@ VARIABLES = {
         Variable("DOCUMENTS_S3_REGION", "Region of the documents bucket.", ""),
         Variable("DOCUMENTS_S3_ACCESS_KEY_ID", "Access key for the documents bucket.", ""),
         Variable("DOCUMENTS_S3_SECRET_ACCESS_KEY", "Secret key for the documents bucket.", ""),
+        # JSON API (docs/api.md)
+        Variable(
+            "API_RATE_LIMIT",
+            "API requests allowed per token (or signed-in person): N/second|minute|hour|day.",
+            "120/minute",
+        ),
+        # Single sign-on with OpenID Connect (docs/sso.md); off while OIDC_CLIENT_ID is empty.
+        Variable("OIDC_CLIENT_ID", "Client id registered at the OIDC provider.", ""),
+        Variable("OIDC_CLIENT_SECRET", "Client secret registered at the OIDC provider.", ""),
+        Variable(
+            "OIDC_ISSUER",
+            "Provider's issuer URL; endpoints are read from its discovery document.",
+            "",
+        ),
+        Variable("OIDC_AUTHORIZATION_ENDPOINT", "Overrides the discovered endpoint.", ""),
+        Variable("OIDC_TOKEN_ENDPOINT", "Overrides the discovered endpoint.", ""),
+        Variable("OIDC_USERINFO_ENDPOINT", "Overrides the discovered endpoint.", ""),
+        Variable("OIDC_JWKS_ENDPOINT", "Overrides the discovered endpoint.", ""),
+        Variable("OIDC_END_SESSION_ENDPOINT", "Overrides the discovered endpoint.", ""),
+        Variable("OIDC_SCOPES", "Scopes asked for (space-separated).", "openid email"),
+        Variable("OIDC_SIGN_ALGO", "Signature algorithm of the ID token.", "RS256"),
+        Variable(
+            "OIDC_TRUST_EMAIL",
+            "Accept an email without email_verified (providers that only send verified ones).",
+            "false",
+        ),
+        Variable("OIDC_PROVIDER_NAME", "Name on the sign-in button.", "ProConnect"),
+        Variable(
+            "PASSWORD_LOGIN_ENABLED", "Local sign-in with a password (true/false).", "true"
+        ),
+        # Public register of companies (structure form, import preview, weekly check).
+        Variable(
+            "ENTREPRISES_API_URL",
+            "API Recherche d'entreprises (or a mirror); empty disables the lookups.",
+            "https://recherche-entreprises.api.gouv.fr",
+        ),
+        Variable(
+            "ENTREPRISES_API_TIMEOUT", "Seconds before a register lookup gives up.", "3"
+        ),
     ]
 }
 

@@ -161,6 +161,25 @@ MATRIX = {
     "reporting:job": ObjectRoute("job"),
     "reporting:job_progress": ObjectRoute("job"),
     "reporting:job_download": ObjectRoute("job"),
+    # JSON API (read-only): the pages' rules, by session here and by token in tests/api.
+    "api:structure-list": PageRoute(),
+    "api:structure-detail": ObjectRoute("structure"),
+    "api:accompagnement-list": PageRoute(),
+    "api:accompagnement-detail": ObjectRoute("case"),
+    "api:prestataire-list": PageRoute(),
+    "api:prestataire-detail": ObjectRoute("prestataire"),
+    "api:acteur-list": PageRoute(),
+    "api:acteur-detail": ObjectRoute("acteur"),
+    "api:indicateurs": PageRoute(),
+    # Without parameters: the current year on the person's own territory.
+    "api:indicateur": PageRoute(kwargs={"code": "ACT_STRUCTURES"}),
+    # The anonymised case-level dataset: the national statistics export's rule.
+    "api:jeu_accompagnements": PageRoute(roles=NATIONAL),
+    "api:schema": PageRoute(),
+    "api:docs": PageRoute(),
+    # Personal API tokens: everyone manages their own (tests/api/test_tokens.py).
+    "jetons:list": PageRoute(),
+    "jetons:revoke": PageRoute(post_only=True),
 }
 
 # Public routes and Django's admin (staff only, its own permission system).

@@ -105,7 +105,7 @@ def build_world(personas) -> World:
         state="cloture",
         opened_on="2023-01-10",
         closed_on="2023-09-30",
-        request="Marqueur-demande-ancienne",
+        request="Marqueur-ancienne-demande",  # not a prefix of another marker
     )
     world.add("case", "old", followed, followed.request)
 

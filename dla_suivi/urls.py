@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from messagerie import password_reset
+
 from . import health, views
 
 urlpatterns = [
@@ -26,6 +28,32 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    # Password reset by email (staff accounts); public, throttled, sent through the outbox.
+    path(
+        "mot-de-passe/oublie/",
+        login_not_required(password_reset.PasswordResetView.as_view()),
+        name="password_reset",
+    ),
+    path(
+        "mot-de-passe/oublie/envoye/",
+        login_not_required(auth_views.PasswordResetDoneView.as_view()),
+        name="password_reset_done",
+    ),
+    path(
+        "mot-de-passe/reinitialiser/<uidb64>/<token>/",
+        login_not_required(password_reset.PasswordResetConfirmView.as_view()),
+        name="password_reset_confirm",
+    ),
+    path(
+        "mot-de-passe/reinitialise/",
+        login_not_required(auth_views.PasswordResetCompleteView.as_view()),
+        name="password_reset_complete",
+    ),
+    path("messagerie/", include("messagerie.urls")),
+    # Personal links (public): opening one grants this browser one purpose on one object.
+    path("lien/", include("liens.urls")),
+    # The pages those links lead to, and the officer actions that send them.
+    path("", include("espace.urls")),
     path("structures/", include("structures.urls")),
     path("accompagnements/", include("accompagnements.urls")),
     path("documents/", include("dossiers.urls")),
@@ -40,7 +68,15 @@ urlpatterns = [
 handler500 = "dla_suivi.errors.server_error"
 
 # Public views opt out of LoginRequiredMiddleware explicitly.
-PUBLIC_URL_NAMES = {"login", "healthz", "accessibilite"}
+PUBLIC_URL_NAMES = {
+    "login",
+    "healthz",
+    "accessibilite",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+}
 
 admin.site.site_header = "DLA Suivi — administration"
 admin.site.site_title = "DLA Suivi"

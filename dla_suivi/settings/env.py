@@ -54,6 +54,17 @@ VARIABLES = {
         Variable(
             "DEFAULT_FROM_EMAIL", "Sender of outgoing emails.", "DLA Suivi <noreply@localhost>"
         ),
+        Variable(
+            "SITE_URL",
+            "Address of the site, used in the links that emails carry.",
+            "http://127.0.0.1:8000",
+        ),
+        Variable("LINK_VALIDITY_DAYS", "Days a personal link sent by email stays valid.", "30"),
+        Variable(
+            "FOLLOWUP_QUESTIONNAIRE_MONTHS",
+            "Months after delivery before the structure gets the follow-up questionnaire.",
+            "6",
+        ),
         Variable("MEDIA_ROOT", "Where generated files (reports, exports) are stored.", ""),
         Variable("SESSION_COOKIE_AGE", "Session lifetime in seconds.", "28800"),
         Variable(

@@ -6,6 +6,8 @@ DEBUG = False
 # Fast hashing: the suite creates many users.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+# Links in emails point at the test client's host.
+SITE_URL = "http://testserver"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_FILESYSTEM_DIR = CELERY_FILESYSTEM_DIR

@@ -1,0 +1,1 @@
+"""Write actions of the espace: each one atomic, journaled on its link, emails after commit."""

@@ -186,15 +186,6 @@ LINK_ATTEMPTS_LIMIT = 10
 LINK_ATTEMPTS_WINDOW = 900
 # The follow-up questionnaire goes to the structure this many months after delivery.
 FOLLOWUP_QUESTIONNAIRE_MONTHS = env_int("FOLLOWUP_QUESTIONNAIRE_MONTHS")
-# Emails are written by tasks, with no request: links in them start with this.
-SITE_URL = env_str("SITE_URL")
-# Personal links for people without an account (docs/links.md).
-LINK_VALIDITY_DAYS = env_int("LINK_VALIDITY_DAYS")
-# Wrong or expired links opened from one IP address before it is refused for a while.
-LINK_ATTEMPTS_LIMIT = 10
-LINK_ATTEMPTS_WINDOW = 900
-# The follow-up questionnaire goes to the structure this many months after delivery.
-FOLLOWUP_QUESTIONNAIRE_MONTHS = env_int("FOLLOWUP_QUESTIONNAIRE_MONTHS")
 
 # Content Security Policy: no inline script or style anywhere.
 SECURE_CSP = {
@@ -255,7 +246,6 @@ CELERY_BEAT_SCHEDULE = {
     **importlib.import_module("accompagnements.schedule").BEAT_SCHEDULE,
     **importlib.import_module("reporting.schedule").BEAT_SCHEDULE,
     **importlib.import_module("audit.schedule").BEAT_SCHEDULE,
-    **importlib.import_module("messagerie.schedule").BEAT_SCHEDULE,
     **importlib.import_module("messagerie.schedule").BEAT_SCHEDULE,
 }
 

@@ -1,6 +1,6 @@
 """docs/indicators.md is generated from the registry, so the three never disagree."""
 
-from .indicators import SOURCES, SmallCells, by_theme
+from .indicators import SOURCES, by_theme
 
 
 def indicators_markdown() -> str:
@@ -16,18 +16,25 @@ def indicators_markdown() -> str:
         "et le rapport PDF lisent ces mêmes chiffres ; la page « Définition des indicateurs » "
         "et l'annexe du rapport sont produites depuis le même registre.",
         "",
-        "Secret statistique : sous le niveau régional, « comptage » masque les valeurs de 1 à 4 ; "
-        "« base » masque la case quand le territoire compte moins de 5 structures accompagnées.",
+        "Année : l'année civile du fuseau du produit (Europe/Paris). Les chiffres d'activité et "
+        "de sortie viennent du journal des transitions (événements datés de l'année), jamais "
+        "de l'état actuel des accompagnements ; les caractéristiques des structures sont "
+        "celles du 31 décembre. Détails : docs/statistics.md.",
+        "",
+        "Secret statistique (publications : rapports PDF, exports) : sous le niveau national, "
+        "toute case qui repose sur 1 à 4 structures est masquée (« s »), qu'il s'agisse d'un "
+        "comptage, d'une somme, d'une médiane ou d'une part ; des cases complémentaires sont "
+        "masquées pour qu'aucune ne se retrouve par différence (colonne « Additif » : la "
+        "valeur d'un territoire est la somme de celles de ses sous-territoires).",
         "",
     ]
     for theme, indicators in by_theme():
-        lines += [f"## {theme}", "", "| Code | Indicateur | Unité | Population | Secret |"]
+        lines += [f"## {theme}", "", "| Code | Indicateur | Unité | Population | Additif |"]
         lines += ["|---|---|---|---|---|"]
         for i in indicators:
-            secret = "comptage" if i.small_cells == SmallCells.COUNT else "base"
-            label = i.label
+            additive = "oui" if i.additive else "non"
             lines.append(
-                f"| `{i.code}` | {label} | {i.unit} | {SOURCES[i.source].label} | {secret} |"
+                f"| `{i.code}` | {i.label} | {i.unit} | {SOURCES[i.source].label} | {additive} |"
             )
         lines.append("")
         for i in indicators:

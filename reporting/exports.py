@@ -15,16 +15,15 @@ from django.db.models import Count, Exists, OuterRef, Subquery
 import tabular
 from accompagnements.models import Diagnostic, FollowUp, IngenierieKind, PlanAction, validated_q
 
+from . import publication
 from .indicators import (
     REGISTRY,
     SOURCES,
     Level,
     Query,
-    SmallCells,
     TerritoryNames,
     category_label,
     compute,
-    suppress,
 )
 from .indicators.engine import SECRET, SMALL_CELL_THRESHOLD
 from .indicators.sources import ingenierie_started
@@ -208,35 +207,49 @@ def case_rows(query: Query, queryset=None) -> Iterator[list]:
 
 
 def indicator_rows(query: Query) -> Iterator[list]:
-    """Long format: one row per indicator, territory and category (small cells suppressed)."""
+    """Long format: one row per indicator, territory and category.
+
+    Values come from the year's publication (``reporting.publication``): public figures,
+    with the cells its disclosure control hides shown as « s », the same in every output.
+    """
     names = TerritoryNames(query.using)
+    published = publication.build(query.year, using=query.using)
     year = query.year
-    totals = compute(query, names=names)
     scope = query.scope
     label = "France entière" if scope.level == Level.NATIONAL else scope.name
-    below_region = scope.level == Level.DEPARTEMENT
-    structures = totals["ACT_STRUCTURES"]
+    territory = scope.code if scope.level != Level.NATIONAL else ""
     for indicator in REGISTRY.values():
-        value = totals[indicator.code]
-        if below_region:
-            value = suppress(indicator, value, structures)
+        if not indicator.is_breakdown:
+            value = published.public(indicator.code, scope.level, territory)
+        else:
+            value = {
+                category: published.public(indicator.code, scope.level, territory, category)
+                for category in _categories(indicator, published, scope.level, territory)
+                or names.labels(indicator, query)
+            }
         yield from _indicator_lines(
             year, indicator, scope.level, scope.code, label, value, names, query
         )
     scalars = [i for i in REGISTRY.values() if not i.is_breakdown]
     levels = {Level.NATIONAL: [Level.REGION, Level.DEPARTEMENT], Level.REGION: [Level.DEPARTEMENT]}
     for level in levels.get(scope.level, []):
-        values = compute(query, scalars, by=level, names=names)
         territories = names.within(level, query)
-        bases = values["ACT_STRUCTURES"]
         for indicator in scalars:
-            for code, territory in territories.items():
-                value = values[indicator.code].get(
-                    code, 0 if indicator.small_cells == SmallCells.COUNT else None
-                )
-                if level == Level.DEPARTEMENT:
-                    value = suppress(indicator, value, bases.get(code))
-                yield _line(year, indicator, level, code, territory, value)
+            for code, name in territories.items():
+                value = published.public(indicator.code, level, code)
+                yield _line(year, indicator, level, code, name, value)
+
+
+def _categories(indicator, published, level, territory) -> list[str]:
+    """The categories of a breakdown in the publication, in the registry's order."""
+    found = {
+        category
+        for code, cell_level, cell_territory, category in published.values
+        if code == indicator.code and cell_level == level and cell_territory == territory
+    }
+    labels = indicator.breakdown.labels
+    ordered = [c for c in labels if c in found] if isinstance(labels, dict) else []
+    return ordered + sorted(found - set(ordered))
 
 
 def _line(year, indicator, level, code, territory, value, category=("", "")):
@@ -262,8 +275,6 @@ def _indicator_lines(year, indicator, level, code, territory, value, names, quer
         return
     labels = names.labels(indicator, query)
     for key, item in value.items():
-        if indicator.breakdown.labels == Level.DEPARTEMENT:
-            item = suppress(indicator, item, item)
         yield _line(
             year,
             indicator,

@@ -21,10 +21,10 @@ from .indicators import (
     category_label,
     compute,
     get,
-    suppress,
 )
 
-DATA_VERSION = 1
+# 2: a public overlay (``data["public"]``) with the year's suppression plan applied.
+DATA_VERSION = 2
 BASE_INDICATOR = "ACT_STRUCTURES"
 MAP_INDICATOR = "STR_DEPARTEMENT"
 # Breakdowns drawn as vertical bars (few, short categories); the others as horizontal bars.
@@ -39,8 +39,12 @@ def chart_skips(level: str) -> set[str]:
     return skip
 
 
-def build(query: Query, names: TerritoryNames | None = None) -> dict:
-    """Every indicator for the query's scope, the scalars by compared territory, the map."""
+def build(query: Query, names: TerritoryNames | None = None, *, public: bool = False) -> dict:
+    """Every indicator for the query's scope, the scalars by compared territory, the map.
+
+    ``public``: also the overlay a publication shows (``reporting.publication``), with
+    the cells hidden by the year's disclosure control replaced by ``s``.
+    """
     names = names or TerritoryNames(query.using)
     scope = query.scope
     level = scope.compare_level
@@ -51,7 +55,7 @@ def build(query: Query, names: TerritoryNames | None = None) -> dict:
     # Structures accompanied by department: the breakdown already computed for the totals.
     departements = totals[MAP_INDICATOR]
     departement_names = names.within(Level.DEPARTEMENT, query)
-    return {
+    data = {
         "version": DATA_VERSION,
         "year": query.year,
         "scope": {**scope.to_dict(), "name": scope.name, "title": scope.title},
@@ -67,6 +71,20 @@ def build(query: Query, names: TerritoryNames | None = None) -> dict:
         "region_names": names.regions if level == Level.REGION else {},
         "generated_at": timezone.now().isoformat(),
     }
+    if public:
+        from . import publication
+
+        data["public"] = publication.build(query.year, using=query.using).scope_values(scope, data)
+    return data
+
+
+def view(data, public: bool) -> dict:
+    """The values an output shows: the raw figures (internal) or the public overlay."""
+    if not public:
+        return data
+    if "public" not in data:
+        raise ValueError("Ces chiffres n'ont pas été figés avec leur version publiable.")
+    return data["public"]
 
 
 def _is_count(code):
@@ -86,27 +104,17 @@ def text(indicator, value):
     return charts.fmt(value, indicator.decimals, indicator.unit)
 
 
-def _below_region(data) -> bool:
-    return data["scope"]["level"] == Level.DEPARTEMENT
-
-
-def _public(indicator, value, data, structures):
-    return suppress(indicator, value, structures) if _below_region(data) else value
-
-
 def key_figures(data, *, public=False) -> list[Figure]:
     return [f for f in scalar_figures(data, public=public) if get(f.code).key]
 
 
 def scalar_figures(data, *, public=False, theme=None) -> list[Figure]:
-    structures = data["totals"][BASE_INDICATOR]
+    totals = view(data, public)["totals"]
     figures = []
     for indicator in REGISTRY.values():
         if indicator.is_breakdown or (theme and indicator.theme != theme):
             continue
-        value = data["totals"][indicator.code]
-        if public:
-            value = _public(indicator, value, data, structures)
+        value = totals[indicator.code]
         figures.append(
             Figure(indicator.code, indicator.label, indicator.unit, value, text(indicator, value))
         )
@@ -127,37 +135,25 @@ def comparison(data, *, public=False) -> Comparison | None:
     if not level:
         return None
     territories = data["territories"]
-    bases = data["by_territory"][BASE_INDICATOR]
+    by_territory = view(data, public)["by_territory"]
     rows = []
     for indicator in REGISTRY.values():
         if indicator.is_breakdown:
             continue
-        values = data["by_territory"][indicator.code]
-        cells = []
-        for code, _ in territories:
-            value = values.get(code)
-            if public and level == Level.DEPARTEMENT:
-                value = suppress(indicator, value, bases.get(code))
-            cells.append(text(indicator, value))
+        values = by_territory[indicator.code]
+        cells = [text(indicator, values.get(code)) for code, _ in territories]
         rows.append((indicator, cells))
     label = "Région" if level == Level.REGION else "Département"
     return Comparison(label, territories, rows)
 
 
 def _breakdown_items(indicator, data, public):
-    values = data["totals"][indicator.code]
+    values = view(data, public)["totals"][indicator.code]
     labels = indicator.breakdown.labels
     if labels == Level.REGION:
         labels = data.get("region_names") or dict(data["territories"])
     elif labels == Level.DEPARTEMENT:
         labels = data["departement_names"]
-    structures = data["totals"][BASE_INDICATOR]
-    if public and (_below_region(data) or indicator.breakdown.labels == Level.DEPARTEMENT):
-        base = structures if _below_region(data) else None
-        if indicator.breakdown.labels == Level.DEPARTEMENT:
-            values = {k: suppress(indicator, v, v) for k, v in values.items()}
-        else:
-            values = suppress(indicator, values, base)
     return [(category_label(indicator, key, labels), value) for key, value in values.items()]
 
 
@@ -176,9 +172,7 @@ def breakdown_chart(indicator, data, *, public=False) -> charts.Chart:
 
 def map_chart(data, *, public=False) -> charts.Chart:
     indicator = get(MAP_INDICATOR)
-    values = data["departements"]
-    if public:
-        values = {code: suppress(indicator, v, v) for code, v in values.items()}
+    values = view(data, public)["departements"]
     return charts.tile_map(
         f"{indicator.label} ({data['year']})",
         values,
@@ -234,18 +228,13 @@ def comparison_by_theme(data, *, public=False) -> list[ThemeTable]:
     level = data["compare_level"]
     if not level:
         return []
-    bases = data["by_territory"][BASE_INDICATOR]
+    by_territory = view(data, public)["by_territory"]
     tables = []
     for theme, label in THEMES.items():
         indicators = [i for i in REGISTRY.values() if i.theme == theme and not i.is_breakdown]
         rows = []
         for code, name in data["territories"]:
-            cells = []
-            for indicator in indicators:
-                value = data["by_territory"][indicator.code].get(code)
-                if public and level == Level.DEPARTEMENT:
-                    value = suppress(indicator, value, bases.get(code))
-                cells.append(text(indicator, value))
+            cells = [text(i, by_territory[i.code].get(code)) for i in indicators]
             rows.append((f"{name}", cells))
         tables.append(ThemeTable(theme, label, indicators, rows))
     return tables

@@ -166,7 +166,7 @@ def run(job_id: int, task_id: str) -> bool:
 def produce_data(job: ReportJob, scope: Scope):
     query = Query(job.year, scope, _viewer(job))
     if job.kind == ReportJob.Kind.REPORT:
-        return figures.build(query)
+        return figures.build(query, public=True)
     return {"year": job.year, "scope": job.parameters["scope"]}
 
 

@@ -5,7 +5,7 @@ Dashboards, exports and the PDF report all read their figures from here.
 
 from . import activity, ingenieries, structures, suivi  # noqa: F401  (registration)
 from .base import REGISTRY, THEMES, Breakdown, Indicator, SmallCells, Unit, by_theme, get
-from .engine import SECRET, TerritoryNames, category_label, compute, suppress
+from .engine import SECRET, TerritoryNames, category_label, compute, contributors
 from .scope import SERVICE, Level, Scope, may_read, resolve_scope
 from .sources import SOURCES, Query
 
@@ -26,8 +26,8 @@ __all__ = [
     "by_theme",
     "category_label",
     "compute",
+    "contributors",
     "get",
     "may_read",
     "resolve_scope",
-    "suppress",
 ]

@@ -39,6 +39,10 @@ def _exit(state) -> Q:
     return Q(to_state=state, from_state__in=State.OPEN)
 
 
+def _validated(q) -> Q:
+    return validated_q("diagnostic__") & q.in_year("diagnostic__validated_on")
+
+
 register(
     Indicator(
         code="ACT_STRUCTURES",
@@ -74,6 +78,7 @@ register(
         theme="activite",
         source="events",
         expression=lambda q: Count("pk", filter=Q(from_state="")),
+        base=lambda q: Q(from_state=""),
         key=True,
     )
 )
@@ -88,9 +93,8 @@ register(
         theme="activite",
         source="cases",
         # A diagnostic is validated while its case is in diagnostic: the case is accompanied.
-        expression=lambda q: Count(
-            "pk", filter=validated_q("diagnostic__") & q.in_year("diagnostic__validated_on")
-        ),
+        expression=lambda q: Count("pk", filter=_validated(q)),
+        base=_validated,
         key=True,
     )
 )
@@ -104,6 +108,7 @@ register(
         theme="activite",
         source="structures",
         expression=lambda q: Count("pk", filter=Q(structure_had_ingenierie(q))),
+        base=lambda q: Q(structure_had_ingenierie(q)),
         key=True,
     )
 )
@@ -117,6 +122,7 @@ register(
         theme="parcours",
         source="events",
         expression=lambda q: Count("pk", filter=_exit(State.CLOTURE)),
+        base=lambda q: _exit(State.CLOTURE),
     )
 )
 register(
@@ -129,6 +135,7 @@ register(
         theme="parcours",
         source="events",
         expression=lambda q: Count("pk", filter=_exit(State.REORIENTE)),
+        base=lambda q: _exit(State.REORIENTE),
     )
 )
 register(
@@ -143,6 +150,7 @@ register(
         expression=lambda q, within=None: Count("pk", filter=within),
         where=lambda q: _exit(State.REORIENTE),
         breakdown=Breakdown("type d'acteur", "reoriented_to__kind", dict(ActeurKind.choices)),
+        total_of="ACT_REORIENTED",
     )
 )
 register(
@@ -157,6 +165,7 @@ register(
         expression=lambda q, within=None: Count("pk", filter=within),
         where=lambda q: _exit(State.REORIENTE),
         breakdown=Breakdown("motif", "exit_reason", dict(ReorientationReason.choices)),
+        total_of="ACT_REORIENTED",
     )
 )
 register(
@@ -168,6 +177,7 @@ register(
         theme="parcours",
         source="events",
         expression=lambda q: Count("pk", filter=_exit(State.ABANDONNE)),
+        base=lambda q: _exit(State.ABANDONNE),
     )
 )
 register(
@@ -182,6 +192,7 @@ register(
         expression=lambda q, within=None: Count("pk", filter=within),
         where=lambda q: _exit(State.ABANDONNE),
         breakdown=Breakdown("motif", "exit_reason", dict(AbandonReason.choices)),
+        total_of="ACT_ABANDONED",
     )
 )
 register(
@@ -194,6 +205,7 @@ register(
         theme="parcours",
         source="events",
         expression=lambda q: Count("pk", filter=Q(from_state__in=State.TERMINAL)),
+        base=lambda q: Q(from_state__in=State.TERMINAL),
     )
 )
 register(
@@ -209,6 +221,8 @@ register(
         theme="parcours",
         source="events",
         expression=lambda q: Median("open_days", filter=_exit(State.CLOTURE)),
+        base=lambda q: _exit(State.CLOTURE),
+        additive=False,
         small_cells=SmallCells.BASE,
         decimals=1,
     )

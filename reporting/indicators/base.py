@@ -72,6 +72,13 @@ class Indicator:
     where: Callable[["Query"], Q] | None = None
     prepare: Callable[[QuerySet, "Query"], QuerySet] | None = None
     small_cells: str = SmallCells.COUNT
+    # Disclosure control (reporting.disclosure): the rows the value rests on (default: all
+    # rows of the source, or of the category), whether territories add up (medians, rates
+    # and distinct consultants do not), and what the categories or parts add up to.
+    base: Callable[["Query"], Q] | None = None
+    additive: bool = True
+    total_of: str = ""
+    parts: tuple[str, ...] = ()
     decimals: int = 0
     # Key figures shown first on dashboards and on the report's cover page.
     key: bool = False

@@ -4,9 +4,10 @@ The query count depends on the indicators asked for, never on the number of rows
 """
 
 from collections import defaultdict
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 
 from territoires.models import Departement, Region
 
@@ -14,7 +15,7 @@ from .base import REGISTRY, Indicator, SmallCells
 from .scope import Level
 from .sources import SOURCES, Query
 
-# Shown instead of a cell below region level that concerns fewer than 5 structures.
+# Shown instead of a cell that disclosure control hides (reporting.disclosure).
 SECRET = "s"
 SMALL_CELL_THRESHOLD = 5
 UNKNOWN = ""
@@ -111,6 +112,32 @@ def compute(query: Query, indicators=None, *, by: str | None = None, names=None)
         if not batched(indicator):
             results[indicator.code] = _compute_breakdown(query, indicator, by, names)
     return {i.code: results[i.code] for i in indicators}
+
+
+def contributors(query: Query, indicators=None, *, by: str | None = None, names=None) -> dict:
+    """How many distinct structures each figure rests on, in ``compute()``'s shape.
+
+    Disclosure control judges every published cell by this number: the same rows as
+    the figure (its ``base``, its category), counted by structure.
+    """
+    indicators = list(REGISTRY.values()) if indicators is None else list(indicators)
+    counting = [
+        replace(i, expression=_structure_counter(i), decimals=0, small_cells=SmallCells.COUNT)
+        for i in indicators
+    ]
+    return compute(query, counting, by=by, names=names)
+
+
+def _structure_counter(indicator: Indicator):
+    path = SOURCES[indicator.source].structure
+
+    def expression(query, within=None):
+        condition = indicator.base(query) if indicator.base else None
+        if within is not None:
+            condition = within if condition is None else condition & within
+        return Count(path, distinct=True, filter=condition)
+
+    return expression
 
 
 def _category_column(indicator) -> str:
@@ -212,20 +239,3 @@ def category_label(indicator: Indicator, key: str, labels: dict[str, str]) -> st
     if key == UNKNOWN:
         return "non renseigné"
     return labels.get(key, key)
-
-
-def suppress(indicator: Indicator, value, structures: int | None):
-    """The value a public table below region level may show (``SECRET`` for small cells)."""
-    if indicator.small_cells == SmallCells.BASE:
-        if not structures or structures < SMALL_CELL_THRESHOLD:
-            return dict.fromkeys(value, SECRET) if isinstance(value, dict) else SECRET
-        return value
-    if isinstance(value, dict):
-        return {k: _suppress_count(v) for k, v in value.items()}
-    return _suppress_count(value)
-
-
-def _suppress_count(value):
-    if isinstance(value, int | float) and 0 < value < SMALL_CELL_THRESHOLD:
-        return SECRET
-    return value

@@ -28,6 +28,8 @@ register(
         theme="ingenieries",
         source="ingenieries",
         expression=lambda q: Count("pk", filter=ingenierie_started(q)),
+        base=ingenierie_started,
+        parts=("ING_INDIVIDUAL", "ING_COLLECTIVE"),
         key=True,
     )
 )
@@ -46,6 +48,7 @@ for code, label, kind in [
             expression=lambda q, kind=kind: Count(
                 "pk", filter=ingenierie_started(q) & Q(kind=kind)
             ),
+            base=lambda q, kind=kind: ingenierie_started(q) & Q(kind=kind),
         )
     )
 register(
@@ -61,6 +64,7 @@ register(
         expression=lambda q, within=None: Count("pk", filter=within),
         where=ingenierie_started,
         breakdown=Breakdown("thème", "theme", dict(Axis.choices)),
+        total_of="ING_STARTED",
     )
 )
 register(
@@ -73,6 +77,7 @@ register(
         theme="ingenieries",
         source="ingenieries",
         expression=lambda q: Sum("cost", filter=ingenierie_started(q)),
+        base=ingenierie_started,
         small_cells=SmallCells.BASE,
         key=True,
     )
@@ -86,6 +91,7 @@ register(
         theme="ingenieries",
         source="ingenieries",
         expression=lambda q: Sum("days", filter=ingenierie_started(q)),
+        base=ingenierie_started,
         small_cells=SmallCells.BASE,
         decimals=1,
     )
@@ -104,6 +110,8 @@ register(
             Sum(F("days") * F("daily_rate"), filter=_priced(q)),
             Sum("days", filter=_priced(q)),
         ),
+        base=_priced,
+        additive=False,
         small_cells=SmallCells.BASE,
     )
 )
@@ -132,6 +140,9 @@ register(
         expression=lambda q: Count(
             "selected_prestataire", distinct=True, filter=ingenierie_started(q)
         ),
+        base=ingenierie_started,
+        # A consultant working in two departments counts once in their region.
+        additive=False,
     )
 )
 register(
@@ -147,6 +158,8 @@ register(
             Count("pk", filter=ingenierie_finished(q) & Q(satisfaction__gte=3)),
             Count("pk", filter=ingenierie_finished(q) & Q(satisfaction__isnull=False)),
         ),
+        base=lambda q: ingenierie_finished(q) & Q(satisfaction__isnull=False),
+        additive=False,
         small_cells=SmallCells.BASE,
         decimals=1,
     )

@@ -215,6 +215,8 @@ class Source:
     # Lookups from the source's rows to their region and department.
     region: str
     departement: str
+    # Lookup to the structure a row concerns: disclosure control counts distinct ones.
+    structure: str = "structure"
 
     def queryset(self, query: Query) -> QuerySet:
         qs = self.build(query)
@@ -245,6 +247,7 @@ SOURCES = {
             _structures,
             "region",
             "departement",
+            structure="id",
         ),
         Source(
             "events",
@@ -252,6 +255,7 @@ SOURCES = {
             _events,
             "accompagnement__structure__region",
             "accompagnement__structure__departement",
+            structure="accompagnement__structure",
         ),
         # Ingénieries belong to the territory of the DLA that commissions them:
         # a collective one may gather structures of several departments.
@@ -261,6 +265,7 @@ SOURCES = {
             _ingenieries,
             "dla__region",
             "dla__departement",
+            structure="accompagnements__structure",
         ),
         Source(
             "fundings",
@@ -268,6 +273,7 @@ SOURCES = {
             _fundings,
             "ingenierie__dla__region",
             "ingenierie__dla__departement",
+            structure="ingenierie__accompagnements__structure",
         ),
         Source(
             "followups",
@@ -275,6 +281,7 @@ SOURCES = {
             _followups,
             "accompagnement__structure__region",
             "accompagnement__structure__departement",
+            structure="accompagnement__structure",
         ),
         Source(
             "journal",
@@ -282,6 +289,7 @@ SOURCES = {
             _journal,
             "accompagnement__structure__region",
             "accompagnement__structure__departement",
+            structure="accompagnement__structure",
         ),
     ]
 }

@@ -53,6 +53,7 @@ for code, label, name, category, labels in [
             source="structures",
             expression=lambda q, within=None: Count("pk", filter=within),
             breakdown=Breakdown(name, category, dict(labels.choices)),
+            total_of="ACT_STRUCTURES",
         )
     )
 
@@ -67,6 +68,7 @@ register(
         source="structures",
         expression=lambda q, within=None: Count("pk", filter=within),
         breakdown=Breakdown("taille", size_class(), dict(SizeClass.choices)),
+        total_of="ACT_STRUCTURES",
     )
 )
 register(
@@ -103,6 +105,7 @@ register(
         theme="structures",
         source="structures",
         expression=lambda q: Count("pk", filter=Q(in_qpv=True)),
+        base=lambda q: Q(in_qpv=True),
     )
 )
 register(
@@ -115,6 +118,7 @@ register(
         theme="structures",
         source="structures",
         expression=lambda q: Count("pk", filter=Q(in_zrr=True)),
+        base=lambda q: Q(in_zrr=True),
     )
 )
 register(
@@ -153,6 +157,7 @@ register(
         theme="structures",
         source="structures",
         expression=lambda q: percent(Sum("cdi_count"), Sum("cdi_count") + Sum("cdd_count")),
+        additive=False,
         small_cells=SmallCells.BASE,
         decimals=1,
         key=True,

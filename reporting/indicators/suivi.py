@@ -45,6 +45,7 @@ register(
         source="followups",
         expression=lambda q, within=None: Count("pk", filter=within),
         breakdown=Breakdown("situation", "situation", dict(Situation.choices)),
+        total_of="SUI_FOLLOWUPS",
     )
 )
 register(
@@ -60,6 +61,8 @@ register(
             Count("pk", filter=Q(satisfaction__gte=3)),
             Count("pk", filter=Q(satisfaction__isnull=False)),
         ),
+        base=lambda q: Q(satisfaction__isnull=False),
+        additive=False,
         small_cells=SmallCells.BASE,
         decimals=1,
         key=True,
@@ -89,6 +92,7 @@ register(
         source="journal",
         expression=lambda q, within=None: Median("days_in_phase", filter=within),
         prepare=_with_days_in_phase,
+        additive=False,
         breakdown=Breakdown(
             "phase",
             "from_state",

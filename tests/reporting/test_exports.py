@@ -161,9 +161,12 @@ def test_dashboard_export_and_pdf_agree_on_every_indicator(
     dashboard_values = figures.flat_values(dashboard)
     assert figures.flat_values(frozen) == dashboard_values
     expected = {k: _as_csv_cell(v) for k, v in dashboard_values.items()}
-    # Public tables hide departments of fewer than 5 structures; the dashboard is internal.
+    # Public tables hide every cell below national level that rests on fewer than 5
+    # structures (Bretagne 3, Pays de la Loire 1, each department); the dashboard is internal.
     for code in ("35", "29", "44"):
         expected[f"STR_DEPARTEMENT/{code}"] = "s"
+    for code in ("53", "52"):
+        expected[f"STR_REGION/{code}"] = "s"
     assert exported == expected
     html = render_html(frozen)
     for figure in figures.scalar_figures(frozen):

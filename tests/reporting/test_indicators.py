@@ -2,7 +2,7 @@
 
 import pytest
 
-from reporting.indicators import REGISTRY, SECRET, SERVICE, Query, Scope, compute, get, suppress
+from reporting.indicators import REGISTRY, SERVICE, Query, Scope, compute, get
 from territoires.models import Departement, Region
 
 from .factories import YEAR, build_dataset
@@ -144,18 +144,6 @@ def test_a_users_figures_never_exceed_what_they_may_read(dataset, personas):
     scope = Scope.national()
     officer_view = compute(Query(YEAR, scope, personas.officer_a), [get("ACT_STRUCTURES")])
     assert officer_view["ACT_STRUCTURES"] == 2
-
-
-def test_small_cells_are_suppressed_below_region_level():
-    assert suppress(get("ACT_STRUCTURES"), 3, structures=3) == SECRET
-    assert suppress(get("ACT_STRUCTURES"), 0, structures=0) == 0
-    assert suppress(get("ACT_STRUCTURES"), 12, structures=12) == 12
-    assert suppress(get("STR_JOBS"), 400, structures=4) == SECRET
-    assert suppress(get("STR_JOBS"), 400, structures=5) == 400
-    assert suppress(get("STR_SECTOR"), {"culture": 2, "sport": 7}, structures=9) == {
-        "culture": SECRET,
-        "sport": 7,
-    }
 
 
 def test_every_indicator_is_documented():

@@ -201,7 +201,72 @@ def test_dashboard_export_and_report_show_the_known_answers(
     assert national_rows["ACT_STRUCTURES"] == "9"
     assert national_rows["ACT_REOPENED"] == "1"
     assert national_rows["ACT_CASE_MEDIAN_DAYS"] == "287,5"
-    data = figures.build(Query(2025, Scope.national(), SYSTEM))
+    data = figures.build(Query(2025, Scope.national(), SYSTEM), public=True)
     html = render_html(data)
     assert "Réouvertures" in html
     assert "287,5" in html
+
+
+def test_the_2025_publication_hides_small_cells_and_their_complements(known):
+    from reporting import publication
+
+    from .test_disclosure import assert_not_determined
+
+    published = publication.build(2025)
+    # Structures: France 9 = Bretagne 8 + Pays de la Loire 1; Bretagne = 35 (6) + 29 (2).
+    # Primary: 29, 44, 52 (under 5). 52 is France − 53, so 53 goes; then 35 goes with 29,
+    # and the single structure of 44 (who knows 52 = 1) cannot get 29 from 53 = 8.
+    public = {
+        territory: published.public("ACT_STRUCTURES", level, territory)
+        for level, territory in [
+            ("national", ""),
+            ("region", "53"),
+            ("region", "52"),
+            ("region", "11"),
+            ("departement", "35"),
+            ("departement", "29"),
+            ("departement", "22"),
+            ("departement", "44"),
+        ]
+    }
+    assert public == {
+        "": 9,
+        "53": "s",
+        "52": "s",
+        "11": 0,
+        "35": "s",
+        "29": "s",
+        "22": 0,
+        "44": "s",
+    }
+    # Jobs rest on the same structures: 110 in France, hidden below.
+    assert published.public("STR_JOBS", "national") == 110
+    assert published.public("STR_JOBS", "departement", "35") == "s"
+    # The breakdown by department repeats the same cells (the map of the PDF).
+    assert published.public("STR_DEPARTEMENT", "national", "", "29") == "s"
+    assert not published.plan.unprotected
+    assert_not_determined(published.table, published.plan)
+
+
+def test_the_regional_report_and_the_export_show_the_same_hidden_cells(known):
+    data = figures.build(
+        Query(2025, Scope.for_region(Region.objects.get(code="53")), SYSTEM), public=True
+    )
+    assert data["public"]["totals"]["ACT_STRUCTURES"] == "s"
+    assert data["public"]["by_territory"]["ACT_STRUCTURES"] == {
+        "22": 0,
+        "29": "s",
+        "35": "s",
+        "56": 0,
+    }
+    html = render_html(data)
+    assert "Méthodologie" in html
+    content = exports.export_file(Query(2025, Scope.national(), SYSTEM), "indicateurs", "csv")
+    rows = {
+        (row[4], row[5]): row[10]
+        for row in parse_csv(content)[1:]
+        if row[1] == "ACT_STRUCTURES" and not row[7]
+    }
+    assert rows[("region", "53")] == "s"
+    assert rows[("departement", "29")] == "s"
+    assert rows[("departement", "22")] == "0"

@@ -19,7 +19,7 @@ class Command(BaseCommand):
         if year < 2000:
             raise CommandError("Année invalide.")
         started = time.perf_counter()
-        data = figures.build(Query(year, Scope.national(), SERVICE))
+        data = figures.build(Query(year, Scope.national(), SERVICE), public=True)
         computed = time.perf_counter()
         content = render_pdf(data, accessible=accessible)
         with open(output, "wb") as handle:

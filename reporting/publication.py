@@ -1,0 +1,210 @@
+"""What a year's publication may show: every figure at every level, and one suppression plan.
+
+All published outputs of a year (the national and regional PDF reports, the indicator
+export, the snapshot's public tables) are subsets of one *statistical table*:
+scalars for France, each region and each department, breakdowns for France and each
+region. The suppression plan is computed once on that whole table
+(``reporting.disclosure``) and every output reads its cells through
+``Publication.public``: a cell hidden in one output is hidden in all, so no
+combination of a year's outputs recovers it by subtraction.
+
+Public figures are the same for every reader: they are computed by the system
+actor, never restricted to what the requester may see.
+"""
+
+from dataclasses import dataclass, field
+
+from territoires.actors import SYSTEM
+
+from . import disclosure
+from .indicators import REGISTRY, SECRET, Level, Query, Scope, TerritoryNames, compute
+from .indicators.engine import UNKNOWN, contributors
+
+RANK = {Level.DEPARTEMENT: 0, Level.REGION: 1, Level.NATIONAL: 2}
+# Breakdowns by territory repeat the structures counted by ACT_STRUCTURES.
+ALIASES = {"STR_REGION": Level.REGION, "STR_DEPARTEMENT": Level.DEPARTEMENT}
+BASE = "ACT_STRUCTURES"
+
+
+def key(code: str, level: str, territory: str = "", category: str = "") -> tuple:
+    return (code, level, territory if level != Level.NATIONAL else "", category)
+
+
+def _residual(code: str, level: str, territory: str, category: str = "") -> tuple:
+    return (code, f"{level}-hors-ventilation", territory, category)
+
+
+@dataclass
+class Publication:
+    year: int
+    table: disclosure.Table
+    plan: disclosure.Plan
+    values: dict = field(default_factory=dict)
+
+    def public(self, code: str, level: str, territory: str = "", category: str = ""):
+        """The value an output may show for a cell, or ``SECRET``."""
+        if code in ALIASES:
+            code, level, territory, category = BASE, ALIASES[code], category, ""
+        if level == Level.NATIONAL:
+            return self.values.get(key(code, level, "", category))
+        cell = key(code, level, territory, category)
+        if cell not in self.table.cells or cell in self.plan.hidden:
+            return SECRET
+        return self.table.cells[cell].value
+
+    def scope_values(self, scope: Scope, data: dict) -> dict:
+        """The public overlay of ``figures.build`` data: same shape, hidden cells as ``s``."""
+        level, code = scope.level, scope.code
+        totals = {}
+        for indicator in REGISTRY.values():
+            value = data["totals"][indicator.code]
+            if isinstance(value, dict):
+                totals[indicator.code] = {
+                    category: self.public(indicator.code, level, code, category)
+                    for category in value
+                }
+            else:
+                totals[indicator.code] = self.public(indicator.code, level, code)
+        compare = data["compare_level"]
+        by_territory = {
+            code_: {t: self.public(code_, compare, t) for t in values}
+            for code_, values in data["by_territory"].items()
+        }
+        departements = {d: self.public(BASE, Level.DEPARTEMENT, d) for d in data["departements"]}
+        return {"totals": totals, "by_territory": by_territory, "departements": departements}
+
+
+def build(year: int, using: str = "") -> Publication:
+    query = Query(year, Scope.national(), SYSTEM, using=using)
+    names = TerritoryNames(query.using)
+    scalars = [i for i in REGISTRY.values() if not i.is_breakdown]
+    breakdowns = [
+        i for i in REGISTRY.values() if i.is_breakdown and isinstance(i.breakdown.labels, dict)
+    ]
+    levels = {
+        Level.NATIONAL: (compute(query, names=names), contributors(query, names=names)),
+        Level.REGION: (
+            compute(query, scalars + breakdowns, by=Level.REGION, names=names),
+            contributors(query, scalars + breakdowns, by=Level.REGION, names=names),
+        ),
+        Level.DEPARTEMENT: (
+            compute(query, scalars, by=Level.DEPARTEMENT, names=names),
+            contributors(query, scalars, by=Level.DEPARTEMENT, names=names),
+        ),
+    }
+    table = disclosure.Table()
+    values = {}
+    regions = names.regions
+    departements = names.departements
+    territories = {
+        Level.NATIONAL: [""],
+        Level.REGION: list(regions),
+        Level.DEPARTEMENT: list(departements),
+    }
+
+    def read(level, code, territory, category=None):
+        found, counted = levels[level]
+        value, count = found[code], counted[code]
+        if level != Level.NATIONAL:
+            value, count = value.get(territory), count.get(territory)
+            if value is None and category is None:
+                value = 0 if REGISTRY[code].additive else None
+        if category is not None:
+            value = (value or {}).get(category, 0 if REGISTRY[code].additive else None)
+            count = (count or {}).get(category)
+        return value, count or 0
+
+    for indicator in scalars:
+        for level, codes in territories.items():
+            for territory in codes:
+                value, count = read(level, indicator.code, territory)
+                cell = key(indicator.code, level, territory)
+                values[cell] = value
+                table.add(_cell(cell, value, count, level))
+        if indicator.additive:
+            _hierarchy(table, indicator.code, "", regions, departements)
+    for indicator in breakdowns:
+        categories = set(indicator.breakdown.labels)
+        for level in (Level.NATIONAL, Level.REGION):
+            found = levels[level][0][indicator.code]
+            for value in found.values() if level == Level.REGION else [found]:
+                categories |= set(value)
+        for category in sorted(categories):
+            for level in (Level.NATIONAL, Level.REGION):
+                for territory in territories[level]:
+                    value, count = read(level, indicator.code, territory, category)
+                    cell = key(indicator.code, level, territory, category)
+                    values[cell] = value
+                    table.add(_cell(cell, value, count, level))
+            if indicator.additive:
+                _hierarchy(table, indicator.code, category, regions, departements, depth=1)
+        if indicator.additive and indicator.total_of:
+            for level in (Level.NATIONAL, Level.REGION):
+                for territory in territories[level]:
+                    table.relate(
+                        key(indicator.total_of, level, territory),
+                        [key(indicator.code, level, territory, c) for c in sorted(categories)],
+                    )
+    for indicator in scalars:
+        if indicator.parts:
+            for level, codes in territories.items():
+                for territory in codes:
+                    table.relate(
+                        key(indicator.code, level, territory),
+                        [key(part, level, territory) for part in indicator.parts],
+                    )
+    return Publication(year, table, disclosure.protect(table), values)
+
+
+def _cell(cell, value, count, level) -> disclosure.Cell:
+    number = value if isinstance(value, int | float) else None
+    return disclosure.Cell(
+        cell,
+        number,
+        count,
+        suppressible=level != Level.NATIONAL,
+        rank=RANK[level],
+    )
+
+
+def _hierarchy(table, code, category, regions, departements, depth=2):
+    """France = its regions (+ what no region holds); a region = its departments (+ rest)."""
+    national = key(code, Level.NATIONAL, "", category)
+    children = [key(code, Level.REGION, r, category) for r in regions]
+    _line_with_residual(table, national, children, _residual(code, Level.NATIONAL, "", category))
+    if depth < 2:
+        return
+    for region in regions:
+        total = key(code, Level.REGION, region, category)
+        parts = [
+            key(code, Level.DEPARTEMENT, d, category)
+            for d, (_, region_code) in departements.items()
+            if region_code == region
+        ]
+        _line_with_residual(table, total, parts, _residual(code, Level.REGION, region, category))
+
+
+def _line_with_residual(table, total, parts, residual):
+    """The line ``total = parts + residual``; the residual (never shown) covers the rows
+    of no sub-territory, e.g. ingénieries of a regional DLA, or unknown categories."""
+    if total not in table.cells:
+        return
+    parts = [p for p in parts if p in table.cells]
+    total_cell = table.cells[total]
+    rest = (total_cell.value or 0) - sum(table.cells[p].value or 0 for p in parts)
+    rest_count = total_cell.contributors - sum(table.cells[p].contributors for p in parts)
+    if abs(rest) > 1e-9 or rest_count > 0:
+        table.add(
+            disclosure.Cell(
+                residual,
+                round(rest, 6),
+                max(rest_count, 1),
+                published=False,
+                rank=total_cell.rank,
+            )
+        )
+        parts.append(residual)
+    table.relate(total, parts)
+
+
+__all__ = ["UNKNOWN", "Publication", "build", "key"]

@@ -12,12 +12,14 @@ SIMILAR_NAME_RATIO = 0.85
 
 @dataclass(frozen=True)
 class Candidate:
-    pk: int | None  # None: a row of the file being imported
+    pk: int | None  # None: a row of the file being imported, or a hidden structure
     name: str
     siret: str
     commune: str
     reason: str
     line: int | None = None
+    # A structure outside the reader's territory: only the reason is kept.
+    hidden: bool = False
 
 
 @dataclass(frozen=True)
@@ -125,12 +127,39 @@ class DuplicateIndex:
         return list(found.values())
 
 
-def likely_duplicates(structure: Structure) -> list[Candidate]:
+def likely_duplicates(structure: Structure, user) -> list[Candidate]:
     index = DuplicateIndex([structure.departement_id], [structure.siret[:9]])
-    return index.find(
+    found = index.find(
         name=structure.name,
         siret=structure.siret,
         commune=structure.commune,
         departement_id=structure.departement_id,
         exclude_pk=structure.pk,
     )
+    return as_seen_by(user, [found])[0]
+
+
+def as_seen_by(user, groups: list[list[Candidate]]) -> list[list[Candidate]]:
+    """The candidates as ``user`` may read them, in one query for all the groups.
+
+    The duplicate look-up searches every department (a SIREN knows no border); a
+    structure ``user`` may not see keeps its reason and nothing else: no name,
+    place or link. ``user=None`` is the command line, which sees everything.
+    """
+    if user is None:
+        return groups
+    pks = {c.pk for group in groups for c in group if c.pk is not None}
+    visible = set(
+        Structure.objects.visible_to(user).filter(pk__in=pks).values_list("pk", flat=True)
+        if pks
+        else ()
+    )
+    return [
+        [
+            c
+            if c.pk is None or c.pk in visible
+            else Candidate(None, "", "", "", c.reason, hidden=True)
+            for c in group
+        ]
+        for group in groups
+    ]

@@ -145,27 +145,22 @@ class StructureForm(forms.ModelForm):
         super()._post_clean()
         if self.instance.pk or self.errors:
             return
-        self.duplicates = likely_duplicates(self.instance)
+        self.duplicates = likely_duplicates(self.instance, self.user)
         if self.duplicates and not self.cleaned_data.get("confirm_not_duplicate"):
-            visible = set(
-                Structure.objects.visible_to(self.user)
-                .filter(pk__in=[d.pk for d in self.duplicates])
-                .values_list("pk", flat=True)
-            )
             items = format_html_join(
                 "",
                 "<li>{}</li>",
                 (
                     (
-                        format_html(
+                        format_html("une structure hors de votre territoire ({})", d.reason)
+                        if d.hidden
+                        else format_html(
                             '<a href="{}">{}</a> ({}, {})',
                             reverse("structures:detail", args=[d.pk]),
                             d.name,
                             d.commune,
                             d.reason,
-                        )
-                        if d.pk in visible
-                        else format_html("une structure hors de votre territoire ({})", d.reason),
+                        ),
                     )
                     for d in self.duplicates
                 ),
@@ -223,16 +218,18 @@ class MergeForm(forms.Form):
         help_text="Son SIRET, ou son numéro dans DLA Suivi (visible dans l'adresse de sa fiche).",
     )
 
-    def __init__(self, *args, kept, **kwargs):
+    def __init__(self, *args, kept, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.kept = kept
+        self.user = user
 
     def clean_merged(self):
         value = "".join(self.cleaned_data["merged"].split())
         lookup = {"siret": value} if len(value) == 14 else {"pk": value}
-        if not value.isdigit():
+        # isdecimal() alone accepts other scripts' digits; "²" passes isdigit() but not int().
+        if not (value.isascii() and value.isdecimal()):
             raise ValidationError("Indiquez un SIRET ou un numéro de structure.")
-        merged = Structure.objects.filter(**lookup).first()
+        merged = Structure.objects.visible_to(self.user).filter(**lookup).first()
         if merged is None:
             raise ValidationError("Aucune structure ne correspond.")
         if merged.pk == self.kept.pk:

@@ -17,12 +17,11 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from tabular import SpreadsheetError, read_table
+from territoires import policy
 from territoires.models import Departement
 from territoires.postal import departement_code_from_postal_code
 
-from territoires import policy
-
-from ..duplicates import Candidate, DuplicateIndex
+from ..duplicates import Candidate, DuplicateIndex, as_seen_by
 from ..models import Structure
 from ..text import normalize
 from ..validation import check_contracts, check_postal_code_in_departement
@@ -246,7 +245,9 @@ def _match_and_check(plan, parsed, seen, user):
                 .filter(pk__in=chunk)
                 .values_list("pk", flat=True)
             )
-        creatable = set(policy.departements_open_to_new_structures(user).values_list("pk", flat=True))
+        creatable = set(
+            policy.departements_open_to_new_structures(user).values_list("pk", flat=True)
+        )
 
     creations = [(line, v) for line, v in good if line in matches and matches[line] is None]
     index = DuplicateIndex(
@@ -327,6 +328,12 @@ def _match_and_check(plan, parsed, seen, user):
                 changed=[HEADERS[name] for name in changed],
             )
         )
+    # The look-up crosses departments (a SIREN knows no border); the preview names
+    # only the structures its reader may see.
+    warned = [row for row in plan.rows if row.duplicates]
+    shown = as_seen_by(user, [row.duplicates for row in warned])
+    for row, duplicates in zip(warned, shown, strict=True):
+        row.duplicates = duplicates
 
 
 def _current(structure, name):

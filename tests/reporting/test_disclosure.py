@@ -35,16 +35,16 @@ def known_values(table, plan, hidden_values):
 
 def satisfies_every_line(table, values):
     for line in table.lines:
-        if all(k in values for k in (line.total, *line.parts)):
-            if values[line.total] != sum(values[p] for p in line.parts):
-                return False
+        known = all(k in values for k in (line.total, *line.parts))
+        if known and values[line.total] != sum(values[p] for p in line.parts):
+            return False
     return True
 
 
 def assert_not_determined(table, plan):
     for key in plan.hidden:
         cell = table.cells[key]
-        if not cell.sensitive:
+        if not cell.sensitive or key in plan.unprotected:
             continue
         found = witnesses(table, plan, key)
         assert found is not None, f"{key} is determined"

@@ -244,7 +244,12 @@ def test_the_2025_publication_hides_small_cells_and_their_complements(known):
     assert published.public("STR_JOBS", "departement", "35") == "s"
     # The breakdown by department repeats the same cells (the map of the PDF).
     assert published.public("STR_DEPARTEMENT", "national", "", "29") == "s"
-    assert not published.plan.unprotected
+    # Only cells whose national figure itself rests on fewer than 5 structures cannot be
+    # protected (France is published in full): e.g. the 2 closures of 2025, both K3's.
+    assert ("ACT_CLOSED", "region", "53", "") in published.plan.unprotected
+    for code, _, _, category in published.plan.unprotected:
+        assert published.table.cells[(code, "national", "", category)].contributors < 5
+    assert not any(c[0] in ("ACT_STRUCTURES", "STR_JOBS") for c in published.plan.unprotected)
     assert_not_determined(published.table, published.plan)
 
 

@@ -76,6 +76,16 @@ PUBLIC_URL_NAMES = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    # Personal links and the pages they lead to (tests/security/test_link_matrix.py).
+    "liens:open",
+    "espace:diagnostic",
+    "espace:parcours",
+    "espace:satisfaction",
+    "espace:suivi",
+    "espace:consultation_answer",
+    "espace:evaluation",
+    "espace:proposal_file",
+    "espace:orientation",
 }
 
 admin.site.site_header = "DLA Suivi — administration"

@@ -184,7 +184,6 @@ def act(link: SecureLink, action: str, *, request, final: bool, **journal: Any) 
 
 
 def links_about(objects: list[models.Model]) -> models.QuerySet[SecureLink]:
-    condition = models.Q(pk__in=[])
-    for obj in objects:
-        condition |= models.Q(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
-    return SecureLink.objects.filter(condition)
+    from messagerie.services import about_q
+
+    return SecureLink.objects.filter(about_q(objects))

@@ -161,15 +161,23 @@ def stale_messages(now: datetime.datetime | None = None) -> list[int]:
     )
 
 
+def about_q(objects: list[models.Model]) -> models.Q:
+    """Rows whose generic relation points at any of ``objects`` (joins, no lookups)."""
+    condition = models.Q(pk__in=[])
+    by_model: dict[tuple[str, str], list[int]] = {}
+    for obj in objects:
+        meta = obj._meta
+        by_model.setdefault((meta.app_label, meta.model_name), []).append(obj.pk)
+    for (app_label, model), pks in by_model.items():
+        condition |= models.Q(
+            content_type__app_label=app_label, content_type__model=model, object_id__in=pks
+        )
+    return condition
+
+
 def messages_about(objects: list[models.Model]) -> models.QuerySet[Message]:
     """The outbox rows concerning any of ``objects`` (the caller has checked access to them)."""
-    condition = models.Q(pk__in=[])
-    by_type: dict[ContentType, list[int]] = {}
-    for obj in objects:
-        by_type.setdefault(ContentType.objects.get_for_model(obj), []).append(obj.pk)
-    for content_type, pks in by_type.items():
-        condition |= models.Q(content_type=content_type, object_id__in=pks)
-    return Message.objects.filter(condition)
+    return Message.objects.filter(about_q(objects))
 
 
 def reminder_frequency(user: Any) -> str:

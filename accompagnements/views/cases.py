@@ -34,6 +34,7 @@ from .common import (
     render_form,
     visible_case,
 )
+from .outside import outside_context
 
 # The forward transitions of each phase, to explain what is missing before them.
 NEXT_STEPS = {
@@ -108,6 +109,7 @@ def case_detail(request, pk):
         "diagnostic": related_or_none(case, "diagnostic"),
         "parcours": related_or_none(case, "parcours"),
         "ingenieries": _ingenieries(case),
+        **outside_context(case, _ingenieries(case), writable=writable),
     }
     return render(request, "accompagnements/detail.html", context)
 

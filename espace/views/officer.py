@@ -235,11 +235,13 @@ def selection_report(request, pk):
         Ingenierie.objects.visible_to(request.user).select_related("selected_prestataire", "dla"),
         pk=pk,
     )
-    consultation = get_object_or_404(
-        Consultation.objects.select_related("preferred__prestataire", "decided_by"),
-        ingenierie=ingenierie,
-        decided_at__isnull=False,
+    consultation = (
+        Consultation.objects.select_related("preferred__prestataire", "decided_by")
+        .filter(ingenierie=ingenierie, decided_at__isnull=False)
+        .first()
     )
+    if consultation is None:
+        return render(request, "espace/pv.html", {"ingenierie": ingenierie, "consultation": None})
     return render(
         request,
         "espace/pv.html",

@@ -68,7 +68,13 @@ RULES: dict[str, dict[str, str]] = {
 }
 
 # Children take their parent's rule.
-PARENT_KIND = {"action": "case", "proposal": "ingenierie", "version": "document"}
+PARENT_KIND = {
+    "action": "case",
+    "proposal": "ingenierie",
+    "version": "document",
+    # A personal link follows the case it was sent about (revoked by its writers).
+    "link": "case",
+}
 
 
 def expected(persona: str, kind: str, territory: str) -> str:

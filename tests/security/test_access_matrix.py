@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from dla_suivi.urls import PUBLIC_URL_NAMES
 from tests.http import close_quietly
 from tests.security import domain_rules
 from tests.security.world import TERRITORIES, build_world
@@ -153,6 +154,19 @@ MATRIX = {
     "dossiers:delete": ObjectRoute("document", write=True),
     # A file by its direct id: the same rule as its document.
     "dossiers:download": ObjectRoute("version"),
+    # Espace: the officer's side of personal links and consultations (the public pages
+    # the links lead to have their own matrix, tests/security/test_link_matrix.py).
+    "espace:send": ObjectRoute(
+        "case", write=True, kwargs=lambda o: {"pk": o.pk, "purpose": "diagnostic"}
+    ),
+    "espace:handover": ObjectRoute("case", write=True),
+    "espace:revoke": ObjectRoute("link", write=True, post_only=True),
+    # Readers of the ingénierie follow the consultation; its forms post to the routes below.
+    "espace:consultation": ObjectRoute("ingenierie"),
+    "espace:send_scoring": ObjectRoute("ingenierie", write=True, post_only=True),
+    "espace:select": ObjectRoute("ingenierie", write=True, post_only=True),
+    "espace:pv": ObjectRoute("ingenierie"),
+    "messagerie:preferences": PageRoute(),
     # Reporting
     "reporting:dashboard": PageRoute(),
     "reporting:dictionary": PageRoute(),
@@ -183,7 +197,8 @@ MATRIX = {
 }
 
 # Public routes and Django's admin (staff only, its own permission system).
-NOT_IN_MATRIX = {"login", "healthz", "accessibilite", "admin_login"}
+# Public routes (the personal links' pages have their own matrix, test_link_matrix.py).
+NOT_IN_MATRIX = {"login", "healthz", "accessibilite", "admin_login"} | PUBLIC_URL_NAMES
 
 
 def routes_to_check():

@@ -96,6 +96,17 @@ def build_world(personas) -> World:
         )
         ComiteReview.objects.create(comite=comite, accompagnement=case, opinion="favorable")
         world.add("comite", key, comite, comite.members)
+        from liens.models import Purpose
+        from liens.services import issue_link
+
+        link, _ = issue_link(
+            purpose=Purpose.DIAGNOSTIC,
+            target=case,
+            name=f"Marqueur-destinataire-{key}",
+            email=f"destinataire-{key}@asso.example",
+            by=officer,
+        )
+        world.add("link", key, link)
     # A Loire-Atlantique structure the Ille-et-Vilaine DLA once followed: officer A sees
     # the structure through that case, but not the Loire-Atlantique DLA's own case.
     followed = AccompagnementFactory(

@@ -1,0 +1,66 @@
+"""The case page shows the emails sent, the links and what was done through them."""
+
+import html
+
+import pytest
+from django.urls import reverse
+
+from accompagnements.models import State
+from espace.services.structure import send_to_structure
+from tests.accompagnements.factories import AccompagnementFactory, DiagnosticFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def case(personas):
+    case = AccompagnementFactory(
+        officer=personas.officer_a, dla=personas.officer_a.dla, state=State.DIAGNOSTIC
+    )
+    DiagnosticFactory(accompagnement=case)
+    return case
+
+
+def send_links(case, officer, count, callbacks):
+    with callbacks(execute=True):
+        for n in range(count):
+            send_to_structure(
+                case, "diagnostic", name=f"Personne {n}", email=f"p{n}@asso.example", by=officer
+            )
+
+
+def test_the_officer_sees_each_email_and_link_and_can_revoke(
+    personas, case, client_for, django_capture_on_commit_callbacks
+):
+    send_links(case, personas.officer_a, 1, django_capture_on_commit_callbacks)
+    page = html.unescape(client_for(personas.officer_a).get(case.get_absolute_url()).text)
+    assert "Personne 0 (p0@asso.example)" in page
+    assert "Votre diagnostic partagé DLA à relire et valider" in page
+    assert "envoyé le" in page
+    assert "Désactiver" in page
+    # Readers see the same facts without the revoke button.
+    reader = html.unescape(client_for(personas.coordinator).get(case.get_absolute_url()).text)
+    assert "Personne 0 (p0@asso.example)" in reader
+    assert "Désactiver" not in reader
+
+
+# Session, user and DLA (3); the page of a case in diagnostic (8: case, journal, actions,
+# follow-ups, comité reviews, axes, write check, support actors of the réorientation
+# form); then handovers, emails, links and the links' journal (4).
+WITH_LINKS = 3 + 8 + 4
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_the_case_page_costs_the_same_with_one_link_or_many(
+    personas,
+    case,
+    client_for,
+    django_assert_num_queries,
+    django_capture_on_commit_callbacks,
+    count,
+):
+    send_links(case, personas.officer_a, count, django_capture_on_commit_callbacks)
+    client = client_for(personas.officer_a)
+    with django_assert_num_queries(WITH_LINKS):
+        response = client.get(reverse("accompagnements:detail", args=[case.pk]))
+    assert response.status_code == 200

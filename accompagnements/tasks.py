@@ -15,8 +15,10 @@ from .models import (
     DigestSubscription,
     Notification,
     NotificationKind,
+    Tache,
     TransitionLog,
 )
+from .models.echanges import last_contact_or_opening, without_recent_contact
 
 RETRY = {"autoretry_for": (OSError,), "retry_backoff": True, "max_retries": 5}
 
@@ -79,10 +81,49 @@ def send_reminders() -> int:
                 message=f"Un point de suivi est à faire avec {case.structure}."[:300],
             )
         )
+    notifications += _contact_and_task_reminders(now)
     before = Notification.objects.count()
     # The unique constraint on (recipient, case, kind, key) turns re-runs into no-ops.
     Notification.objects.bulk_create(notifications, ignore_conflicts=True)
     return Notification.objects.count() - before
+
+
+def _contact_and_task_reminders(now: datetime.datetime) -> list[Notification]:
+    """Cases without contact for longer than their phase allows; tasks past their due date.
+
+    Keys make them once per silence (its start) and once per task and due date, so a
+    postponed task is reminded again when its new date passes.
+    """
+    notifications = []
+    quiet = without_recent_contact(Accompagnement.objects.open(), now).select_related("structure")
+    for case in quiet.iterator():
+        since = last_contact_or_opening(case)
+        days = (now - since).days
+        notifications.append(
+            Notification(
+                recipient_id=case.officer_id,
+                accompagnement=case,
+                kind=NotificationKind.NO_CONTACT,
+                key=f"contact:{since:%Y%m%dT%H%M%S}",
+                message=f"Pas de contact avec {case.structure} depuis {days} jours."[:300],
+            )
+        )
+    today = timezone.localdate(now)
+    late = Tache.objects.overdue(today).select_related("accompagnement__structure")
+    for task in late.iterator():
+        notifications.append(
+            Notification(
+                recipient_id=task.assignee_id,
+                accompagnement_id=task.accompagnement_id,
+                kind=NotificationKind.TASK_OVERDUE,
+                key=f"task:{task.pk}:{task.due_on:%Y%m%d}",
+                message=(
+                    f"Tâche en retard ({task.accompagnement.structure}) : {task}, prévue le "
+                    f"{task.due_on:%d/%m/%Y}."
+                )[:300],
+            )
+        )
+    return notifications
 
 
 def _week_start(today: datetime.date) -> datetime.date:

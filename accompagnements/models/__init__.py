@@ -10,6 +10,7 @@ from .case import (
     phase_delays,
 )
 from .diagnostic import Axis, Diagnostic, DiagnosticAxis, Priority, validated_q
+from .echanges import Echange, EchangeKind, Tache
 from .ingenierie import (
     ComiteAppui,
     ComiteReview,
@@ -41,6 +42,8 @@ __all__ = [
     "DiagnosticAxis",
     "DigestSent",
     "DigestSubscription",
+    "Echange",
+    "EchangeKind",
     "FollowUp",
     "Funder",
     "Funding",
@@ -59,6 +62,7 @@ __all__ = [
     "Satisfaction",
     "Situation",
     "State",
+    "Tache",
     "TransitionLog",
     "followup_delay",
     "phase_delays",

@@ -8,6 +8,8 @@ class NotificationKind(models.TextChoices):
     PHASE_OVERDUE = "phase_overdue", "phase dépassée"
     FOLLOWUP_DUE = "followup_due", "point de suivi à faire"
     TRANSITION = "transition", "changement de phase par une autre personne"
+    NO_CONTACT = "no_contact", "pas de contact depuis longtemps"
+    TASK_OVERDUE = "task_overdue", "tâche en retard"
 
 
 class Notification(models.Model):

@@ -131,6 +131,29 @@ MATRIX = {
         post_only=True,
     ),
     "accompagnements:funding_add": ObjectRoute("ingenierie", write=True, post_only=True),
+    # Exchanges and tasks: through their case (404 outside it, 403 where it is read-only).
+    "accompagnements:echange_add": ObjectRoute("case", write=True),
+    "accompagnements:echange_edit": ObjectRoute(
+        "echange",
+        write=True,
+        kwargs=lambda o: {"pk": o.accompagnement_id, "echange_pk": o.pk},
+        scope=case_of,
+    ),
+    "accompagnements:tache_add": ObjectRoute("case", write=True),
+    "accompagnements:tache_edit": ObjectRoute(
+        "tache",
+        write=True,
+        kwargs=lambda o: {"pk": o.accompagnement_id, "tache_pk": o.pk},
+        scope=case_of,
+    ),
+    "accompagnements:tache_done": ObjectRoute(
+        "tache",
+        write=True,
+        kwargs=lambda o: {"pk": o.accompagnement_id, "tache_pk": o.pk},
+        scope=case_of,
+        post_only=True,
+    ),
+    "accompagnements:taches": PageRoute(),
     "accompagnements:prestataires": PageRoute(),
     # Creating needs a DLA to own the record; admins correct through the admin site.
     "accompagnements:prestataire_add": PageRoute(roles=frozenset({"coordinator"})),

@@ -1,0 +1,223 @@
+"""The case's story in one list: phases, exchanges, documents, tasks and corrections.
+
+Newest first, filterable by kind (``?quoi=`` on the case page). Each source is
+read in a fixed number of queries, whatever the number of rows, and only the
+sources the filter asks for are read.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch
+from django.urls import reverse
+
+from .models import Accompagnement, Diagnostic, EchangeKind, Parcours, Tache, TransitionLog
+
+PHASES = "phases"
+ECHANGES = "echanges"
+DOCUMENTS = "documents"
+TACHES = "taches"
+CHANGES = "modifications"
+
+CATEGORIES = {
+    PHASES: "changements de phase",
+    ECHANGES: "échanges (tous)",
+    DOCUMENTS: "documents",
+    TACHES: "tâches",
+    CHANGES: "modifications de la fiche",
+}
+# "echange:telephone": one kind of exchange.
+EXCHANGE_PREFIX = "echange:"
+
+
+def filter_choices() -> list[tuple[str, str]]:
+    return [
+        *CATEGORIES.items(),
+        *(
+            (f"{EXCHANGE_PREFIX}{value}", f"échanges : {label}")
+            for value, label in EchangeKind.choices
+        ),
+    ]
+
+
+@dataclass
+class Entry:
+    at: datetime.datetime
+    category: str
+    title: str
+    who: Any = None
+    detail: str = ""
+    url: str = ""
+    lines: list[str] = field(default_factory=list)
+    kind: str = ""
+
+
+def build(case: Accompagnement, choice: str = "", *, tasks=None, documents=None) -> list[Entry]:
+    """The entries of ``case`` for the filter ``choice`` ('' for everything), newest first.
+
+    ``tasks`` and ``documents`` may be given when the page has already read them
+    (see ``load_tasks`` and ``load_documents``), to save their queries.
+    """
+    if choice.startswith(EXCHANGE_PREFIX):
+        category, exchange_kind = ECHANGES, choice.removeprefix(EXCHANGE_PREFIX)
+    else:
+        category, exchange_kind = choice, ""
+    wanted = {category} if category in CATEGORIES else set(CATEGORIES)
+    entries: list[Entry] = []
+    if PHASES in wanted:
+        entries += _phases(case)
+    if ECHANGES in wanted:
+        entries += _exchanges(case, exchange_kind)
+    if DOCUMENTS in wanted:
+        entries += _documents(load_documents(case) if documents is None else documents)
+    if TACHES in wanted:
+        entries += _tasks(load_tasks(case) if tasks is None else tasks)
+    if CHANGES in wanted:
+        entries += _changes(case)
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries
+
+
+def _phases(case):
+    logs = TransitionLog.objects.filter(accompagnement=case).select_related("user")
+    for log in logs:
+        title = (
+            f"{log.get_from_state_display()} → {log.get_to_state_display()}"
+            if log.from_state
+            else f"Ouverture : {log.get_to_state_display()}"
+        )
+        yield Entry(
+            at=log.timestamp, category=PHASES, title=title, who=log.user, detail=log.comment
+        )
+
+
+def _exchanges(case, kind: str):
+    exchanges = case.echanges.select_related("created_by").prefetch_related(
+        "contacts", "staff", "prestataires", "acteurs"
+    )
+    if kind:
+        exchanges = exchanges.filter(kind=kind)
+    for echange in exchanges:
+        participants = [
+            *(str(c) for c in echange.contacts.all()),
+            *(str(u) for u in echange.staff.all()),
+            *(str(p) for p in echange.prestataires.all()),
+            *(str(a) for a in echange.acteurs.all()),
+            *([echange.other_participants] if echange.other_participants else []),
+        ]
+        lines = []
+        if participants:
+            lines.append("Participants : " + ", ".join(participants))
+        if echange.next_step:
+            lines.append(
+                f"Prochaine étape : {echange.next_step} (pour le {echange.next_step_due:%d/%m/%Y})"
+            )
+        yield Entry(
+            at=echange.occurred_at,
+            category=ECHANGES,
+            kind=echange.kind,
+            title=f"{echange.get_kind_display().capitalize()} : {echange.subject}",
+            who=echange.created_by,
+            detail=echange.summary,
+            lines=lines,
+            url=reverse("accompagnements:echange_edit", args=[case.pk, echange.pk]),
+        )
+
+
+def load_documents(case):
+    """All the case's documents, deleted ones included, with versions and people (3 queries)."""
+    # Documents live in a higher app (dossiers); the case reaches them by the reverse relation.
+    return list(
+        case.documents.select_related("created_by", "deleted_by").prefetch_related(
+            Prefetch("versions", to_attr="all_versions"), "all_versions__uploaded_by"
+        )
+    )
+
+
+def _documents(documents):
+    for document in documents:
+        for version in document.all_versions:
+            label = "Document ajouté" if version.number == 1 else f"Version {version.number}"
+            yield Entry(
+                at=version.uploaded_at,
+                category=DOCUMENTS,
+                title=f"{label} : {document} ({document.get_kind_display()})",
+                who=version.uploaded_by or version.get_source_display(),
+                url="" if document.deleted_at else document.get_absolute_url(),
+            )
+        if document.deleted_at:
+            yield Entry(
+                at=document.deleted_at,
+                category=DOCUMENTS,
+                title=f"Document supprimé : {document}",
+                who=document.deleted_by,
+                detail=document.deletion_reason,
+            )
+
+
+def load_tasks(case) -> list[Tache]:
+    tasks = Tache.objects.filter(accompagnement=case)
+    return list(tasks.select_related("assignee", "created_by", "done_by"))
+
+
+def _tasks(tasks):
+    for task in tasks:
+        yield Entry(
+            at=task.created_at,
+            category=TACHES,
+            title=f"Tâche : {task} (pour le {task.due_on:%d/%m/%Y}, confiée à {task.assignee})",
+            who=task.created_by,
+        )
+        if task.done_at:
+            yield Entry(
+                at=task.done_at, category=TACHES, title=f"Tâche faite : {task}", who=task.done_by
+            )
+
+
+# Fields whose changes the journal already tells (phases) or that say nothing to a reader.
+_SILENT = {"state", "state_entered_at", "left_state", "closed_on", "id", "accompagnement"}
+
+
+def _changes(case):
+    sources = [
+        ("Fiche de l'accompagnement", Accompagnement.history.filter(id=case.pk)),
+        ("Diagnostic partagé", Diagnostic.history.filter(accompagnement_id=case.pk)),
+        ("Parcours", Parcours.history.filter(accompagnement_id=case.pk)),
+    ]
+    for label, history in sources:
+        rows = list(history.select_related("history_user").order_by("history_date", "history_id"))
+        for previous, row in zip([None, *rows], rows, strict=False):
+            if previous is None:
+                if label == "Fiche de l'accompagnement":
+                    continue  # the opening is in the journal
+                yield Entry(
+                    at=row.history_date,
+                    category=CHANGES,
+                    title=f"{label} commencé",
+                    who=row.history_user,
+                )
+                continue
+            changed = [
+                str(row.instance_type._meta.get_field(name).verbose_name)
+                for name in _changed_fields(previous, row)
+            ]
+            if changed:
+                yield Entry(
+                    at=row.history_date,
+                    category=CHANGES,
+                    title=f"{label} modifié : " + ", ".join(changed),
+                    who=row.history_user,
+                )
+
+
+def _changed_fields(previous, row) -> list[str]:
+    names = [f.attname for f in row.instance_type._meta.concrete_fields]
+    return [
+        name.removesuffix("_id")
+        for name in names
+        if name.removesuffix("_id") not in _SILENT
+        and getattr(previous, name, None) != getattr(row, name, None)
+    ]

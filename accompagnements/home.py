@@ -4,7 +4,8 @@ from django.db.models import Count, Q
 
 from territoires import policy
 
-from .models import Accompagnement, Notification, State
+from .models import Accompagnement, Notification, State, Tache
+from .views.case_file import my_pending_tasks
 
 
 def home_sections(request):
@@ -41,6 +42,8 @@ def _my_cases(user):
         "phases": [{"label": State(s).label, "count": counts[s]} for s in State.OPEN],
         "overdue": counts["overdue"],
         "unread": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
+        "tasks": my_pending_tasks(user, limit=10),
+        "overdue_tasks": Tache.objects.visible_to(user).overdue().filter(assignee=user).count(),
     }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, phases, registers
+from .views import cases, echanges, phases, registers
 
 app_name = "accompagnements"
 
@@ -23,6 +23,12 @@ urlpatterns = [
     ),
     path("<int:pk>/ingenieries/ajouter/", phases.ingenierie_create, name="ingenierie_add"),
     path("<int:pk>/suivi/ajouter/", phases.followup_add, name="followup_add"),
+    path("<int:pk>/echanges/ajouter/", echanges.echange_edit, name="echange_add"),
+    path("<int:pk>/echanges/<int:echange_pk>/", echanges.echange_edit, name="echange_edit"),
+    path("<int:pk>/taches/ajouter/", echanges.tache_edit, name="tache_add"),
+    path("<int:pk>/taches/<int:tache_pk>/", echanges.tache_edit, name="tache_edit"),
+    path("<int:pk>/taches/<int:tache_pk>/fait/", echanges.tache_done, name="tache_done"),
+    path("taches/", echanges.task_list, name="taches"),
     path("ingenieries/<int:pk>/", phases.ingenierie_detail, name="ingenierie"),
     path("ingenieries/<int:pk>/modifier/", phases.ingenierie_edit, name="ingenierie_edit"),
     path("ingenieries/<int:pk>/propositions/", phases.proposal_add, name="proposal_add"),

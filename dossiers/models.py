@@ -154,8 +154,10 @@ class Document(models.Model):
 
     @property
     def latest(self) -> "DocumentVersion | None":
-        """The newest version (from the prefetched ``versions`` when there are)."""
-        versions = list(self.versions.all())
+        """The newest version (from prefetched ``all_versions`` or ``versions`` when there are)."""
+        versions = getattr(self, "all_versions", None)
+        if versions is None:
+            versions = list(self.versions.all())
         return max(versions, key=lambda v: v.number) if versions else None
 
 

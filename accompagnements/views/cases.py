@@ -26,6 +26,7 @@ from ..services import (
     update_case,
 )
 from ..tables import AccompagnementTable
+from .case_file import case_file_context, lacks_contact, my_pending_tasks, with_last_contact
 from .common import (
     case_page_queryset,
     editable_case,
@@ -66,13 +67,19 @@ def workboard(request):
         .order_by("state_entered_at")
     )
     columns = {state: [] for state in State.OPEN}
-    for case in cases:
+    now = timezone.now()
+    for case in with_last_contact(cases):
+        case.lacks_contact = lacks_contact(case, now)
         columns[case.state].append(case)
     phases = [
         {"state": state, "label": State(state).label, "cases": columns[state]}
         for state in State.OPEN
     ]
-    return render(request, "accompagnements/workboard.html", {"phases": phases})
+    return render(
+        request,
+        "accompagnements/workboard.html",
+        {"phases": phases, "tasks": my_pending_tasks(request.user)},
+    )
 
 
 def case_detail(request, pk):
@@ -110,6 +117,7 @@ def case_detail(request, pk):
         "parcours": related_or_none(case, "parcours"),
         "ingenieries": _ingenieries(case),
         **outside_context(case, _ingenieries(case), writable=writable),
+        **case_file_context(request, case, writable=writable),
     }
     return render(request, "accompagnements/detail.html", context)
 

@@ -72,6 +72,8 @@ PARENT_KIND = {
     "action": "case",
     "proposal": "ingenierie",
     "version": "document",
+    "echange": "case",
+    "tache": "case",
     # A personal link follows the case it was sent about (revoked by its writers).
     "link": "case",
 }

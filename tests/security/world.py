@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
+from django.utils import timezone
 
 from tests.accompagnements.factories import (
     AccompagnementFactory,
@@ -41,6 +42,7 @@ class World:
 
 def build_world(personas) -> World:
     from accompagnements.models import ComiteAppui, ComiteReview, Proposal
+    from accompagnements.services.echanges import log_exchange
     from dossiers.services import add_document
 
     world = World()
@@ -73,6 +75,17 @@ def build_world(personas) -> World:
         )
         world.add("document", key, document, document.title)
         world.add("version", key, document.versions.get())
+        echange = log_exchange(
+            case,
+            by=officer,
+            occurred_at=timezone.now(),
+            kind="telephone",
+            subject=f"Marqueur-echange-{key}",
+            next_step=f"Marqueur-tache-{key}",
+            next_step_due=timezone.localdate(),
+        )
+        world.add("echange", key, echange, echange.subject)
+        world.add("tache", key, echange.tache, echange.tache.title)
         world.markers[f'href="/accompagnements/{case.pk}/"'] = case
         ingenierie = IngenierieFactory(dla=officer.dla, title=f"Marqueur-ingenierie-{key}")
         world.add("ingenierie", key, ingenierie, ingenierie.title)

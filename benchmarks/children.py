@@ -64,14 +64,15 @@ def export(years):
 
     import tabular
     from reporting import exports
-    from reporting.indicators import SERVICE, Query, Scope
+    from reporting.indicators import Query, Scope
+    from territoires.actors import SYSTEM
 
     headers = exports.columns("accompagnements")
     rows = 0
     started = time.perf_counter()
     with tempfile.TemporaryFile("w+", encoding="utf-8") as out:
         for year in years:
-            query = Query(year, Scope.national(), SERVICE)
+            query = Query(year, Scope.national(), SYSTEM)
             for line in tabular.csv_rows(headers, exports.case_rows(query)):
                 out.write(line)
                 rows += 1
@@ -83,7 +84,7 @@ def export(years):
     # The floor: the export's main SELECT for each year, through COPY.
     floor, floor_bytes, sample_sql = 0.0, 0, None
     for year in years:
-        query = Query(year, Scope.national(), SERVICE)
+        query = Query(year, Scope.national(), SYSTEM)
         with CaptureQueriesContext(connection) as captured:
             for _ in exports.case_rows(query):
                 pass
@@ -113,10 +114,11 @@ def pdf(year):
     from weasyprint import CSS, HTML
 
     from reporting import figures, report
-    from reporting.indicators import SERVICE, Query, Scope
+    from reporting.indicators import Query, Scope
+    from territoires.actors import SYSTEM
 
     started = time.perf_counter()
-    data = figures.build(Query(year, Scope.national(), SERVICE))
+    data = figures.build(Query(year, Scope.national(), SYSTEM))
     figures_done = time.perf_counter()
     document = report.render_pdf(data)
     elapsed = time.perf_counter() - started

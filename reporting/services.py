@@ -19,8 +19,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from territoires.actors import SYSTEM
+
 from . import figures
-from .indicators import SERVICE, Level, Query, Scope
+from .indicators import Level, Query, Scope
 from .models import ReportJob
 
 logger = logging.getLogger(__name__)
@@ -127,7 +129,7 @@ def _progress(job: ReportJob, task_id: str, percent: int):
 
 
 def _viewer(job: ReportJob):
-    return job.requested_by if job.requested_by_id else SERVICE
+    return job.requested_by if job.requested_by_id else SYSTEM
 
 
 def run(job_id: int, task_id: str) -> bool:

@@ -6,13 +6,12 @@ Dashboards, exports and the PDF report all read their figures from here.
 from . import activity, ingenieries, structures, suivi  # noqa: F401  (registration)
 from .base import REGISTRY, THEMES, Breakdown, Indicator, SmallCells, Unit, by_theme, get
 from .engine import SECRET, TerritoryNames, category_label, compute, contributors
-from .scope import SERVICE, Level, Scope, may_read, resolve_scope
+from .scope import Level, Scope, may_read, resolve_scope
 from .sources import SOURCES, Query
 
 __all__ = [
     "REGISTRY",
     "SECRET",
-    "SERVICE",
     "SOURCES",
     "THEMES",
     "Breakdown",

@@ -1,8 +1,9 @@
 """Territorial scope of a figure (national, a region, a department) and who asks for it.
 
 A figure is always computed within what the viewer may read: their
-``visible_to`` querysets, intersected with the requested territory. Tasks that
-run without a person (the scheduled national report) use ``SERVICE``.
+``visible_to`` querysets, intersected with the requested territory. Tasks and
+commands that run without a person (the scheduled national report, the statistics
+export) ask as ``territoires.actors.SYSTEM``, whom the access policy lets read all.
 """
 
 from dataclasses import dataclass
@@ -11,19 +12,6 @@ from django.http import Http404
 
 from territoires import policy
 from territoires.models import Departement, Region
-
-
-class _Service:
-    """The reporting service itself: reads everything (scheduled national report)."""
-
-    pk = None
-    is_authenticated = False
-
-    def __repr__(self):
-        return "SERVICE"
-
-
-SERVICE = _Service()
 
 
 class Level:
@@ -107,8 +95,6 @@ def default_scope(user) -> Scope:
 
 def may_read(user, scope: Scope) -> bool:
     """Read wide, write narrow: officers their department, coordinators their region."""
-    if user is SERVICE:
-        return True
     if scope.level == Level.NATIONAL:
         return policy.may_read_national(user)
     if scope.level == Level.REGION:

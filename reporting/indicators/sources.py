@@ -1,7 +1,7 @@
 """The base populations indicators aggregate over, for one year, scope and viewer.
 
-Every population starts from the model's ``visible_to(viewer)`` (or everything
-for ``SERVICE``), is intersected with the territorial scope and runs on the
+Every population starts from the model's ``visible_to(viewer)`` (everything for
+``SYSTEM``), is intersected with the territorial scope and runs on the
 reporting database alias. Subqueries never call ``using()``: they are compiled
 inside the outer query, on the same connection.
 
@@ -31,7 +31,7 @@ from accompagnements.models import (
 )
 from structures.models import Structure
 
-from .scope import SERVICE, Level, Scope
+from .scope import Level, Scope
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class Query:
 
     def __post_init__(self):
         if self.viewer is None:
-            raise ValueError("a viewer (a user or SERVICE) is required")
+            raise ValueError("a viewer (a user or SYSTEM) is required")
         if not self.using:
             object.__setattr__(self, "using", settings.REPORTING_DB_ALIAS)
 
@@ -69,8 +69,6 @@ class Query:
         return Q(**{f"{lookup}__gte": self.first_day, f"{lookup}__lte": self.last_day})
 
     def visible(self, queryset: QuerySet) -> QuerySet:
-        if self.viewer is SERVICE:
-            return queryset
         return queryset.visible_to(self.viewer)
 
 

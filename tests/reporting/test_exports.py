@@ -9,9 +9,10 @@ from django.urls import reverse
 import tabular
 from reporting import exports, figures
 from reporting.exports import CASE_COLUMNS, INDICATOR_COLUMNS, SCHEMA_VERSION
-from reporting.indicators import SERVICE, Query, Scope
+from reporting.indicators import Query, Scope
 from reporting.models import ReportJob
 from reporting.report import render_html
+from territoires.actors import SYSTEM
 
 from .factories import YEAR, build_dataset
 
@@ -125,7 +126,7 @@ def test_formula_like_text_is_neutralised(dataset, personas):
     from structures.models import Structure
 
     Structure.objects.filter(pk=dataset.structures["s1"].pk).update(sector="=HYPERLINK(1)")
-    content = exports.export_file(Query(YEAR, Scope.national(), SERVICE), "accompagnements", "csv")
+    content = exports.export_file(Query(YEAR, Scope.national(), SYSTEM), "accompagnements", "csv")
     assert b";'=HYPERLINK(1);" in content
 
 

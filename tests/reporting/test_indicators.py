@@ -2,7 +2,8 @@
 
 import pytest
 
-from reporting.indicators import REGISTRY, SERVICE, Query, Scope, compute, get
+from reporting.indicators import REGISTRY, Query, Scope, compute, get
+from territoires.actors import SYSTEM
 from territoires.models import Departement, Region
 
 from .factories import YEAR, build_dataset
@@ -14,7 +15,7 @@ def dataset(personas):
 
 
 def national(year=YEAR):
-    return compute(Query(year, Scope.national(), SERVICE))
+    return compute(Query(year, Scope.national(), SYSTEM))
 
 
 def test_national_activity_counts_distinct_structures_with_a_case_active_in_the_year(dataset):
@@ -122,8 +123,8 @@ def test_median_time_in_each_phase_comes_from_the_journal(dataset):
 
 
 def test_department_and_region_scopes_split_the_national_figures(dataset):
-    region = compute(Query(YEAR, Scope.for_region(Region.objects.get(code="53")), SERVICE))
-    dep_a = compute(Query(YEAR, Scope.for_departement(Departement.objects.get(code="35")), SERVICE))
+    region = compute(Query(YEAR, Scope.for_region(Region.objects.get(code="53")), SYSTEM))
+    dep_a = compute(Query(YEAR, Scope.for_departement(Departement.objects.get(code="35")), SYSTEM))
     assert region["ACT_STRUCTURES"] == 3
     assert dep_a["ACT_STRUCTURES"] == 2
     assert dep_a["STR_JOBS"] == 5
@@ -132,7 +133,7 @@ def test_department_and_region_scopes_split_the_national_figures(dataset):
 
 
 def test_figures_by_territory_are_one_query_per_source(dataset, django_assert_num_queries):
-    query = Query(YEAR, Scope.national(), SERVICE)
+    query = Query(YEAR, Scope.national(), SYSTEM)
     scalars = [i for i in REGISTRY.values() if not i.is_breakdown]
     sources = {i.source for i in scalars}
     with django_assert_num_queries(len(sources)):

@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand
 
 import tabular
 from reporting import exports
-from reporting.indicators import SERVICE, Query, Scope
+from reporting.indicators import Query, Scope
+from territoires.actors import SYSTEM
 
 
 class Command(BaseCommand):
@@ -18,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, year, format, dataset, output, **options):
         started = time.perf_counter()
-        query = Query(year, Scope.national(), SERVICE)
+        query = Query(year, Scope.national(), SYSTEM)
         headers = exports.columns(dataset)
         count = 0
 

@@ -3,8 +3,9 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from reporting import figures
-from reporting.indicators import SERVICE, Query, Scope
+from reporting.indicators import Query, Scope
 from reporting.report import render_pdf
+from territoires.actors import SYSTEM
 
 
 class Command(BaseCommand):
@@ -19,7 +20,7 @@ class Command(BaseCommand):
         if year < 2000:
             raise CommandError("Année invalide.")
         started = time.perf_counter()
-        data = figures.build(Query(year, Scope.national(), SERVICE), public=True)
+        data = figures.build(Query(year, Scope.national(), SYSTEM), public=True)
         computed = time.perf_counter()
         content = render_pdf(data, accessible=accessible)
         with open(output, "wb") as handle:

@@ -15,7 +15,6 @@ from .models import (
     Diagnostic,
     DiagnosticAxis,
     FollowUp,
-    Funding,
     Ingenierie,
     IngenierieKind,
     Parcours,
@@ -295,12 +294,6 @@ class ProposalForm(forms.ModelForm):
         if prestataire and self.ingenierie.proposals.filter(prestataire=prestataire).exists():
             self.add_error("prestataire", "Ce prestataire a déjà une proposition enregistrée.")
         return data
-
-
-class FundingForm(forms.ModelForm):
-    class Meta:
-        model = Funding
-        fields = ["funder", "label", "amount"]
 
 
 class FollowUpForm(forms.ModelForm):

@@ -10,6 +10,8 @@ from .views.case_file import my_pending_tasks
 
 def home_sections(request):
     user = request.user
+    if not policy.reads_case_data(user):
+        return []
     page = policy.home_page(user)
     if page == "departement":
         return [_my_cases(user)]

@@ -37,7 +37,6 @@ urlpatterns = [
         phases.proposal_informed,
         name="proposal_informed",
     ),
-    path("ingenieries/<int:pk>/financements/", phases.funding_add, name="funding_add"),
     path("prestataires/", registers.prestataire_list, name="prestataires"),
     path("prestataires/ajouter/", registers.prestataire_edit, name="prestataire_add"),
     path("prestataires/<int:pk>/", registers.prestataire_edit, name="prestataire_edit"),

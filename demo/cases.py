@@ -348,7 +348,8 @@ def ingenierie_rows(ctx: Context, members: list[PlannedCase], dla_id: int, theme
                 else (remaining * Decimal("0.6")).quantize(Decimal("0.01"))
             )
             remaining -= amount
-            fundings.append(Funding(funder=funder, amount=amount))
+            # Committed when the consultant is selected: drawn on that convention year.
+            fundings.append(Funding(funder=funder, amount=amount, committed_on=ing.selection_on))
     if not still_open and ing.status != "terminee":
         ing.status = "annulee"
     if ing.consultation_sent_on:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from accounts.models import Role, User
-from territoires.models import Dla
+from territoires.models import CentreRessources, Dla, Financeur, Region
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,9 @@ class Persona:
     role: str
     dla_name: str | None
     description: str
+    # Read-only partners: the funding body (name) or the resource centre (sector).
+    financeur_name: str | None = None
+    centre_secteur: str | None = None
 
 
 PERSONAS = [
@@ -74,7 +77,35 @@ PERSONAS = [
         None,
         "administrateur·rice (corrections, référentiels)",
     ),
+    Persona(
+        "financeur-bretagne",
+        "demo-financeur-bretagne",
+        "Soizic",
+        "Le Bihan",
+        Role.FINANCEUR,
+        None,
+        "financeuse : DREETS Bretagne (chiffres agrégés de la région, conventions financées)",
+        financeur_name="DREETS Bretagne",
+    ),
+    Persona(
+        "crdla-culture",
+        "demo-crdla-culture",
+        "Jules",
+        "Ferrand",
+        Role.CRDLA,
+        None,
+        "centre de ressources Culture (diagnostics partagés avec son accord par la structure)",
+        centre_secteur="culture",
+    ),
 ]
+
+
+def _financeur(name: str) -> Financeur:
+    """The Bretagne State service the funder persona works for (created on first use)."""
+    financeur, _ = Financeur.objects.get_or_create(
+        name=name, defaults={"kind": "etat", "region": Region.objects.get(code="53")}
+    )
+    return financeur
 
 
 @transaction.atomic
@@ -88,6 +119,12 @@ def create_personas() -> list[Persona]:
                 "last_name": persona.last_name,
                 "role": persona.role,
                 "dla": dlas[persona.dla_name] if persona.dla_name else None,
+                "financeur": _financeur(persona.financeur_name) if persona.financeur_name else None,
+                "centre_ressources": (
+                    CentreRessources.objects.get(secteur=persona.centre_secteur)
+                    if persona.centre_secteur
+                    else None
+                ),
                 "is_staff": persona.role == Role.ADMIN,
                 "is_superuser": persona.role == Role.ADMIN,
                 "email": f"{persona.username}@demo.dla-suivi.invalid",

@@ -17,6 +17,7 @@ from . import timeline
 from .config import PARIS, Rng, SeedConfig
 from .people import contacts_for, create_staff
 from .personas import PERSONAS, create_personas
+from .pilotage import seed_pilotage
 from .reference import create_acteurs, create_prestataires
 from .structures import Seeded, build_structure, departement_weights, insert_structures
 
@@ -140,6 +141,11 @@ class Generator:
         if self.config.scale == "demo":
             self.run_current_cases_for_personas()
         self.run_idle_structures()
+        # Conventions, funds, objectives and comités de pilotage of the DLAs seeded.
+        for key, n in seed_pilotage(
+            rng, self.config.reference_date, [d.pk for d in staffed]
+        ).items():
+            self.count(key, n)
         if self.config.scale == "demo":
             # The daily reminder job, run once, so that the notification list has
             # content (it compares with today's date: demo only, not reproducible).

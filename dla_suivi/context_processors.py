@@ -11,14 +11,16 @@ def _everyone(user) -> bool:
 # Entries whose view does not exist yet are skipped.
 NAVIGATION = [
     ("Accueil", "home", _everyone),
-    ("Structures", "structures:list", _everyone),
-    ("Accompagnements", "accompagnements:list", _everyone),
+    ("Structures", "structures:list", policy.reads_case_data),
+    ("Accompagnements", "accompagnements:list", policy.reads_case_data),
     ("Tableau de suivi", "accompagnements:workboard", policy.works_cases),
-    ("Prestataires", "accompagnements:prestataires", _everyone),
-    ("Comités d'appui", "accompagnements:comites", _everyone),
-    ("Acteurs d'appui", "accompagnements:acteurs", _everyone),
+    ("Prestataires", "accompagnements:prestataires", policy.reads_case_data),
+    ("Comités d'appui", "accompagnements:comites", policy.reads_case_data),
+    ("Acteurs d'appui", "accompagnements:acteurs", policy.reads_case_data),
     ("Rappels", "accompagnements:notifications", policy.works_cases),
-    ("Tableaux de bord", "reporting:dashboard", _everyone),
+    ("Tableaux de bord", "reporting:dashboard", policy.reads_dashboards),
+    ("Pilotage", "pilotage:index", policy.reads_pilotage),
+    ("Diagnostics partagés", "pilotage:partages", policy.reads_shared_diagnostics),
     ("Statistiques", "reporting:exports", policy.may_export_national_statistics),
     ("Rapports", "reporting:reports", policy.may_request_reports),
 ]

@@ -58,6 +58,8 @@ urlpatterns = [
     path("accompagnements/", include("accompagnements.urls")),
     path("documents/", include("dossiers.urls")),
     path("pilotage/", include("reporting.urls")),
+    # Conventions, ingénierie fund, objectives, comités de pilotage, sharing with a CRDLA.
+    path("conventions/", include("pilotage.urls")),
     path("api/v1/", include("api.urls")),
     path("compte/jetons-api/", include("api.account_urls")),
     # One login page for everyone (throttled by django-axes), the admin's included.

@@ -9,6 +9,8 @@ HOME_TEMPLATES = {
     "departement": "home/officer.html",
     "region": "home/coordinator.html",
     "france": "home/national.html",
+    "financeur": "home/financeur.html",
+    "crdla": "home/crdla.html",
 }
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from . import charts
+from . import charts, extensions, maps
 from .indicators import (
     REGISTRY,
     THEMES,
@@ -70,6 +70,8 @@ def build(query: Query, names: TerritoryNames | None = None, *, public: bool = F
         "departement_names": departement_names,
         "region_names": names.regions if level == Level.REGION else {},
         "generated_at": timezone.now().isoformat(),
+        # Figures of the apps above reporting (pilotage: objectives, coverage), frozen too.
+        "panels": extensions.build(query, names),
     }
     if public:
         from . import publication
@@ -173,11 +175,12 @@ def breakdown_chart(indicator, data, *, public=False) -> charts.Chart:
 def map_chart(data, *, public=False) -> charts.Chart:
     indicator = get(MAP_INDICATOR)
     values = view(data, public)["departements"]
-    return charts.tile_map(
+    return maps.department_map(
         f"{indicator.label} ({data['year']})",
         values,
         data["departement_names"],
         unit=indicator.unit,
+        value_header=indicator.unit.capitalize(),
     )
 
 

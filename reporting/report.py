@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.template.loader import render_to_string
 
-from . import figures
+from . import extensions, figures, maps
 from .indicators import by_theme
 
 STYLESHEET = Path(__file__).parent / "pdf" / "report.css"
@@ -30,6 +30,8 @@ def render_html(data: dict) -> str:
             data, public=True, skip=figures.chart_skips(data["scope"]["level"])
         ),
         "map": figures.map_chart(data, public=True),
+        "map_attribution": maps.ATTRIBUTION,
+        "panels": extensions.render(data, public=True, pdf=True),
         "territory_tables": figures.comparison_by_theme(data, public=True),
         "dictionary": by_theme(),
     }

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Departement, Dla, Region
+from .models import CentreRessources, Departement, Dla, Financeur, Region
 
 
 @admin.register(Region)
@@ -20,3 +20,16 @@ class DlaAdmin(admin.ModelAdmin):
     list_filter = ["level", "region"]
     search_fields = ["name"]
     list_select_related = ["region", "departement"]
+
+
+@admin.register(Financeur)
+class FinanceurAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "region", "departement"]
+    list_filter = ["kind", "region"]
+    search_fields = ["name"]
+    list_select_related = ["region", "departement"]
+
+
+@admin.register(CentreRessources)
+class CentreRessourcesAdmin(admin.ModelAdmin):
+    list_display = ["name", "secteur"]

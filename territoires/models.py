@@ -1,5 +1,10 @@
 from django.db import models
 
+# Partners (funders, resource centres) are models of this app, defined beside.
+from .partners import CentreRessources, Financeur
+
+__all__ = ["CentreRessources", "Departement", "Dla", "Financeur", "Region"]
+
 
 class Region(models.Model):
     code = models.CharField("code INSEE", max_length=2, unique=True)

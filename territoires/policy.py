@@ -13,6 +13,10 @@ Read wide, write narrow (DOMAIN.md):
 - a coordinator reads their region and writes what their regional DLA owns;
 - a national operator reads everything and writes reference data only;
 - an admin reads and writes everything (corrections);
+- a funder (financeur / pilote) reads no row of case data: the aggregated figures of
+  its territory and the conventions it funds (issue 16);
+- a resource centre (CRDLA) reads the diagnostics and documents of the cases whose
+  structure consented to share them with it, nothing else;
 - the ``SYSTEM`` actor (tasks, commands) reads everything and is nobody.
 """
 
@@ -27,7 +31,7 @@ from .models import Departement, Region
 from .roles import Role
 
 if TYPE_CHECKING:
-    from .models import Dla
+    from .models import Dla, Financeur
 
 
 class Actor(Protocol):
@@ -52,6 +56,24 @@ def active_role(user: Any) -> Role | None:
 
 def _dla(user: Any) -> Dla | None:
     return user.dla if getattr(user, "dla_id", None) else None
+
+
+def _financeur(user: Any) -> Financeur | None:
+    if active_role(user) == Role.FINANCEUR and getattr(user, "financeur_id", None):
+        return user.financeur
+    return None
+
+
+# A funder's territory: ("national", None), ("region", pk) or ("departement", pk).
+def _funder_territory(user: Any) -> tuple[str, int | None] | None:
+    financeur = _financeur(user)
+    if financeur is None:
+        return None
+    if financeur.departement_id:
+        return ("departement", financeur.departement_id)
+    if financeur.region_id:
+        return ("region", financeur.region_id)
+    return ("national", None)
 
 
 # -- Territorial reach (what territoires.scope builds its filters from) ------------------
@@ -91,45 +113,87 @@ def write_departement_id(user: Any) -> int | None:
     return read_departement_id(user)
 
 
+def financeur_id(user: Any) -> int | None:
+    """The funding body a funder speaks for: it reads the rows that body funds."""
+    financeur = _financeur(user)
+    return financeur.pk if financeur is not None else None
+
+
+def resource_centre_id(user: Any) -> int | None:
+    """The CRDLA a resource-centre member works for: it reads what cases shared with it."""
+    if active_role(user) == Role.CRDLA and getattr(user, "centre_ressources_id", None):
+        return int(user.centre_ressources_id)
+    return None
+
+
 # -- Territories offered in selectors and accepted by dashboards ---------------------------
 
 
+# Figures only: a funder's territory opens dashboards (aggregates), never rows.
+def _aggregates_region_id(user: Any) -> int | None:
+    territory = _funder_territory(user)
+    return territory[1] if territory and territory[0] == "region" else None
+
+
+def _aggregates_departement_id(user: Any) -> int | None:
+    territory = _funder_territory(user)
+    return territory[1] if territory and territory[0] == "departement" else None
+
+
+def _aggregates_national(user: Any) -> bool:
+    territory = _funder_territory(user)
+    return territory is not None and territory[0] == "national"
+
+
+def _figures_region_id(user: Any) -> int | None:
+    """The region whose figures ``user`` reads as a whole (coordinator or regional funder)."""
+    region_id = read_region_id(user)
+    return region_id if region_id is not None else _aggregates_region_id(user)
+
+
+def _figures_departement_id(user: Any) -> int | None:
+    departement_id = read_departement_id(user)
+    return departement_id if departement_id is not None else _aggregates_departement_id(user)
+
+
 def readable_regions(user: Any) -> QuerySet[Region]:
-    if reads_everything(user):
+    if may_read_national(user):
         return Region.objects.all()
-    if region_id := read_region_id(user):
+    if region_id := _figures_region_id(user):
         return Region.objects.filter(pk=region_id)
     return Region.objects.none()
 
 
 def readable_departements(user: Any) -> QuerySet[Departement]:
-    if reads_everything(user):
+    if may_read_national(user):
         return Departement.objects.all()
-    if region_id := read_region_id(user):
+    if region_id := _figures_region_id(user):
         return Departement.objects.filter(region_id=region_id)
-    if departement_id := read_departement_id(user):
+    if departement_id := _figures_departement_id(user):
         return Departement.objects.filter(pk=departement_id)
     return Departement.objects.none()
 
 
 def may_read_national(user: Any) -> bool:
     """Figures for France as a whole (and the "France entière" choice in selectors)."""
-    return reads_everything(user)
+    return reads_everything(user) or _aggregates_national(user)
 
 
 def may_read_region(user: Any, region_id: int | None) -> bool:
-    return reads_everything(user) or (region_id is not None and read_region_id(user) == region_id)
+    return may_read_national(user) or (
+        region_id is not None and _figures_region_id(user) == region_id
+    )
 
 
 def may_read_departement(user: Any, departement_id: int | None, region_id: int | None) -> bool:
-    if reads_everything(user) or (region_id is not None and read_region_id(user) == region_id):
+    if may_read_region(user, region_id):
         return True
-    return departement_id is not None and read_departement_id(user) == departement_id
+    return departement_id is not None and _figures_departement_id(user) == departement_id
 
 
 def reads_several_departements(user: Any) -> bool:
     """Whether a department selector offers "Tous les départements"."""
-    return reads_everything(user) or read_region_id(user) is not None
+    return may_read_national(user) or _figures_region_id(user) is not None
 
 
 def home_territory(user: Any) -> Region | Departement | None:
@@ -137,12 +201,14 @@ def home_territory(user: Any) -> Region | Departement | None:
 
     Raises ``LookupError`` for someone with no territory at all.
     """
-    if reads_everything(user):
+    if may_read_national(user):
         return None
     if read_region_id(user) is not None:
         return _dla(user).region  # type: ignore[union-attr]
     if read_departement_id(user) is not None:
         return _dla(user).departement  # type: ignore[union-attr]
+    if (financeur := _financeur(user)) is not None:
+        return financeur.departement if financeur.departement_id else financeur.region
     raise LookupError("Aucun territoire à afficher.")
 
 
@@ -250,12 +316,16 @@ def sees_national_key_figures(user: Any) -> bool:
 
 
 def home_page(user: Any) -> str:
-    """The level a person's home page overviews: ``departement``, ``region`` or ``france``."""
+    """A person's home page: ``departement``, ``region``, ``france``, ``financeur``, ``crdla``."""
     role = active_role(user)
     if role in {Role.NATIONAL, Role.ADMIN}:
         return "france"
     if role == Role.COORDINATOR:
         return "region"
+    if role == Role.FINANCEUR:
+        return "financeur"
+    if role == Role.CRDLA:
+        return "crdla"
     return "departement"
 
 
@@ -263,8 +333,72 @@ def reach_key(user: Any) -> str:
     """Two people with the same key read exactly the same rows (a cache partition)."""
     if reads_everything(user):
         return "all"
+    if reads_aggregates_only(user):
+        # Their figures are public aggregates, the same for every reader of a territory.
+        return "aggregates"
     if (region_id := read_region_id(user)) is not None:
         return f"region-{region_id}-dla-{member_dla_id(user)}"
     if (departement_id := read_departement_id(user)) is not None:
         return f"departement-{departement_id}-dla-{member_dla_id(user)}"
     return "none"
+
+
+# -- Partners: funders and resource centres (issue 16) -------------------------------------
+
+
+def reads_aggregates_only(user: Any) -> bool:
+    """Funders read figures, never a row: dashboards show them published aggregates."""
+    return active_role(user) == Role.FINANCEUR
+
+
+def reads_case_data(user: Any) -> bool:
+    """Structures, cases and the DLAs' registers are for the DLA network, not its partners."""
+    return active_role(user) in {Role.OFFICER, Role.COORDINATOR, Role.NATIONAL, Role.ADMIN}
+
+
+def reads_dashboards(user: Any) -> bool:
+    """The statistics dashboards: everyone with a territory (not a resource centre)."""
+    return reads_case_data(user) or reads_aggregates_only(user)
+
+
+def reads_shared_diagnostics(user: Any) -> bool:
+    """A resource centre's page of the diagnostics shared with it."""
+    return resource_centre_id(user) is not None
+
+
+def reads_pilotage(user: Any) -> bool:
+    """Conventions, budgets and objectives: the DLA network and the funders."""
+    return reads_case_data(user) or financeur_id(user) is not None
+
+
+def steers_own_dla(user: Any) -> bool:
+    """Members of a DLA record its conventions, objectives and comités de pilotage."""
+    return member_dla_id(user) is not None
+
+
+def sees_funders_national_shares(user: Any) -> bool:
+    """The funders' national shares by convention year: the national operator's view."""
+    return reads_everything(user) and not is_system(user)
+
+
+# -- Yearly campaign and frozen figures (issue 12) -----------------------------------------
+
+
+def reads_campaigns(user: Any) -> bool:
+    """The yearly campaign's checklists and progress: the DLA network (no partner)."""
+    return active_role(user) in {Role.OFFICER, Role.COORDINATOR, Role.NATIONAL, Role.ADMIN}
+
+
+def may_open_campaign(user: Any) -> bool:
+    """The national operator opens the campaign of a year (admins may correct)."""
+    return active_role(user) in {Role.NATIONAL, Role.ADMIN}
+
+
+def may_freeze_year(user: Any) -> bool:
+    """Freezing a year's figures, or publishing a corrected version of them."""
+    return active_role(user) in {Role.NATIONAL, Role.ADMIN}
+
+
+def may_recompute_frozen_year(user: Any) -> bool:
+    """A frozen year's figures recomputed live (« provisoire »): national operators only."""
+    return active_role(user) in {Role.NATIONAL, Role.ADMIN}

@@ -12,3 +12,7 @@ class Role(models.TextChoices):
     COORDINATOR = "coordinator", "coordinateur·rice régional·e"
     NATIONAL = "national", "opérateur national"
     ADMIN = "admin", "administrateur·rice"
+    # Read-only partners (issue 16): a funder reads aggregates of its territory, a
+    # resource centre the diagnostics and documents shared with it.
+    FINANCEUR = "financeur", "financeur / pilote"
+    CRDLA = "crdla", "centre de ressources (CRDLA)"

@@ -6,6 +6,8 @@ Read wide, write narrow (DOMAIN.md):
 - a coordinator reads their region and writes what their regional DLA owns;
 - a national operator reads everything and writes only reference data;
 - an admin reads and writes everything (corrections);
+- a funder reads only the rows its funding body funds (``financeur`` lookup), a
+  resource centre only those shared with it (``centre`` lookup); neither writes;
 - anyone else (anonymous, no DLA) sees nothing.
 
 Who reaches which territory is asked of ``territoires.policy``; this module turns
@@ -33,6 +35,12 @@ class ScopeFields:
     dla: str | None = None
     # Officers may also write records of their department (not only their DLA's).
     officer_writes_departement: bool = False
+    # Lookup to the funding bodies (territoires.Financeur) that fund the row: what a
+    # funder reads. None: funders read none of these rows.
+    financeur: str | None = None
+    # Lookup to the resource centres (territoires.CentreRessources) the row is shared
+    # with, by the structure's consent: what a CRDLA reads. None: none of these rows.
+    centre: str | None = None
 
 
 def _match(model: type[models.Model], lookup: str | None, value: object) -> Q:
@@ -47,6 +55,10 @@ def _match(model: type[models.Model], lookup: str | None, value: object) -> Q:
 def read_q(user: Any, model: type[models.Model], fields: ScopeFields) -> Q:
     if policy.reads_everything(user):
         return Q()
+    if (financeur_id := policy.financeur_id(user)) is not None:
+        return _match(model, fields.financeur, financeur_id)
+    if (centre_id := policy.resource_centre_id(user)) is not None:
+        return _match(model, fields.centre, centre_id)
     dla_id = policy.member_dla_id(user)
     if dla_id is None:
         return NOTHING

@@ -31,6 +31,10 @@ class Personas:
     other_departement: Departement
     region: Region
     other_region: Region
+    # Read-only partners (issue 16): the Bretagne State service funds the DLAs of
+    # departments A and B; the culture resource centre reads what cases share with it.
+    financeur: User
+    crdla: User
 
     def all_users(self):
         return {
@@ -41,6 +45,8 @@ class Personas:
             "other_officer": self.other_officer,
             "national": self.national,
             "admin": self.admin,
+            "financeur": self.financeur,
+            "crdla": self.crdla,
         }
 
 
@@ -60,6 +66,8 @@ def personas(db) -> Personas:
         other_departement=Departement.objects.get(code="44"),
         region=Region.objects.get(code="53"),
         other_region=Region.objects.get(code="52"),
+        financeur=UserFactory(username="fanny", financeur_role=True),
+        crdla=UserFactory(username="cyril", crdla_role=True),
     )
 
 

@@ -5,8 +5,10 @@ from decimal import Decimal
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from territoires.partners import Funder
 from territoires.scope import ScopedQuerySet, ScopeFields
 
 from .diagnostic import Axis
@@ -227,30 +229,46 @@ class Proposal(models.Model):
         return f"{self.prestataire} - {self.ingenierie}"
 
 
-class Funder(models.TextChoices):
-    ETAT = "etat", "État"
-    BANQUE_TERRITOIRES = "banque_territoires", "Banque des Territoires"
-    FSE = "fse", "Fonds social européen"
-    REGION = "region", "Région"
-    AUTRE = "autre", "autre collectivité ou financeur"
-
-
 class Funding(models.Model):
+    """A line of an ingénierie's funding: an amount one funder commits on a date.
+
+    The line draws on the ingénierie fund of the DLA's convention year that contains
+    ``committed_on`` (pilotage). Lines are never edited: a later change of amount is
+    a correction line (``corrects``, signed amount) and a withdrawal a cancellation
+    (``cancelled_on``), both written by ``pilotage.services`` with who and why.
+    """
+
     ingenierie = models.ForeignKey(
         Ingenierie, on_delete=models.CASCADE, related_name="fundings", verbose_name="ingénierie"
     )
     funder = models.CharField("financeur", max_length=30, choices=Funder.choices)
     label = models.CharField("précision", max_length=200, blank=True)
-    amount = models.DecimalField(
-        "montant (€)", max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
+    amount = models.DecimalField("montant (€)", max_digits=10, decimal_places=2)
+    committed_on = models.DateField("engagé le", default=timezone.localdate)
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name="corrige la ligne",
     )
+    reason = models.CharField("motif", max_length=300, blank=True)
+    cancelled_on = models.DateField("annulé le", null=True, blank=True)
 
     # Audit trail: who changed what and when (browsable in the admin).
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = "financement"
-        ordering = ["funder", "pk"]
+        ordering = ["funder", "committed_on", "pk"]
+        constraints = [
+            # A commitment is positive; only a correction may lower an amount.
+            models.CheckConstraint(
+                name="funding_commitment_not_negative",
+                condition=Q(corrects__isnull=False) | Q(amount__gte=0),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_funder_display()} : {self.amount} €"

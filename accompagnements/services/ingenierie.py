@@ -1,4 +1,7 @@
-"""Ingénieries: commissioning one for a case, its proposals and its fundings."""
+"""Ingénieries: commissioning one for a case and its proposals.
+
+Its funding lines commit the DLA's ingénierie fund: ``pilotage.services`` writes them.
+"""
 
 from django.db import transaction
 
@@ -7,7 +10,6 @@ from accounts.models import User
 from ..models import (
     Accompagnement,
     ActionKind,
-    Funding,
     Ingenierie,
     PlanAction,
     Proposal,
@@ -49,8 +51,3 @@ def mark_informed(proposal: Proposal, *, by: User) -> Proposal:
     save_by(proposal, by, update_fields=["informed"])
     return proposal
 
-
-def add_funding(ingenierie: Ingenierie, funding: Funding, *, by: User) -> Funding:
-    funding.ingenierie = ingenierie
-    save_by(funding, by)
-    return funding

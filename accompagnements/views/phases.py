@@ -11,17 +11,15 @@ from ..forms import (
     DiagnosticAxisFormSet,
     DiagnosticForm,
     FollowUpForm,
-    FundingForm,
     IngenierieCreateForm,
     IngenierieForm,
     ParcoursForm,
     PlanActionForm,
     ProposalForm,
 )
-from ..models import Diagnostic, FollowUp, Funding, Ingenierie, Parcours, PlanAction
+from ..models import Diagnostic, FollowUp, Ingenierie, Parcours, PlanAction
 from ..services.diagnostic import save_diagnostic
 from ..services.ingenierie import (
-    add_funding,
     add_proposal,
     create_ingenierie,
     mark_informed,
@@ -129,11 +127,11 @@ def ingenierie_detail(request, pk):
         "writable": writable,
         "cases": ingenierie.accompagnements.visible_to(request.user).select_related("structure"),
         "proposals": ingenierie.proposals.select_related("prestataire"),
-        "fundings": ingenierie.fundings.all(),
+        # Commitments of the fund are written by pilotage (its check, its journal).
+        "fundings": ingenierie.fundings.select_related("corrects"),
         "proposal_form": (
             ProposalForm(user=request.user, ingenierie=ingenierie) if writable else None
         ),
-        "funding_form": FundingForm() if writable else None,
     }
     return render(request, "accompagnements/ingenierie.html", context)
 
@@ -168,17 +166,6 @@ def proposal_informed(request, pk, proposal_pk):
     mark_informed(proposal, by=request.user)
     messages.success(request, "Le prestataire est noté comme informé de la décision.")
     return redirect(ingenierie_url(ingenierie))
-
-
-@require_POST
-def funding_add(request, pk):
-    ingenierie = get_editable_or_403(_ingenierie_queryset(), request.user, pk=pk)
-    form = FundingForm(request.POST, instance=Funding(ingenierie=ingenierie))
-    if form.is_valid():
-        add_funding(ingenierie, form.save(commit=False), by=request.user)
-        messages.success(request, "Financement enregistré.")
-        return redirect(ingenierie_url(ingenierie))
-    return render_form(request, title="Financement", form=form, back_url=ingenierie_url(ingenierie))
 
 
 def followup_add(request, pk):

@@ -167,6 +167,9 @@ class IndicatorValueView(APIView):
         indicator = REGISTRY.get(code)
         if indicator is None:
             raise NotFound("Indicateur inconnu : voir /api/v1/indicateurs/.")
+        if not policy.reads_case_data(request.user):
+            # Funders read published figures on the dashboards; resource centres none.
+            raise PermissionDenied("Les indicateurs de l'API sont réservés au réseau DLA.")
         params = _params(TerritoryParams, request)
         scope = resolve_scope(
             request.user,

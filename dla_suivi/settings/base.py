@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     # Structures, consultants and support actors acting through personal links.
     "espace",
     "reporting",
+    # Conventions, ingénierie fund, objectives, coverage, partners (above reporting).
+    "pilotage",
     "audit",
     # The JSON API reads every app above it.
     "api",

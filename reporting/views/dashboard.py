@@ -4,12 +4,14 @@ import datetime
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils import timezone
 
 from territoires import policy
+from territoires.actors import SYSTEM
 
-from .. import figures
+from .. import extensions, figures, maps
 from ..indicators import REGISTRY, SOURCES, THEMES, Query, TerritoryNames, resolve_scope
 
 FIRST_YEAR = 2015
@@ -35,15 +37,21 @@ def dashboard(request):
     A territory outside the user's scope is a 404, whatever the parameters say.
     """
     user = request.user
+    if not policy.reads_dashboards(user):
+        raise PermissionDenied(
+            "Les tableaux de bord portent sur un territoire : votre compte n'en a pas."
+        )
     year = selected_year(request)
     scope = resolve_scope(
         user,
         region=request.GET.get("region", "").strip(),
         departement=request.GET.get("departement", "").strip(),
     )
-    query = Query(year, scope, user)
+    # A funder reads published aggregates: its whole territory, small cells hidden.
+    public = policy.reads_aggregates_only(user)
+    query = Query(year, scope, SYSTEM if public else user)
     names = TerritoryNames(query.using)
-    data = cached_figures(query, names)
+    data = cached_figures(query, names, public=public)
     regions, departements = _selectable(user, names)
     context = {
         "data": data,
@@ -55,15 +63,19 @@ def dashboard(request):
         "departements": departements,
         "offers_national": policy.may_read_national(user),
         "offers_all_departements": policy.reads_several_departements(user),
-        "key_figures": figures.key_figures(data),
-        "comparison": figures.comparison(data),
-        "sections": figures.sections(data, skip=figures.chart_skips(scope.level)),
-        "map": figures.map_chart(data),
+        "key_figures": figures.key_figures(data, public=public),
+        "comparison": figures.comparison(data, public=public),
+        "sections": figures.sections(data, public=public, skip=figures.chart_skips(scope.level)),
+        "map": figures.map_chart(data, public=public),
+        "map_attribution": maps.ATTRIBUTION,
+        "public": public,
+        # Figures of the apps above reporting (objectives, coverage: pilotage).
+        "panels": extensions.render(data, public=public),
     }
     return render(request, "reporting/dashboard.html", context)
 
 
-def cached_figures(query, names) -> dict:
+def cached_figures(query, names, *, public: bool = False) -> dict:
     """The dashboard's figures, shared for a few minutes by people who see the same data.
 
     What a user may read depends only on their role and DLA, hence the key. Reports
@@ -73,11 +85,11 @@ def cached_figures(query, names) -> dict:
     user, scope = query.viewer, query.scope
     key = (
         f"reporting:dashboard:v{figures.DATA_VERSION}:{policy.reach_key(user)}:"
-        f"{query.year}:{scope.level}:{scope.code or '-'}"
+        f"{query.year}:{scope.level}:{scope.code or '-'}:{'public' if public else 'raw'}"
     )
     data = cache.get(key) if seconds else None
     if data is None:
-        data = figures.build(query, names=names)
+        data = figures.build(query, names=names, public=public)
         if seconds:
             cache.set(key, data, seconds)
     return data
@@ -99,6 +111,9 @@ def _selectable(user, names):
     elif policy.read_departement_id(user) is not None and dla:
         regions = {}
         departements = {dla.departement.code: dla.departement.name}
+    elif policy.reads_aggregates_only(user):
+        regions = dict(policy.readable_regions(user).values_list("code", "name"))
+        departements = dict(policy.readable_departements(user).values_list("code", "name"))
     else:
         regions, departements = {}, {}
     return list(regions.items()), list(departements.items())

@@ -194,10 +194,16 @@ def test_officer_takes_a_structure_from_first_contact_to_closed_case_in_the_brow
         reverse("accompagnements:proposal_add", args=[ingenierie.pk]),
         {"prestataire": prestataire.pk, "score": 61, "max_score": 70},
     )
+    # No convention year in this test: the fund is zero, the overrun is confirmed.
     _post(
         client,
-        reverse("accompagnements:funding_add", args=[ingenierie.pk]),
-        {"funder": "etat", "amount": "4000"},
+        reverse("pilotage:engagement_add", args=[ingenierie.pk]),
+        {
+            "funder": "etat",
+            "amount": "4000",
+            "committed_on": "2026-01-05",
+            "confirm_overrun": "on",
+        },
     )
     edit = {
         "kind": "individuelle",

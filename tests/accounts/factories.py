@@ -1,7 +1,7 @@
 import factory
 
 from accounts.models import Role, User
-from territoires.models import Dla
+from territoires.models import CentreRessources, Dla, Financeur, Region
 
 
 def departmental_dla(code: str) -> Dla:
@@ -10,6 +10,19 @@ def departmental_dla(code: str) -> Dla:
 
 def regional_dla(region_code: str) -> Dla:
     return Dla.objects.get(level=Dla.Level.REGIONAL, region__code=region_code)
+
+
+def regional_state_service(region_code: str = "53") -> Financeur:
+    """The State's regional service (DREETS) of a region: a regional funder."""
+    region = Region.objects.get(code=region_code)
+    financeur, _ = Financeur.objects.get_or_create(
+        name=f"DREETS {region.name}", defaults={"kind": "etat", "region": region}
+    )
+    return financeur
+
+
+def resource_centre(secteur: str = "culture") -> CentreRessources:
+    return CentreRessources.objects.get(secteur=secteur)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -31,3 +44,13 @@ class UserFactory(factory.django.DjangoModelFactory):
         )
         national = factory.Trait(role=Role.NATIONAL, dla=None)
         admin = factory.Trait(role=Role.ADMIN, dla=None, is_staff=True, is_superuser=True)
+        financeur_role = factory.Trait(
+            role=Role.FINANCEUR,
+            dla=None,
+            financeur=factory.LazyFunction(regional_state_service),
+        )
+        crdla_role = factory.Trait(
+            role=Role.CRDLA,
+            dla=None,
+            centre_ressources=factory.LazyFunction(resource_centre),
+        )

@@ -1,4 +1,4 @@
-from reporting import charts
+from reporting import charts, maps
 from reporting.indicators import SECRET
 
 
@@ -25,11 +25,13 @@ def test_numbers_are_french_and_secret_cells_say_so():
     assert charts.fmt(None) == "–"
 
 
-def test_tile_map_labels_each_department_and_patterns_secret_cells():
-    chart = charts.tile_map(
+def test_the_department_map_titles_each_department_and_patterns_secret_cells():
+    chart = maps.department_map(
         "Carte", {"35": 14, "29": SECRET, "22": 0}, {"35": "Ille-et-Vilaine", "29": "Finistère"}
     )
-    assert "Ille-et-Vilaine : 14" in chart.svg
+    assert "Ille-et-Vilaine (35) : 14" in chart.svg
+    assert "Morbihan" not in chart.svg
+    assert "(56) : hors sélection" in chart.svg
     assert "-hatch)" in chart.svg
     assert chart.rows[0] == ("22 – 22", "0")
     assert len(chart.legend) == 5

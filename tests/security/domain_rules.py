@@ -10,7 +10,9 @@ Finistère (29) in Bretagne, "o" Loire-Atlantique (44) in Pays de la Loire;
 structure; "national" a report job of the national operator.
 
 Personas: officer_a (DLA 35), officer_b (DLA 29), coordinator (DLA Bretagne),
-other_coordinator (DLA Pays de la Loire), other_officer (DLA 44), national, admin.
+other_coordinator (DLA Pays de la Loire), other_officer (DLA 44), national, admin,
+financeur (the Bretagne State service, which funds the conventions of "a" and "b"),
+crdla (the culture resource centre, with which the structure of "a" shares its case).
 
 W = read and write, R = read only, - = out of scope (404).
 """
@@ -23,15 +25,25 @@ PERSONAS = (
     "other_officer",
     "national",
     "admin",
+    "financeur",
+    "crdla",
 )
 
 # Read wide, write narrow: an officer reads their department and writes what their
 # DLA owns; a coordinator reads the region and writes what the regional DLA owns;
 # national reads everything and writes no case data; an admin corrects anything.
+# Funders and resource centres read no case data (their own rules below).
 _DEPARTEMENTAL = {
-    "a": "W - R - - R W",
-    "b": "- W R - - R W",
-    "o": "- - - R W R W",
+    "a": "W - R - - R W - -",
+    "b": "- W R - - R W - -",
+    "o": "- - - R W R W - -",
+}
+# The steering of a DLA (convention, comité de pilotage, their documents): written by
+# the DLA, read like its department; a funder reads what its body funds ("a", "b").
+_PILOTAGE = {
+    "a": "W - R - - R W R -",
+    "b": "- W R - - R W R -",
+    "o": "- - - R W R W - -",
 }
 
 RULES: dict[str, dict[str, str]] = {
@@ -39,14 +51,15 @@ RULES: dict[str, dict[str, str]] = {
     # The old case: still the Ille-et-Vilaine DLA's to correct; readable in
     # Loire-Atlantique where the structure is (department and region), not by the
     # Bretagne coordination, whose region the structure is not in.
-    "case": {**_DEPARTEMENTAL, "old": "W - - R R R W"},
+    "case": {**_DEPARTEMENTAL, "old": "W - - R R R W - -"},
     # The structure record: the department's DLA maintains it; a DLA that has a case
     # on it (even closed) may also update it (officer_a on "o").
-    "structure": {**_DEPARTEMENTAL, "o": "W - - R W R W"},
-    "contact": {**_DEPARTEMENTAL, "o": "W - - R W R W"},
+    "structure": {**_DEPARTEMENTAL, "o": "W - - R W R W - -"},
+    "contact": {**_DEPARTEMENTAL, "o": "W - - R W R W - -"},
     # Documents belong to the structure and follow what they are attached to: here,
-    # the case (DOMAIN.md, "Personal data"); readers of the case may download them.
-    "document": _DEPARTEMENTAL,
+    # the case (DOMAIN.md, "Personal data"); readers of the case may download them, and
+    # so may the resource centre the structure consented to share them with ("a").
+    "document": {**_DEPARTEMENTAL, "a": "W - R - - R W - R"},
     # Owned by the commissioning DLA, visible where its cases are.
     "ingenierie": _DEPARTEMENTAL,
     # Support actors and comités d'appui: registered and written by a DLA.
@@ -55,15 +68,28 @@ RULES: dict[str, dict[str, str]] = {
     # The consultant register is regional: read by the region's DLAs, managed by the
     # regional DLA (coordinator).
     "prestataire": {
-        "a": "R R W - - R W",
-        "o": "- - - W R R W",
+        "a": "R R W - - R W - -",
+        "o": "- - - W R R W - -",
     },
     # Report jobs: the coordinations' regional reports and the national one; officers
     # produce no reports.
     "job": {
-        "a": "- - R - - R W",
-        "o": "- - - R - R W",
-        "national": "- - - - - R W",
+        "a": "- - R - - R W - -",
+        "o": "- - - R - R W - -",
+        "national": "- - - - - R W - -",
+    },
+    # Steering (issue 16): a DLA's page, its conventions, comités de pilotage and their
+    # documents.
+    "pilotage_dla": _PILOTAGE,
+    "convention": _PILOTAGE,
+    "comite_pilotage": _PILOTAGE,
+    "pilotage_document": _PILOTAGE,
+    # A structure's consent to share with a resource centre: recorded by the case's DLA,
+    # read by the centre it names ("a" shares with culture, "b" and "o" with sport).
+    "partage": {
+        "a": "W - R - - R W - R",
+        "b": "- W R - - R W - -",
+        "o": "- - - R W R W - -",
     },
 }
 
@@ -77,6 +103,9 @@ PARENT_KIND = {
     # A personal link follows the case it was sent about (revoked by its writers).
     "link": "case",
 }
+
+# Steering: a convention year follows its convention, a funding line its ingénierie.
+PARENT_KIND.update({"convention_year": "convention", "funding": "ingenierie"})
 
 
 def expected(persona: str, kind: str, territory: str) -> str:

@@ -51,6 +51,8 @@ class PageRoute:
 ALL = None
 DLA_MEMBERS = frozenset({"officer", "coordinator"})
 NATIONAL = frozenset({"national", "admin"})
+DASHBOARD_READERS = frozenset({"officer", "coordinator", "national", "admin", "financeur"})
+CASE_DATA_READERS = frozenset({"officer", "coordinator", "national", "admin"})
 
 
 def case_of(obj):
@@ -130,7 +132,6 @@ MATRIX = {
         scope=ingenierie_of,
         post_only=True,
     ),
-    "accompagnements:funding_add": ObjectRoute("ingenierie", write=True, post_only=True),
     # Exchanges and tasks: through their case (404 outside it, 403 where it is read-only).
     "accompagnements:echange_add": ObjectRoute("case", write=True),
     "accompagnements:echange_edit": ObjectRoute(
@@ -191,13 +192,41 @@ MATRIX = {
     "espace:pv": ObjectRoute("ingenierie"),
     "messagerie:preferences": PageRoute(),
     # Reporting
-    "reporting:dashboard": PageRoute(),
+    # Every role with a territory; a resource centre has none (403).
+    "reporting:dashboard": PageRoute(roles=DASHBOARD_READERS),
     "reporting:dictionary": PageRoute(),
     "reporting:exports": PageRoute(roles=NATIONAL),
     "reporting:reports": PageRoute(roles=frozenset({"coordinator", "national", "admin"})),
     "reporting:job": ObjectRoute("job"),
     "reporting:job_progress": ObjectRoute("job"),
     "reporting:job_download": ObjectRoute("job"),
+    # Steering (pilotage): conventions, the ingénierie fund, objectives, comités de
+    # pilotage; funders read what their body funds, never a case.
+    "pilotage:index": PageRoute(roles=DASHBOARD_READERS),
+    "pilotage:dla": ObjectRoute("pilotage_dla"),
+    "pilotage:convention_add": ObjectRoute("pilotage_dla", write=True),
+    "pilotage:objectives": ObjectRoute(
+        "pilotage_dla", write=True, kwargs=lambda o: {"pk": o.pk, "year": 2026}
+    ),
+    "pilotage:comite_add": ObjectRoute("pilotage_dla", write=True),
+    "pilotage:convention": ObjectRoute("convention"),
+    "pilotage:convention_document_add": ObjectRoute("convention", write=True, post_only=True),
+    "pilotage:year_edit": ObjectRoute("convention_year", write=True),
+    "pilotage:contribution_add": ObjectRoute("convention_year", write=True, post_only=True),
+    "pilotage:comite": ObjectRoute("comite_pilotage"),
+    "pilotage:comite_document_add": ObjectRoute(
+        "comite_pilotage", write=True, post_only=True
+    ),
+    "pilotage:document": ObjectRoute("pilotage_document"),
+    # Commitments of the fund: written where the ingénierie is writable.
+    "pilotage:engagement_add": ObjectRoute("ingenierie", write=True),
+    "pilotage:engagement_correct": ObjectRoute("funding", write=True),
+    "pilotage:engagement_cancel": ObjectRoute("funding", write=True),
+    # Sharing with a resource centre: recorded on the case, read by the centre.
+    "pilotage:partages": PageRoute(roles=frozenset({"crdla"})),
+    "pilotage:partage": ObjectRoute("partage"),
+    "pilotage:partage_add": ObjectRoute("case", write=True),
+    "pilotage:partage_withdraw": ObjectRoute("partage", write=True, post_only=True),
     # JSON API (read-only): the pages' rules, by session here and by token in tests/api.
     "api:structure-list": PageRoute(),
     "api:structure-detail": ObjectRoute("structure"),
@@ -209,7 +238,7 @@ MATRIX = {
     "api:acteur-detail": ObjectRoute("acteur"),
     "api:indicateurs": PageRoute(),
     # Without parameters: the current year on the person's own territory.
-    "api:indicateur": PageRoute(kwargs={"code": "ACT_STRUCTURES"}),
+    "api:indicateur": PageRoute(kwargs={"code": "ACT_STRUCTURES"}, roles=CASE_DATA_READERS),
     # The anonymised case-level dataset: the national statistics export's rule.
     "api:jeu_accompagnements": PageRoute(roles=NATIONAL),
     "api:schema": PageRoute(),
@@ -258,6 +287,8 @@ def marker_visible(user, obj) -> bool:
         return visible(user, obj.structure)
     if obj._meta.model_name == "planaction":
         return visible(user, obj.accompagnement)
+    if obj._meta.model_name == "funding":
+        return visible(user, obj.ingenierie)
     return visible(user, obj)
 
 

@@ -154,4 +154,82 @@ def build_world(personas) -> World:
     )
     job.file.save("rapport-national.pdf", ContentFile(b"%PDF-1.7 test"))
     world.add("job", "national", job)
+    _add_pilotage(world, personas, officers)
     return world
+
+
+def _add_pilotage(world, personas, officers) -> None:
+    """Steering objects (issue 16): the Bretagne State service funds "a" and "b";
+    the structure of "a" shares its case with the culture resource centre."""
+    import datetime
+
+    from accompagnements.models import Funding
+    from pilotage.models import (
+        ComitePilotage,
+        Contribution,
+        Convention,
+        ConventionYear,
+        DlaPilotage,
+        Objective,
+        PartageCentre,
+    )
+    from pilotage.services import add_document as add_pilotage_document
+    from territoires.models import CentreRessources, Financeur, Region
+
+    funders = {
+        "a": personas.financeur.financeur,
+        "b": personas.financeur.financeur,
+        "o": Financeur.objects.create(
+            name="DREETS Pays de la Loire", kind="etat", region=Region.objects.get(code="52")
+        ),
+    }
+    for key, officer in officers.items():
+        dla = DlaPilotage.objects.get(pk=officer.dla_id)
+        world.add("pilotage_dla", key, dla)
+        convention = Convention.objects.create(
+            dla=dla, title=f"Marqueur-convention-{key}", first_year=2026, last_year=2026
+        )
+        world.add("convention", key, convention, convention.title)
+        year = ConventionYear.objects.create(
+            convention=convention,
+            year=2026,
+            starts_on=datetime.date(2026, 1, 1),
+            ends_on=datetime.date(2026, 12, 31),
+        )
+        world.add("convention_year", key, year)
+        Contribution.objects.create(
+            convention_year=year, financeur=funders[key], ingenierie_amount=30000
+        )
+        comite = ComitePilotage.objects.create(
+            dla=dla,
+            held_on="2026-01-20",
+            year=2026,
+            decisions=f"Marqueur-comite-pilotage-{key}",
+        )
+        world.add("comite_pilotage", key, comite, comite.decisions)
+        Objective.objects.create(
+            dla=dla, year=2026, kind="structures_accompagnees", target=40, comite=comite
+        )
+        document = add_pilotage_document(
+            upload=SimpleUploadedFile("convention.pdf", pdf_bytes()),
+            kind="convention",
+            title=f"Marqueur-doc-convention-{key}",
+            by=officer,
+            convention=convention,
+        )
+        world.add("pilotage_document", key, document, document.title)
+        funding = Funding.objects.create(
+            ingenierie=world.get("ingenierie", key),
+            funder="etat",
+            amount=4000,
+            committed_on=datetime.date(2026, 2, 1),
+            label=f"Marqueur-financement-{key}",
+        )
+        world.add("funding", key, funding, funding.label)
+        partage = PartageCentre.objects.create(
+            accompagnement=world.get("case", key),
+            centre=CentreRessources.objects.get(secteur="culture" if key == "a" else "sport"),
+            consent_by_name=f"Marqueur-accord-{key}",
+            recorded_by=officer,
+        )
+        world.add("partage", key, partage, partage.consent_by_name)

@@ -1,0 +1,129 @@
+"""Territorial coverage: per department, the structures the DLA reached against the
+employer ESS establishments of the territory (reference table ``EtablissementsEss``).
+
+For each department of the territory shown:
+- structures accompanied in the year (reporting's ``ACT_STRUCTURES``, by the
+  structure's department) and the coverage rate: per 100 employer ESS establishments
+  of the latest vintage of the reference table up to the year;
+- the share of those structures in ZRR / rural areas and in QPV (``STR_ZRR``,
+  ``STR_QPV``) against the share of the department's establishments there, when the
+  reference gives it;
+- the communes reached: distinct communes of the structures accompanied.
+
+Coverage is thin where the rate is below half the rate of the whole territory shown
+(the region, or France); a department with establishments and no structure reached
+is thin too. Published outputs (funders, the PDF) show only the counts disclosure
+control lets through: the shares and communes by department are not published.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Count, F
+
+from reporting.indicators import SECRET, Level, Query, TerritoryNames, compute, get
+from reporting.indicators.sources import SOURCES
+
+from .models import EtablissementsEss
+
+THIN_BELOW = 0.5  # of the territory's overall rate
+
+
+def _round(value: Decimal) -> float:
+    return float(value.quantize(Decimal("0.1"), ROUND_HALF_UP))
+
+
+def rate(structures: Any, establishments: int | None) -> float | None:
+    """Structures accompanied per 100 employer ESS establishments, one decimal."""
+    if not isinstance(structures, int) or not establishments:
+        return None
+    return _round(Decimal(structures * 100) / Decimal(establishments))
+
+
+def share(part: Any, whole: Any) -> float | None:
+    if not isinstance(part, int) or not isinstance(whole, int) or not whole:
+        return None
+    return _round(Decimal(part * 100) / Decimal(whole))
+
+
+def reference(codes: list[str], year: int) -> dict[str, EtablissementsEss]:
+    """Each department's latest vintage up to ``year`` (else its oldest): one query."""
+    rows = EtablissementsEss.objects.filter(departement__code__in=codes).select_related(
+        "departement"
+    )
+    vintages: dict[str, list[EtablissementsEss]] = defaultdict(list)
+    for row in rows.order_by("departement__code", "year"):
+        vintages[row.departement.code].append(row)
+    found = {}
+    for code, rows_ in vintages.items():
+        up_to = [row for row in rows_ if row.year <= year]
+        found[code] = up_to[-1] if up_to else rows_[0]
+    return found
+
+
+def build(query: Query, names: TerritoryNames) -> dict[str, Any]:
+    """The coverage figures of the query's territory, JSON-able (three queries)."""
+    departements = names.within(Level.DEPARTEMENT, query)
+    indicators = [get("ACT_STRUCTURES"), get("STR_QPV"), get("STR_ZRR")]
+    values = compute(query, indicators, by=Level.DEPARTEMENT, names=names)
+    communes = dict(
+        SOURCES["structures"]
+        .queryset(query)
+        .values(code=F("departement__code"))
+        .annotate(n=Count("commune", distinct=True))
+        .values_list("code", "n")
+    )
+    refs = reference(list(departements), query.year)
+    rows = {}
+    for code in departements:
+        ref = refs.get(code)
+        rows[code] = {
+            "structures": values["ACT_STRUCTURES"].get(code, 0),
+            "qpv": values["STR_QPV"].get(code, 0),
+            "zrr": values["STR_ZRR"].get(code, 0),
+            "communes": communes.get(code, 0),
+            "etablissements": ref.employer_establishments if ref else None,
+            "etablissements_zrr": ref.in_zrr if ref else None,
+            "etablissements_qpv": ref.in_qpv if ref else None,
+            "millesime": ref.year if ref else None,
+        }
+    sources = sorted({f"{r.source} ({r.year})" for r in refs.values()})
+    return {"departements": rows, "sources": sources}
+
+
+def table(panel: dict, names: dict, published: dict | None = None) -> dict[str, Any]:
+    """Rows for display; ``published``: the public counts by department (``s`` hidden)."""
+    rows = []
+    total_structures = total_establishments = 0
+    for code, row in panel["departements"].items():
+        structures = published.get(code, SECRET) if published is not None else row["structures"]
+        row_rate = rate(structures, row["etablissements"])
+        if isinstance(structures, int) and row["etablissements"]:
+            total_structures += structures
+            total_establishments += row["etablissements"]
+        rows.append(
+            {
+                "code": code,
+                "name": names.get(code, code),
+                "structures": structures,
+                "etablissements": row["etablissements"],
+                "millesime": row["millesime"],
+                "rate": row_rate,
+                "zrr": share(row["zrr"], row["structures"]),
+                "zrr_reference": share(row["etablissements_zrr"], row["etablissements"]),
+                "qpv": share(row["qpv"], row["structures"]),
+                "qpv_reference": share(row["etablissements_qpv"], row["etablissements"]),
+                "communes": row["communes"],
+            }
+        )
+    overall = rate(total_structures, total_establishments)
+    for row in rows:
+        row["thin"] = bool(
+            overall
+            and row["rate"] is not None
+            and (row["rate"] < overall * THIN_BELOW or row["structures"] == 0)
+        )
+    return {"rows": rows, "overall": overall, "sources": panel["sources"]}

@@ -1,0 +1,79 @@
+"""pilotage's panels on the statistics dashboards and in the PDF report (reporting.extensions):
+objectives planned vs achieved, and territorial coverage with its map."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reporting import maps
+from reporting.indicators import Level, Query, TerritoryNames
+from territoires.models import Dla
+
+from . import coverage
+from .models import Objective
+from .progress import progress
+
+
+def _dlas(query: Query):
+    scope = query.scope
+    if scope.level == Level.DEPARTEMENT:
+        return Dla.objects.filter(departement_id=scope.pk)
+    if scope.level == Level.REGION:
+        return Dla.objects.filter(region_id=scope.pk)
+    return Dla.objects.all()
+
+
+def build(query: Query, names: TerritoryNames) -> dict[str, Any]:
+    objectives = (
+        Objective.objects.visible_to(query.viewer)
+        .filter(dla__in=_dlas(query), year=query.year)
+        .select_related("dla")
+    )
+    return {
+        "objectifs": progress(objectives, query.year),
+        "couverture": coverage.build(query, names),
+    }
+
+
+def render(panel: dict, data: dict, *, public: bool, pdf: bool) -> list[dict]:
+    level = data["scope"]["level"]
+    names = data["departement_names"]
+    published = data["public"]["departements"] if public else None
+    cover = coverage.table(panel["couverture"], names, published)
+    values = {row["code"]: row["rate"] for row in cover["rows"] if row["rate"] is not None}
+    territory = "de la région" if level == Level.REGION else "de la France"
+    flag = f"couverture faible (moins de la moitié du taux {territory})"
+    chart = (
+        maps.department_map(
+            f"Couverture {data['year']} : structures accompagnées pour 100 établissements "
+            "employeurs de l'ESS",
+            values,
+            names,
+            decimals=1,
+            flagged={row["code"] for row in cover["rows"] if row["thin"]},
+            flag_label=flag,
+            value_header="Pour 100 établissements",
+        )
+        if level != Level.DEPARTEMENT and values
+        else None
+    )
+    return [
+        {
+            "template": "pilotage/panels/objectifs.html"
+            if not pdf
+            else "pilotage/pdf/objectifs.html",
+            "progress": panel["objectifs"],
+            "level": level,
+        },
+        {
+            "template": "pilotage/panels/couverture.html"
+            if not pdf
+            else "pilotage/pdf/couverture.html",
+            "coverage": cover,
+            "chart": chart,
+            "public": public,
+            "flag": flag,
+            "attribution": maps.ATTRIBUTION,
+            "year": data["year"],
+        },
+    ]

@@ -6,78 +6,123 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accompagnements', '0009_exchanges_and_tasks'),
+        ("accompagnements", "0009_exchanges_and_tasks"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='funding',
-            options={'ordering': ['funder', 'committed_on', 'pk'], 'verbose_name': 'financement'},
+            name="funding",
+            options={"ordering": ["funder", "committed_on", "pk"], "verbose_name": "financement"},
         ),
         migrations.AddField(
-            model_name='funding',
-            name='cancelled_on',
-            field=models.DateField(blank=True, null=True, verbose_name='annulé le'),
+            model_name="funding",
+            name="cancelled_on",
+            field=models.DateField(blank=True, null=True, verbose_name="annulé le"),
         ),
         migrations.AddField(
-            model_name='funding',
-            name='committed_on',
-            field=models.DateField(default=django.utils.timezone.localdate, verbose_name='engagé le'),
+            model_name="funding",
+            name="committed_on",
+            field=models.DateField(
+                default=django.utils.timezone.localdate, verbose_name="engagé le"
+            ),
         ),
         migrations.AddField(
-            model_name='funding',
-            name='corrects',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='corrections', to='accompagnements.funding', verbose_name='corrige la ligne'),
+            model_name="funding",
+            name="corrects",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="corrections",
+                to="accompagnements.funding",
+                verbose_name="corrige la ligne",
+            ),
         ),
         migrations.AddField(
-            model_name='funding',
-            name='reason',
-            field=models.CharField(blank=True, max_length=300, verbose_name='motif'),
+            model_name="funding",
+            name="reason",
+            field=models.CharField(blank=True, max_length=300, verbose_name="motif"),
         ),
         migrations.AddField(
-            model_name='historicalfunding',
-            name='cancelled_on',
-            field=models.DateField(blank=True, null=True, verbose_name='annulé le'),
+            model_name="historicalfunding",
+            name="cancelled_on",
+            field=models.DateField(blank=True, null=True, verbose_name="annulé le"),
         ),
         migrations.AddField(
-            model_name='historicalfunding',
-            name='committed_on',
-            field=models.DateField(default=django.utils.timezone.localdate, verbose_name='engagé le'),
+            model_name="historicalfunding",
+            name="committed_on",
+            field=models.DateField(
+                default=django.utils.timezone.localdate, verbose_name="engagé le"
+            ),
         ),
         migrations.AddField(
-            model_name='historicalfunding',
-            name='corrects',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accompagnements.funding', verbose_name='corrige la ligne'),
+            model_name="historicalfunding",
+            name="corrects",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="accompagnements.funding",
+                verbose_name="corrige la ligne",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalfunding',
-            name='reason',
-            field=models.CharField(blank=True, max_length=300, verbose_name='motif'),
+            model_name="historicalfunding",
+            name="reason",
+            field=models.CharField(blank=True, max_length=300, verbose_name="motif"),
         ),
         migrations.AlterField(
-            model_name='funding',
-            name='amount',
-            field=models.DecimalField(decimal_places=2, max_digits=10, verbose_name='montant (€)'),
+            model_name="funding",
+            name="amount",
+            field=models.DecimalField(decimal_places=2, max_digits=10, verbose_name="montant (€)"),
         ),
         migrations.AlterField(
-            model_name='funding',
-            name='funder',
-            field=models.CharField(choices=[('etat', 'État'), ('banque_territoires', 'Banque des Territoires'), ('fse', 'Fonds social européen'), ('region', 'Région'), ('departement', 'Département'), ('autre', 'autre collectivité ou financeur')], max_length=30, verbose_name='financeur'),
+            model_name="funding",
+            name="funder",
+            field=models.CharField(
+                choices=[
+                    ("etat", "État"),
+                    ("banque_territoires", "Banque des Territoires"),
+                    ("fse", "Fonds social européen"),
+                    ("region", "Région"),
+                    ("departement", "Département"),
+                    ("autre", "autre collectivité ou financeur"),
+                ],
+                max_length=30,
+                verbose_name="financeur",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalfunding',
-            name='amount',
-            field=models.DecimalField(decimal_places=2, max_digits=10, verbose_name='montant (€)'),
+            model_name="historicalfunding",
+            name="amount",
+            field=models.DecimalField(decimal_places=2, max_digits=10, verbose_name="montant (€)"),
         ),
         migrations.AlterField(
-            model_name='historicalfunding',
-            name='funder',
-            field=models.CharField(choices=[('etat', 'État'), ('banque_territoires', 'Banque des Territoires'), ('fse', 'Fonds social européen'), ('region', 'Région'), ('departement', 'Département'), ('autre', 'autre collectivité ou financeur')], max_length=30, verbose_name='financeur'),
+            model_name="historicalfunding",
+            name="funder",
+            field=models.CharField(
+                choices=[
+                    ("etat", "État"),
+                    ("banque_territoires", "Banque des Territoires"),
+                    ("fse", "Fonds social européen"),
+                    ("region", "Région"),
+                    ("departement", "Département"),
+                    ("autre", "autre collectivité ou financeur"),
+                ],
+                max_length=30,
+                verbose_name="financeur",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='funding',
-            constraint=models.CheckConstraint(condition=models.Q(('corrects__isnull', False), ('amount__gte', 0), _connector='OR'), name='funding_commitment_not_negative'),
+            model_name="funding",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("corrects__isnull", False), ("amount__gte", 0), _connector="OR"
+                ),
+                name="funding_commitment_not_negative",
+            ),
         ),
     ]

@@ -50,4 +50,3 @@ def mark_informed(proposal: Proposal, *, by: User) -> Proposal:
     proposal.informed = True
     save_by(proposal, by, update_fields=["informed"])
     return proposal
-

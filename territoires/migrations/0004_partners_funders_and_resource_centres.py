@@ -5,38 +5,107 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('territoires', '0003_dla_contact'),
+        ("territoires", "0003_dla_contact"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CentreRessources',
+            name="CentreRessources",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
-                ('secteur', models.CharField(choices=[('culture', 'culture'), ('sport', 'sport'), ('solidarites_sante', 'solidarités, santé'), ('iae', "insertion par l'activité économique"), ('financement', 'financement'), ('transition_ecologique', 'transformation écologique'), ('numerique', 'numérique')], max_length=30, unique=True, verbose_name='secteur')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
+                (
+                    "secteur",
+                    models.CharField(
+                        choices=[
+                            ("culture", "culture"),
+                            ("sport", "sport"),
+                            ("solidarites_sante", "solidarités, santé"),
+                            ("iae", "insertion par l'activité économique"),
+                            ("financement", "financement"),
+                            ("transition_ecologique", "transformation écologique"),
+                            ("numerique", "numérique"),
+                        ],
+                        max_length=30,
+                        unique=True,
+                        verbose_name="secteur",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'centre de ressources (CRDLA)',
-                'verbose_name_plural': 'centres de ressources (CRDLA)',
-                'ordering': ['name'],
+                "verbose_name": "centre de ressources (CRDLA)",
+                "verbose_name_plural": "centres de ressources (CRDLA)",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Financeur',
+            name="Financeur",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='nom')),
-                ('kind', models.CharField(choices=[('etat', 'État'), ('banque_territoires', 'Banque des Territoires'), ('fse', 'Fonds social européen'), ('region', 'Région'), ('departement', 'Département'), ('autre', 'autre collectivité ou financeur')], max_length=30, verbose_name='type de financeur')),
-                ('departement', models.ForeignKey(blank=True, help_text='Vide pour un financeur régional ou national.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='financeurs', to='territoires.departement', verbose_name='département')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='financeurs', to='territoires.region', verbose_name='région')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="nom")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("etat", "État"),
+                            ("banque_territoires", "Banque des Territoires"),
+                            ("fse", "Fonds social européen"),
+                            ("region", "Région"),
+                            ("departement", "Département"),
+                            ("autre", "autre collectivité ou financeur"),
+                        ],
+                        max_length=30,
+                        verbose_name="type de financeur",
+                    ),
+                ),
+                (
+                    "departement",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Vide pour un financeur régional ou national.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="financeurs",
+                        to="territoires.departement",
+                        verbose_name="département",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="financeurs",
+                        to="territoires.region",
+                        verbose_name="région",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'financeur',
-                'ordering': ['name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('departement__isnull', True), ('region__isnull', False), _connector='OR'), name='financeur_departement_within_region')],
+                "verbose_name": "financeur",
+                "ordering": ["name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("departement__isnull", True),
+                            ("region__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="financeur_departement_within_region",
+                    )
+                ],
             },
         ),
     ]

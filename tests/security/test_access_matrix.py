@@ -214,9 +214,7 @@ MATRIX = {
     "pilotage:year_edit": ObjectRoute("convention_year", write=True),
     "pilotage:contribution_add": ObjectRoute("convention_year", write=True, post_only=True),
     "pilotage:comite": ObjectRoute("comite_pilotage"),
-    "pilotage:comite_document_add": ObjectRoute(
-        "comite_pilotage", write=True, post_only=True
-    ),
+    "pilotage:comite_document_add": ObjectRoute("comite_pilotage", write=True, post_only=True),
     "pilotage:document": ObjectRoute("pilotage_document"),
     # Commitments of the fund: written where the ingénierie is writable.
     "pilotage:engagement_add": ObjectRoute("ingenierie", write=True),

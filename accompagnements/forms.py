@@ -2,6 +2,7 @@ from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
 
 from accounts.models import User
+from webinput.fields import BoundedModelMultipleChoiceField
 
 from .models import (
     AbandonReason,
@@ -328,6 +329,7 @@ class ActeurAppuiForm(forms.ModelForm):
             "offer": forms.Textarea(attrs={"rows": 3}),
             "departements": forms.CheckboxSelectMultiple,
         }
+        field_classes = {"departements": BoundedModelMultipleChoiceField}
 
     def __init__(self, *args, region, **kwargs):
         super().__init__(*args, **kwargs)

@@ -66,4 +66,6 @@ def _answers(alias: str = DEFAULT_DB_ALIAS) -> bool:
     except Exception:
         return False
     finally:
-        probe.close()
+        # Django keeps an in-memory SQLite connection open on close(): close it here.
+        if probe.connection is not None:
+            probe.connection.close()

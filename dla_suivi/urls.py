@@ -2,11 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from messagerie import password_reset
 
-from . import health, views
+from . import admin_login, health, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -63,7 +62,7 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("compte/jetons-api/", include("api.account_urls")),
     # One login page for everyone (throttled by django-axes), the admin's included.
-    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
+    path("admin/login/", admin_login.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
 ]
 

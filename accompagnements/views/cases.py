@@ -6,9 +6,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from django_tables2 import LazyPaginator, RequestConfig
+
+from structures.continuity import dlas_holding_hidden_open_cases
 from structures.models import Structure
 from territoires.access import get_visible_or_404
+from webinput.lists import configure_table
 
 from ..filters import AccompagnementFilter
 from ..forms import CaseForm, OpenCaseForm, TransitionForm
@@ -30,6 +32,7 @@ from .case_file import case_file_context, lacks_contact, my_pending_tasks, with_
 from .common import (
     case_page_queryset,
     editable_case,
+    mark_readable_comites,
     prefetch_case_page,
     related_or_none,
     render_form,
@@ -50,9 +53,7 @@ def case_list(request):
     queryset = Accompagnement.objects.visible_to(request.user).for_lists()
     filterset = AccompagnementFilter(request.GET or None, queryset=queryset, user=request.user)
     table = AccompagnementTable(filterset.qs)
-    RequestConfig(request, paginate={"per_page": 50, "paginator_class": LazyPaginator}).configure(
-        table
-    )
+    configure_table(request, table, per_page=50)
     return render(request, "accompagnements/list.html", {"filter": filterset, "table": table})
 
 
@@ -85,6 +86,7 @@ def workboard(request):
 def case_detail(request, pk):
     case = visible_case(request, pk, case_page_queryset())
     prefetch_case_page(case)
+    mark_readable_comites(case, request.user)
     writable = case.is_writable_by(request.user)
     transitions = available_transitions(case, request.user) if writable else []
     transition_forms = [
@@ -181,6 +183,7 @@ def case_create(request, structure_pk):
         back_url=reverse("accompagnements:list"),
         submit="Ouvrir l'accompagnement",
         open_case=current.first(),
+        open_elsewhere=dlas_holding_hidden_open_cases(structure, request.user),
     )
 
 

@@ -6,7 +6,7 @@ from django.shortcuts import render
 
 from territoires.access import get_editable_or_403, get_visible_or_404
 
-from ..models import Accompagnement, ComiteReview, PlanAction, TransitionLog
+from ..models import Accompagnement, ComiteAppui, ComiteReview, PlanAction, TransitionLog
 
 
 def visible_case(request, pk, queryset=None):
@@ -52,6 +52,22 @@ def prefetch_case_page(case):
     if diagnostic is not None:
         prefetch_related_objects([diagnostic], "axes")
     return case
+
+
+def mark_readable_comites(case, user) -> None:
+    """Whether each comité that reviewed ``case`` may be opened by ``user`` (one query, if any).
+
+    A readable case may have been reviewed by a comité its reader cannot open (a
+    regional case, read by an officer of its department): its name is shown as text.
+    """
+    ids = {review.comite_id for review in case.reviews}
+    readable = (
+        set(ComiteAppui.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+        if ids
+        else set()
+    )
+    for review in case.reviews:
+        review.comite_readable = review.comite_id in readable
 
 
 def related_or_none(obj, name):

@@ -12,6 +12,7 @@ from territoires.access import get_editable_or_403, get_visible_or_404
 
 from ..forms import ActeurAppuiForm, ComiteForm, ComiteReviewForm, PrestataireForm
 from ..models import (
+    Accompagnement,
     ActeurAppui,
     ComiteAppui,
     ComiteReview,
@@ -144,10 +145,15 @@ def comite_create(request):
 
 
 def comite_detail(request, pk):
+    # A comité may have reviewed cases its reader may not see (its DLA's cases on
+    # structures of another territory): only the visible ones are listed.
+    visible_cases = Accompagnement.objects.visible_to(request.user).values("pk")
     queryset = ComiteAppui.objects.select_related("dla").prefetch_related(
         Prefetch(
             "reviews",
-            queryset=ComiteReview.objects.select_related("accompagnement__structure"),
+            queryset=ComiteReview.objects.filter(accompagnement__in=visible_cases).select_related(
+                "accompagnement__structure"
+            ),
         )
     )
     comite = get_visible_or_404(queryset, request.user, pk=pk)

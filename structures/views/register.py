@@ -11,6 +11,7 @@ from territoires import policy
 from territoires.access import get_editable_or_403, get_visible_or_404
 from webinput.lists import configure_table
 
+from ..continuity import dlas_holding_hidden_open_cases
 from ..duplicates import likely_duplicates
 from ..filters import StructureFilter
 from ..forms import ContactFormSet, MergeForm, StructureForm
@@ -116,6 +117,7 @@ def structure_detail(request, pk):
             .order_by("-opened_on", "-pk")
         ),
         "case_url_name": _case_url_name(),
+        "open_elsewhere": dlas_holding_hidden_open_cases(structure, request.user),
         "history": history_entries(structure),
         "merges": list(structure.merges.select_related("merged_by")),
         "can_edit": Structure.objects.editable_by(request.user).filter(pk=pk).exists(),

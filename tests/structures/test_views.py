@@ -191,9 +191,9 @@ class TestDetailPage:
             structure.save()
         AccompagnementFactory(structure=structure, officer=personas.officer_a)
         client = client_for(personas.officer_a)
-        # session, user, user's DLA, structure, contacts, cases, history, merges, can-edit,
-        # may-open-a-case
-        with django_assert_num_queries(10):
+        # session, user, user's DLA, structure, contacts, cases, DLAs holding an open case
+        # the reader may not open, history, merges, can-edit, may-open-a-case
+        with django_assert_num_queries(11):
             response = client.get(detail_url(structure))
         assert response.status_code == 200
 

@@ -7,7 +7,9 @@ spreadsheet would read as a formula are neutralised by ``tabular``.
 
 import hashlib
 import hmac
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Subquery
@@ -35,51 +37,117 @@ DATASETS = {
     "indicateurs": "tableaux des indicateurs",
 }
 
-# (column, description) — append only.
+
+@dataclass(frozen=True)
+class CaseContext:
+    """What a row's cells need beyond the row itself."""
+
+    year: int
+    # Departments under the small-cell threshold: their code is shown as SECRET.
+    small_departements: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Column:
+    """A published column: its name and meaning (docs/exports.md) and, for the case-level
+    dataset, the value of ``case_queryset`` it shows (``lookup``) and how (``cell``)."""
+
+    name: str
+    description: str
+    lookup: str = ""
+    # The cell from the looked-up value (None when there is no lookup); as is when unset.
+    cell: Callable[[Any, CaseContext], Any] | None = None
+
+
+def _month(value, _context=None) -> str:
+    return value.strftime("%Y-%m") if value else ""
+
+
+def _zero_if_none(value, _context) -> int:
+    return value or 0
+
+
+def _blank_if_none(value, _context) -> str:
+    return value or ""
+
+
+def _secret_if_small(code, context) -> str:
+    return SECRET if code in context.small_departements else code
+
+
+# Append only: a new column goes at the end and bumps the schema's minor version.
 CASE_COLUMNS = [
-    ("annee", "Année de référence de l'export."),
-    ("id_accompagnement", "Identifiant pseudonyme de l'accompagnement, stable entre exports."),
-    ("id_structure", "Identifiant pseudonyme de la structure (repère les retours)."),
-    ("code_region", "Code INSEE de la région du siège de la structure."),
-    ("code_departement", "Code INSEE du département ; « s » sous 5 structures accompagnées."),
-    ("forme_juridique", "Forme juridique (code)."),
-    ("secteur", "Secteur d'activité (code)."),
-    ("classe_taille", "Taille selon l'effectif salarié : 0, 1-9, 10-49, 50+."),
-    ("qpv", "Structure située en quartier prioritaire (oui/non)."),
-    ("zrr", "Structure située en ZRR ou zone rurale (oui/non)."),
-    ("tete_de_reseau", "Tête de réseau ou fédération (oui/non)."),
-    ("niveau_dla", "Niveau du DLA porteur : departemental ou regional."),
-    ("canal", "Origine de la demande (code)."),
-    ("phase", "Phase ou état de l'accompagnement à la date de l'export (code)."),
-    ("mois_ouverture", "Mois d'ouverture (AAAA-MM)."),
-    ("mois_cloture", "Mois de clôture, de réorientation ou d'abandon (AAAA-MM), vide si ouvert."),
-    ("nouvel_accompagnement", "Ouvert pendant l'année de référence (oui/non)."),
-    ("diagnostic_valide", "Diagnostic partagé validé par la structure (oui/non)."),
-    ("ingenieries_individuelles", "Nombre d'ingénieries individuelles démarrées dans l'année."),
-    ("ingenieries_collectives", "Nombre d'ingénieries collectives démarrées dans l'année."),
-    ("motif_reorientation", "Motif de réorientation (code), vide sinon."),
-    ("type_acteur_reorientation", "Type de l'acteur d'appui de destination (code), vide sinon."),
-    ("motif_abandon", "Motif d'abandon (code), vide sinon."),
-    ("effectif", "Effectif salarié de la structure."),
-    ("etp", "Équivalents temps plein."),
-    ("cdi", "Salarié·es en CDI."),
-    ("cdd", "Salarié·es en CDD."),
-    ("situation_dernier_suivi", "Situation relevée au dernier point de suivi (code), vide sinon."),
-    ("satisfaction_dernier_suivi", "Satisfaction au dernier point de suivi (1 à 4), vide sinon."),
+    Column("annee", "Année de référence de l'export.", cell=lambda _, c: c.year),
+    Column("id_accompagnement",
+           "Identifiant pseudonyme de l'accompagnement, stable entre exports.",
+           "pk", lambda pk, _: pseudonym("accompagnement", pk)),
+    Column("id_structure",
+           "Identifiant pseudonyme de la structure (repère les retours).",
+           "structure_id", lambda pk, _: pseudonym("structure", pk)),
+    Column("code_region",
+           "Code INSEE de la région du siège de la structure.",
+           "structure__region__code"),
+    Column("code_departement",
+           "Code INSEE du département ; « s » sous 5 structures accompagnées.",
+           "structure__departement__code", _secret_if_small),
+    Column("forme_juridique", "Forme juridique (code).", "structure__legal_form"),
+    Column("secteur", "Secteur d'activité (code).", "structure__sector"),
+    Column("classe_taille", "Taille selon l'effectif salarié : 0, 1-9, 10-49, 50+.", "size_class"),
+    Column("qpv", "Structure située en quartier prioritaire (oui/non).", "structure__in_qpv"),
+    Column("zrr", "Structure située en ZRR ou zone rurale (oui/non).", "structure__in_zrr"),
+    Column("tete_de_reseau", "Tête de réseau ou fédération (oui/non).", "structure__is_network"),
+    Column("niveau_dla", "Niveau du DLA porteur : departemental ou regional.", "dla__level"),
+    Column("canal", "Origine de la demande (code).", "channel"),
+    Column("phase", "Phase ou état de l'accompagnement à la date de l'export (code).", "state"),
+    Column("mois_ouverture", "Mois d'ouverture (AAAA-MM).", "opened_on", _month),
+    Column("mois_cloture",
+           "Mois de clôture, de réorientation ou d'abandon (AAAA-MM), vide si ouvert.",
+           "closed_on", _month),
+    Column("nouvel_accompagnement",
+           "Ouvert pendant l'année de référence (oui/non).",
+           "opened_on", lambda day, c: day.year == c.year),
+    Column("diagnostic_valide",
+           "Diagnostic partagé validé par la structure (oui/non).",
+           "diagnostic_validated"),
+    Column("ingenieries_individuelles",
+           "Nombre d'ingénieries individuelles démarrées dans l'année.",
+           "individual", _zero_if_none),
+    Column("ingenieries_collectives",
+           "Nombre d'ingénieries collectives démarrées dans l'année.",
+           "collective", _zero_if_none),
+    Column("motif_reorientation",
+           "Motif de réorientation (code), vide sinon.",
+           "reorientation_reason"),
+    Column("type_acteur_reorientation",
+           "Type de l'acteur d'appui de destination (code), vide sinon.",
+           "reoriented_to__kind", _blank_if_none),
+    Column("motif_abandon", "Motif d'abandon (code), vide sinon.", "abandon_reason"),
+    Column("effectif", "Effectif salarié de la structure.", "structure__headcount"),
+    Column("etp", "Équivalents temps plein.", "structure__fte"),
+    Column("cdi", "Salarié·es en CDI.", "structure__cdi_count"),
+    Column("cdd", "Salarié·es en CDD.", "structure__cdd_count"),
+    Column("situation_dernier_suivi",
+           "Situation relevée au dernier point de suivi (code), vide sinon.",
+           "last_situation", _blank_if_none),
+    Column("satisfaction_dernier_suivi",
+           "Satisfaction au dernier point de suivi (1 à 4), vide sinon.",
+           "last_satisfaction"),
 ]  # fmt: skip
 
 INDICATOR_COLUMNS = [
-    ("annee", "Année de référence."),
-    ("code_indicateur", "Code de l'indicateur (voir le dictionnaire des indicateurs)."),
-    ("indicateur", "Libellé de l'indicateur."),
-    ("unite", "Unité de la valeur."),
-    ("niveau", "Niveau territorial : national, region ou departement."),
-    ("code_territoire", "Code INSEE du territoire, vide au niveau national."),
-    ("territoire", "Nom du territoire."),
-    ("ventilation", "Dimension de ventilation, vide pour un indicateur non ventilé."),
-    ("code_modalite", "Code de la modalité de ventilation."),
-    ("modalite", "Libellé de la modalité."),
-    ("valeur", "Valeur ; « s » pour une case sous le secret statistique, vide si non calculable."),
+    Column("annee", "Année de référence."),
+    Column("code_indicateur", "Code de l'indicateur (voir le dictionnaire des indicateurs)."),
+    Column("indicateur", "Libellé de l'indicateur."),
+    Column("unite", "Unité de la valeur."),
+    Column("niveau", "Niveau territorial : national, region ou departement."),
+    Column("code_territoire", "Code INSEE du territoire, vide au niveau national."),
+    Column("territoire", "Nom du territoire."),
+    Column("ventilation", "Dimension de ventilation, vide pour un indicateur non ventilé."),
+    Column("code_modalite", "Code de la modalité de ventilation."),
+    Column("modalite", "Libellé de la modalité."),
+    Column(
+        "valeur", "Valeur ; « s » pour une case sous le secret statistique, vide si non calculable."
+    ),
 ]
 
 
@@ -124,85 +192,25 @@ def case_queryset(query: Query):
     )
 
 
-def _month(value):
-    return value.strftime("%Y-%m") if value else ""
+def _small_departements(query: Query) -> frozenset[str]:
+    counts = compute(query, [REGISTRY["ACT_STRUCTURES"]], by=Level.DEPARTEMENT)
+    return frozenset(
+        code for code, count in counts["ACT_STRUCTURES"].items() if count < SMALL_CELL_THRESHOLD
+    )
 
 
 def case_rows(query: Query, queryset=None) -> Iterator[list]:
-    """Rows of the dataset; ``queryset`` narrows ``case_queryset(query)`` (an API page)."""
-    small = {
-        code
-        for code, count in compute(query, [REGISTRY["ACT_STRUCTURES"]], by=Level.DEPARTEMENT)[
-            "ACT_STRUCTURES"
-        ].items()
-        if count < SMALL_CELL_THRESHOLD
-    }
+    """Rows of the dataset, cells as ``CASE_COLUMNS`` says; ``queryset`` narrows
+    ``case_queryset(query)`` (an API page)."""
+    context = CaseContext(query.year, _small_departements(query))
+    lookups = list(dict.fromkeys(column.lookup for column in CASE_COLUMNS if column.lookup))
+    position = {lookup: index for index, lookup in enumerate(lookups)}
+    plan = [(position.get(column.lookup), column.cell) for column in CASE_COLUMNS]
     cases = case_queryset(query) if queryset is None else queryset
-    rows = cases.values_list(
-        "pk",
-        "structure_id",
-        "structure__region__code",
-        "structure__departement__code",
-        "structure__legal_form",
-        "structure__sector",
-        "size_class",
-        "structure__in_qpv",
-        "structure__in_zrr",
-        "structure__is_network",
-        "dla__level",
-        "channel",
-        "state",
-        "opened_on",
-        "closed_on",
-        "diagnostic_validated",
-        "individual",
-        "collective",
-        "reorientation_reason",
-        "reoriented_to__kind",
-        "abandon_reason",
-        "structure__headcount",
-        "structure__fte",
-        "structure__cdi_count",
-        "structure__cdd_count",
-        "last_situation",
-        "last_satisfaction",
-    )
-    year = query.year
-    for row in rows.iterator(chunk_size=2000):
-        (pk, structure, region, departement, *rest) = row
-        (legal_form, sector, size, qpv, zrr, network, level, channel, state) = rest[:9]
-        (opened, closed, diagnostic, individual, collective) = rest[9:14]
-        (reason, kind, abandon, headcount, fte, cdi, cdd, situation, satisfaction) = rest[14:]
+    for row in cases.values_list(*lookups).iterator(chunk_size=2000):
         yield [
-            year,
-            pseudonym("accompagnement", pk),
-            pseudonym("structure", structure),
-            region,
-            SECRET if departement in small else departement,
-            legal_form,
-            sector,
-            size,
-            qpv,
-            zrr,
-            network,
-            level,
-            channel,
-            state,
-            _month(opened),
-            _month(closed),
-            opened.year == year,
-            diagnostic,
-            individual or 0,
-            collective or 0,
-            reason,
-            kind or "",
-            abandon,
-            headcount,
-            fte,
-            cdi,
-            cdd,
-            situation or "",
-            satisfaction,
+            row[index] if cell is None else cell(None if index is None else row[index], context)
+            for index, cell in plan
         ]
 
 
@@ -288,7 +296,7 @@ def _indicator_lines(year, indicator, level, code, territory, value, names, quer
 
 def columns(dataset: str) -> list[str]:
     schema = CASE_COLUMNS if dataset == "accompagnements" else INDICATOR_COLUMNS
-    return [name for name, _ in schema]
+    return [column.name for column in schema]
 
 
 def rows(query: Query, dataset: str):

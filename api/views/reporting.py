@@ -227,7 +227,7 @@ def _column_field(name: str, description: str) -> serializers.Field:
 DatasetRowSerializer = type(
     "DatasetRowSerializer",
     (serializers.Serializer,),
-    {name: _column_field(name, doc) for name, doc in exports.CASE_COLUMNS},
+    {c.name: _column_field(c.name, c.description) for c in exports.CASE_COLUMNS},
 )
 
 
@@ -240,7 +240,6 @@ class CaseDatasetView(GenericAPIView):
         description="Une ligne par accompagnement actif dans l'année, colonnes du schéma "
         f"d'export v{exports.SCHEMA_VERSION} (docs/exports.md). Réservé à l'opérateur national.",
         parameters=[YearParam],
-        responses=DatasetRowSerializer(many=True),
     )
     def get(self, request):
         if not policy.may_export_national_statistics(request.user):
@@ -248,7 +247,7 @@ class CaseDatasetView(GenericAPIView):
         year = _params(YearParam, request).get("annee", year_bounds()[1])
         query = Query(year, Scope.national(), request.user)
         page = self.paginate_queryset(exports.case_queryset(query).values("pk"))
-        names = [name for name, _ in exports.CASE_COLUMNS]
+        names = [c.name for c in exports.CASE_COLUMNS]
         selected = exports.case_queryset(query).filter(pk__in=[row["pk"] for row in page])
         rows = [dict(zip(names, row, strict=True)) for row in exports.case_rows(query, selected)]
         return self.get_paginated_response(rows)

@@ -86,7 +86,7 @@ def test_the_dataset_is_the_export_page_by_page(dataset, personas, api):
             with pytest.raises(UnicodeDecodeError):
                 base64.urlsafe_b64decode(cursor).decode("ascii")
     assert len(rows) == 5
-    columns = [name for name, _ in exports.CASE_COLUMNS]
+    columns = [c.name for c in exports.CASE_COLUMNS]
     assert all(list(row) == columns for row in rows)
     export = list(exports.case_rows(Query(YEAR, Scope.national(), personas.national)))
     assert [row["id_accompagnement"] for row in rows] == [line[1] for line in export]

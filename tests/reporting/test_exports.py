@@ -54,8 +54,8 @@ PUBLISHED_INDICATOR_COLUMNS = [
 
 def test_export_column_schemas_are_pinned():
     assert SCHEMA_VERSION == "1.0"
-    assert [name for name, _ in CASE_COLUMNS] == PUBLISHED_CASE_COLUMNS
-    assert [name for name, _ in INDICATOR_COLUMNS] == PUBLISHED_INDICATOR_COLUMNS
+    assert [c.name for c in CASE_COLUMNS] == PUBLISHED_CASE_COLUMNS
+    assert [c.name for c in INDICATOR_COLUMNS] == PUBLISHED_INDICATOR_COLUMNS
 
 
 def test_export_schema_is_documented():

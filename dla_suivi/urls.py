@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
+from accounts import sso
 from messagerie import password_reset
 
 from . import admin_login, health, views
@@ -13,10 +14,14 @@ urlpatterns = [
     path("accessibilite/", views.accessibilite, name="accessibilite"),
     path(
         "connexion/",
-        login_not_required(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
+        login_not_required(sso.LoginView.as_view()),
         name="login",
     ),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("deconnexion/", sso.LogoutView.as_view(), name="logout"),
+    # Single sign-on (OpenID Connect): public, answers 404 while not configured.
+    path("sso/connexion/", login_not_required(sso.SsoLoginView.as_view()), name="sso_login"),
+    path("sso/retour/", login_not_required(sso.SsoCallbackView.as_view()), name="sso_callback"),
+    path("sso/refus/", login_not_required(sso.sso_refused), name="sso_refused"),
     path(
         "mot-de-passe/",
         auth_views.PasswordChangeView.as_view(),
@@ -71,6 +76,9 @@ handler500 = "dla_suivi.errors.server_error"
 # Public views opt out of LoginRequiredMiddleware explicitly.
 PUBLIC_URL_NAMES = {
     "login",
+    "sso_login",
+    "sso_callback",
+    "sso_refused",
     "healthz",
     "accessibilite",
     "password_reset",

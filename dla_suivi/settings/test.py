@@ -26,3 +26,5 @@ REPORTING_DASHBOARD_CACHE_SECONDS = 0
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # The API's rate limit is tested on its own; the schema fuzzing must not hit it.
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"api": "100000/minute"}}  # noqa: F405
+# A real OpenID Connect provider for the SSO tests (tests/accounts/test_sso.py), test-only.
+INSTALLED_APPS = [*INSTALLED_APPS, "oauth2_provider"]  # noqa: F405

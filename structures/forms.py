@@ -51,6 +51,7 @@ class StructureForm(forms.ModelForm):
             "cdd_count",
             "budget",
             "year_founded",
+            "naf_code",
         ]
         localized_fields = ["fte"]
         widgets = {"fte": forms.TextInput(attrs={"inputmode": "decimal"})}

@@ -131,6 +131,16 @@ class Structure(models.Model):
     cdd_count = models.PositiveIntegerField("salariés en CDD", default=0)
     budget = models.PositiveBigIntegerField("budget annuel (€)", null=True, blank=True)
     year_founded = models.PositiveSmallIntegerField("année de création", null=True, blank=True)
+    naf_code = models.CharField(
+        "code NAF", max_length=6, blank=True, help_text="Activité principale, ex. 94.99Z."
+    )
+    # Set from the public register of companies (structures.registre), never typed.
+    register_closed = models.BooleanField(
+        "établissement fermé au répertoire", default=False, editable=False
+    )
+    register_checked_on = models.DateField(
+        "vérifiée au répertoire le", null=True, blank=True, editable=False
+    )
 
     # Unaccented lower-case name, identifiers and commune: the same search on SQLite and
     # PostgreSQL (a trigram index backs it on PostgreSQL).

@@ -28,3 +28,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"api": "100000/minute"}}  # noqa: F405
 # A real OpenID Connect provider for the SSO tests (tests/accounts/test_sso.py), test-only.
 INSTALLED_APPS = [*INSTALLED_APPS, "oauth2_provider"]  # noqa: F405
+# Register lookups (structures.registre) answer from recorded responses (respx), without
+# pauses; an unmocked call would hit a closed local port, never the network.
+ENTREPRISES_API_URL = "http://127.0.0.1:9/registre"
+ENTREPRISES_API_PAUSE_SECONDS = 0

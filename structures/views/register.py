@@ -26,6 +26,7 @@ from ..services import (
     update_structure,
 )
 from ..tables import StructureTable
+from . import registre as registre_views
 
 PER_PAGE = 50
 EXPORT_EXTRA_HEADERS = ["Région", "Accompagnement en cours"]
@@ -131,12 +132,14 @@ def structure_detail(request, pk):
 def structure_create(request):
     if not policy.departements_open_to_new_structures(request.user).exists():
         raise PermissionDenied("Vous ne pouvez pas enregistrer de structure.")
-    form = StructureForm(request.POST or None, user=request.user)
+    found = registre_views.lookup(request)
+    form = StructureForm(request.POST or None, user=request.user, initial=found.initial)
     if request.method == "POST" and form.is_valid():
         structure = register_structure(form.save(commit=False), by=request.user)
         messages.success(request, f"La structure « {structure} » est enregistrée.")
         return redirect("structures:detail", pk=structure.pk)
-    return render(request, "structures/form.html", {"form": form, "structure": None})
+    context = {"form": form, "structure": None, "registre": found}
+    return render(request, "structures/form.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -144,12 +147,16 @@ def structure_update(request, pk):
     structure = get_editable_or_403(
         Structure.objects.select_related("departement"), request.user, pk=pk
     )
-    form = StructureForm(request.POST or None, instance=structure, user=request.user)
+    found = registre_views.lookup(request)
+    form = StructureForm(
+        request.POST or None, instance=structure, user=request.user, initial=found.initial
+    )
     if request.method == "POST" and form.is_valid():
         update_structure(form.save(commit=False), by=request.user)
         messages.success(request, "Les modifications sont enregistrées.")
         return redirect("structures:detail", pk=structure.pk)
-    return render(request, "structures/form.html", {"form": form, "structure": structure})
+    context = {"form": form, "structure": structure, "registre": found}
+    return render(request, "structures/form.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -84,6 +84,9 @@ MATRIX = {
     "structures:merge": ObjectRoute(
         "structure", write=True, may_write=lambda user, obj: user.role in NATIONAL
     ),
+    # The register of companies: for those who register structures (public data only).
+    "structures:register_lookup": PageRoute(roles=frozenset({"officer", "coordinator", "admin"})),
+    "structures:register_check": PageRoute(roles=frozenset({"officer", "coordinator", "admin"})),
     # Accompagnements
     "accompagnements:list": PageRoute(),
     "accompagnements:workboard": PageRoute(),

@@ -7,8 +7,13 @@ BEAT_SCHEDULE = {
         "task": "accompagnements.tasks.send_reminders",
         "schedule": crontab(hour=6, minute=30),
     },
-    "accompagnements-send-weekly-digests": {
-        "task": "accompagnements.tasks.send_weekly_digests",
-        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
+    # Reminders by email, as each person chose (docs/email.md).
+    "accompagnements-email-immediate-reminders": {
+        "task": "accompagnements.reminder_emails.email_immediate_reminders",
+        "schedule": crontab(minute="*/10"),
+    },
+    "accompagnements-email-daily-reminders": {
+        "task": "accompagnements.reminder_emails.email_daily_reminders",
+        "schedule": crontab(hour=7, minute=0),
     },
 }

@@ -120,12 +120,21 @@ class Bench:
             structure.set_derived_fields(regions)
             batch.append(structure)
             if len(batch) == 5000:
-                Structure.objects.bulk_create(batch)
+                self.insert(batch)
                 batch = []
-        Structure.objects.bulk_create(batch)
+        self.insert(batch)
         self.add_cases(rng)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+
+    @staticmethod
+    def insert(batch) -> None:
+        """With one history row each, as the register writes them: the yearly figures read
+        a structure's record of 31 December from its history (docs/statistics.md)."""
+        from structures.models import Structure
+
+        Structure.objects.bulk_create(batch)
+        Structure.history.bulk_history_create(batch)
 
     def some_siret(self) -> str:
         from structures.models import Structure

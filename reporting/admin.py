@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ReportJob
+from .models import Campaign, ReportJob, Snapshot
 
 
 @admin.register(ReportJob)
@@ -25,4 +25,40 @@ class ReportJobAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    """Campaigns are opened from the campaign page (reporting.campaigns): read here."""
+
+    list_display = ["year", "cutoff_on", "opened_by", "opened_at"]
+    readonly_fields = [f.name for f in Campaign._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Snapshot)
+class SnapshotAdmin(admin.ModelAdmin):
+    """Immutable: a correction is a new version (manage.py freeze_year, campaign page)."""
+
+    list_display = ["year", "version", "created_at", "author", "checksum"]
+    list_filter = ["year"]
+    fields = ["year", "version", "created_at", "author", "reason", "checksum"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("figures", "dataset", "changes")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -7,7 +7,7 @@ spreadsheet would read as a formula are neutralised by ``tabular``.
 
 import hashlib
 import hmac
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -221,7 +221,7 @@ def indicator_rows(query: Query) -> Iterator[list]:
     with the cells its disclosure control hides shown as « s », the same in every output.
     """
     names = TerritoryNames(query.using)
-    published = publication.build(query.year, using=query.using)
+    published = publication.for_year(query.year, using=query.using)
     year = query.year
     scope = query.scope
     label = "France entière" if scope.level == Level.NATIONAL else scope.name
@@ -299,27 +299,67 @@ def columns(dataset: str) -> list[str]:
     return [column.name for column in schema]
 
 
-def rows(query: Query, dataset: str):
-    return case_rows(query) if dataset == "accompagnements" else indicator_rows(query)
+@dataclass
+class Export:
+    """What a file of a dataset holds: from the year's snapshot once frozen, else live."""
+
+    dataset: str
+    year: int
+    headers: list[str]
+    rows: Iterable
+    schema: str
+    # The snapshot's version (``None``: computed live, provisional).
+    version: int | None
+
+    @property
+    def filename(self) -> str:
+        return filename(self.dataset, self.year, self.version, self.schema)
 
 
-def filename(dataset: str, year: int) -> str:
-    return f"dla-{dataset}-{year}-schema-v{SCHEMA_VERSION}"
+def prepare(query: Query, dataset: str) -> Export:
+    from . import snapshots
+
+    snapshot = snapshots.frozen(query.year, using=query.using)
+    version = snapshot.version if snapshot else None
+    if dataset == "accompagnements" and snapshot is not None:
+        frozen = snapshots.dataset_of(snapshot)
+        return Export(
+            dataset, query.year, frozen["columns"], frozen["rows"], frozen["schema"], version
+        )
+    rows = case_rows(query) if dataset == "accompagnements" else indicator_rows(query)
+    return Export(dataset, query.year, columns(dataset), rows, SCHEMA_VERSION, version)
+
+
+def rows(query: Query, dataset: str) -> Iterable:
+    return prepare(query, dataset).rows
+
+
+def filename(dataset: str, year: int, version: int | None, schema: str = SCHEMA_VERSION) -> str:
+    """``dla-<jeu>-national-<année>-v<version>-schema-v<schéma>`` (``provisoire`` if live)."""
+    edition = f"v{version}" if version else "provisoire"
+    return f"dla-{dataset}-national-{year}-{edition}-schema-v{schema}"
 
 
 def export_file(query: Query, dataset: str, fmt: str) -> bytes:
-    headers, data = columns(dataset), rows(query, dataset)
+    return named_export_file(query, dataset, fmt)[0]
+
+
+def named_export_file(query: Query, dataset: str, fmt: str) -> tuple[bytes, str]:
+    """The file's content and its documented name (without extension)."""
+    export = prepare(query, dataset)
+    headers, data = export.headers, export.rows
     if fmt == "csv":
-        return b"".join(line.encode("utf-8") for line in tabular.csv_rows(headers, data))
-    if fmt == "xlsx":
-        return tabular.xlsx_bytes(headers, data, title=dataset)
-    if fmt == "ods":
-        return tabular.ods_bytes(headers, data, title=dataset)
-    raise ValueError(f"unknown export format {fmt!r}")
+        content = b"".join(line.encode("utf-8") for line in tabular.csv_rows(headers, data))
+    elif fmt == "xlsx":
+        content = tabular.xlsx_bytes(headers, data, title=dataset)
+    elif fmt == "ods":
+        content = tabular.ods_bytes(headers, data, title=dataset)
+    else:
+        raise ValueError(f"unknown export format {fmt!r}")
+    return content, export.filename
 
 
 def response(query: Query, dataset: str, fmt: str):
     """An attachment response; CSV streams row by row."""
-    return tabular.export_response(
-        fmt, filename(dataset, query.year), columns(dataset), rows(query, dataset)
-    )
+    export = prepare(query, dataset)
+    return tabular.export_response(fmt, export.filename, export.headers, export.rows)

@@ -6,7 +6,9 @@ helpers turn the data into key figures, comparison tables and charts, applying
 small-cell suppression when the output is public.
 """
 
+import copy
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 
@@ -27,6 +29,8 @@ from .indicators import (
 DATA_VERSION = 2
 BASE_INDICATOR = "ACT_STRUCTURES"
 MAP_INDICATOR = "STR_DEPARTEMENT"
+# ``build()`` looks the year's snapshot up unless its caller did.
+LOOKUP = object()
 # Breakdowns drawn as vertical bars (few, short categories); the others as horizontal bars.
 VERTICAL = {"STR_SIZE_CLASS", "PAR_PHASE_MEDIAN_DAYS", "SUI_SITUATION"}
 
@@ -39,13 +43,30 @@ def chart_skips(level: str) -> set[str]:
     return skip
 
 
-def build(query: Query, names: TerritoryNames | None = None, *, public: bool = False) -> dict:
+def build(
+    query: Query,
+    names: TerritoryNames | None = None,
+    *,
+    public: bool = False,
+    live: bool = False,
+    snapshot: Any = LOOKUP,
+) -> dict:
     """Every indicator for the query's scope, the scalars by compared territory, the map.
 
     ``public``: also the overlay a publication shows (``reporting.publication``), with
     the cells hidden by the year's disclosure control replaced by ``s``.
+    A frozen year is read from its latest snapshot (``data["snapshot"]`` says which
+    version), unless ``live`` asks for the provisional recomputation. ``snapshot``: the
+    year's latest snapshot when the caller already looked it up (``None``: not frozen).
     """
     names = names or TerritoryNames(query.using)
+    if not live:
+        if snapshot is LOOKUP:
+            from . import snapshots
+
+            snapshot = snapshots.frozen(query.year, using=query.using)
+        if snapshot is not None:
+            return frozen(snapshot, query, names, public=public)
     scope = query.scope
     level = scope.compare_level
     totals = compute(query, names=names)
@@ -70,6 +91,8 @@ def build(query: Query, names: TerritoryNames | None = None, *, public: bool = F
         "departement_names": departement_names,
         "region_names": names.regions if level == Level.REGION else {},
         "generated_at": timezone.now().isoformat(),
+        # Computed live: provisional (a frozen year's data names its snapshot).
+        "snapshot": None,
         # Figures of the apps above reporting (pilotage: objectives, coverage), frozen too.
         "panels": extensions.build(query, names),
     }
@@ -77,6 +100,43 @@ def build(query: Query, names: TerritoryNames | None = None, *, public: bool = F
         from . import publication
 
         data["public"] = publication.build(query.year, using=query.using).scope_values(scope, data)
+    return data
+
+
+def frozen(snapshot, query: Query, names: TerritoryNames, *, public: bool = False) -> dict:
+    """``build()``'s data for a frozen year, read from ``snapshot`` (same shape)."""
+    from . import snapshots
+
+    scope = query.scope
+    level = scope.compare_level
+    levels = snapshots.figures_of(snapshot)["levels"]
+    # A copy: the parsed snapshot is shared by every reader of this process.
+    totals = copy.deepcopy(snapshots.scope_totals(snapshot, scope))
+    territories = names.within(level, query) if level else {}
+    departements = totals[MAP_INDICATOR]
+    departement_names = names.within(Level.DEPARTEMENT, query)
+    data = {
+        "version": DATA_VERSION,
+        "year": query.year,
+        "scope": {**scope.to_dict(), "name": scope.name, "title": scope.title},
+        "compare_level": level,
+        "territories": [[code, name] for code, name in territories.items()],
+        "totals": totals,
+        "by_territory": {
+            i.code: {t: levels[level].get(t, {}).get(i.code) for t in territories}
+            for i in REGISTRY.values()
+            if level and not i.is_breakdown
+        },
+        "departements": {code: departements.get(code, 0) for code in departement_names},
+        "departement_names": departement_names,
+        "region_names": names.regions if level == Level.REGION else {},
+        "generated_at": snapshot.created_at.isoformat(),
+        "snapshot": snapshots.describe(snapshot),
+        # Figures of the apps above reporting (pilotage) are not part of the snapshot.
+        "panels": extensions.build(query, names),
+    }
+    if public:
+        data["public"] = snapshots.publication_of(snapshot).scope_values(scope, data)
     return data
 
 

@@ -47,3 +47,30 @@ class ExportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["annee"].initial = timezone.localdate().year - 1
+
+
+class CampaignOpenForm(forms.Form):
+    """The national operator opens a year's campaign; the cut-off defaults to the setting."""
+
+    annee = forms.TypedChoiceField(label="Année", coerce=int, choices=_year_choices)
+    date_limite = forms.DateField(
+        label="Date limite",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Laissée vide : le 31 janvier de l'année suivante (réglage STATISTICS_CUTOFF). "
+        "Les chiffres sont figés le lendemain.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["annee"].initial = timezone.localdate().year - 1
+
+
+class FreezeForm(forms.Form):
+    motif = forms.CharField(
+        label="Motif",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Obligatoire pour une nouvelle version : ce qui a été corrigé et pourquoi.",
+    )

@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
+from territoires.models import Dla
 from territoires.scope import ScopedQuerySet, ScopeFields, read_q
 
 
@@ -119,3 +121,148 @@ class ReportJob(models.Model):
         if self.status != self.Status.DONE or not self.file:
             return False
         return self.expires_at is None or self.expires_at > timezone.now()
+
+
+# -- The yearly campaign and its frozen figures (docs/statistics.md, "Campagne") ----------
+
+
+class DlaCampagneQuerySet(ScopedQuerySet):
+    # A DLA's data checklist: read where the DLA is (its department, its region,
+    # national); the "données vérifiées" mark is the DLA's own (its members, admins).
+    scope_fields = ScopeFields(region="region", departement="departement", dla="id")
+
+
+class DlaCampagne(Dla):
+    """A DLA seen from the yearly campaign: its checklist and its mark."""
+
+    objects = DlaCampagneQuerySet.as_manager()
+
+    class Meta:
+        proxy = True
+        verbose_name = "DLA (campagne annuelle)"
+        verbose_name_plural = "DLA (campagne annuelle)"
+
+
+class Campaign(models.Model):
+    """The yearly campaign the national operator opens: DLAs check their data of the year,
+    then the figures are frozen at the cut-off (``Snapshot``)."""
+
+    year = models.PositiveSmallIntegerField("année", unique=True)
+    cutoff_on = models.DateField(
+        "date limite",
+        help_text="Les chiffres de l'année sont figés le lendemain de cette date.",
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="ouverte par",
+    )
+    opened_at = models.DateTimeField("ouverte le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "campagne annuelle"
+        verbose_name_plural = "campagnes annuelles"
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                name="campaign_cutoff_after_the_year",
+                condition=Q(cutoff_on__year__gt=F("year")),
+                violation_error_message="La date limite doit tomber après la fin de l'année.",
+            )
+        ]
+
+    def __str__(self):
+        return f"Campagne {self.year}"
+
+
+class DataCheck(models.Model):
+    """A DLA's "données vérifiées" mark for a campaign: who, when."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="checks", verbose_name="campagne"
+    )
+    dla = models.ForeignKey(Dla, on_delete=models.PROTECT, related_name="+", verbose_name="DLA")
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="vérifiées par",
+    )
+    checked_at = models.DateTimeField("vérifiées le", default=timezone.now)
+    # Problems still listed when the DLA marked its data as checked (for the record).
+    open_issues = models.PositiveIntegerField("points restant à traiter", default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "données vérifiées"
+        verbose_name_plural = "données vérifiées"
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "dla"], name="data_check_once_per_dla")
+        ]
+
+    def __str__(self):
+        return f"{self.dla} — {self.campaign}"
+
+
+class SnapshotQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Un instantané figé ne peut pas être modifié : publiez une version.")
+
+    def delete(self):
+        raise TypeError("Un instantané figé ne peut pas être supprimé.")
+
+    def latest_of(self, year: int):
+        return self.filter(year=year).order_by("-version").first()
+
+
+class Snapshot(models.Model):
+    """A year's figures as published: immutable, versioned, checksummed.
+
+    ``figures``, ``dataset`` and ``changes`` hold canonical JSON (sorted keys, no
+    whitespace); ``checksum`` is the SHA-256 of the canonical serialisation of the
+    whole document (``reporting.snapshots.document``). A correction is a new version
+    whose ``changes`` list the figures that moved since the previous one.
+    """
+
+    year = models.PositiveSmallIntegerField("année", db_index=True)
+    version = models.PositiveSmallIntegerField("version")
+    created_at = models.DateTimeField("figé le")
+    # Empty for the freeze the service takes itself at the cut-off (SYSTEM).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="figé par",
+    )
+    author = models.CharField("auteur", max_length=150)
+    reason = models.TextField("motif", blank=True)
+    figures = models.TextField("indicateurs (JSON canonique)")
+    dataset = models.TextField("jeu de données (JSON canonique)")
+    changes = models.TextField("écarts avec la version précédente (JSON canonique)")
+    checksum = models.CharField("empreinte SHA-256", max_length=64)
+
+    objects = SnapshotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "instantané annuel"
+        verbose_name_plural = "instantanés annuels"
+        ordering = ["-year", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "version"], name="snapshot_one_per_version"),
+            models.CheckConstraint(name="snapshot_version_from_1", condition=Q(version__gte=1)),
+        ]
+
+    def __str__(self):
+        return f"Chiffres {self.year}, version {self.version}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("Un instantané figé ne peut pas être modifié : publiez une version.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Un instantané figé ne peut pas être supprimé.")

@@ -14,6 +14,8 @@ actor, never restricted to what the requester may see.
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
+
 from territoires.actors import SYSTEM
 
 from . import disclosure
@@ -74,24 +76,54 @@ class Publication:
         return {"totals": totals, "by_territory": by_territory, "departements": departements}
 
 
-def build(year: int, using: str = "") -> Publication:
-    query = Query(year, Scope.national(), SYSTEM, using=using)
-    names = TerritoryNames(query.using)
+def _scalars_and_breakdowns():
     scalars = [i for i in REGISTRY.values() if not i.is_breakdown]
     breakdowns = [
         i for i in REGISTRY.values() if i.is_breakdown and isinstance(i.breakdown.labels, dict)
     ]
-    levels = {
-        Level.NATIONAL: (compute(query, names=names), contributors(query, names=names)),
-        Level.REGION: (
+    return scalars, breakdowns
+
+
+def inputs(year: int, using: str = "") -> dict:
+    """What the year's table is made of, computed live: ``{level: [values, contributors]}``.
+
+    JSON-able: a snapshot stores it, so that a frozen year's publication is rebuilt from
+    the very figures that were frozen (``from_inputs``).
+    """
+    query = Query(year, Scope.national(), SYSTEM, using=using)
+    names = TerritoryNames(query.using)
+    scalars, breakdowns = _scalars_and_breakdowns()
+    return {
+        Level.NATIONAL: [compute(query, names=names), contributors(query, names=names)],
+        Level.REGION: [
             compute(query, scalars + breakdowns, by=Level.REGION, names=names),
             contributors(query, scalars + breakdowns, by=Level.REGION, names=names),
-        ),
-        Level.DEPARTEMENT: (
+        ],
+        Level.DEPARTEMENT: [
             compute(query, scalars, by=Level.DEPARTEMENT, names=names),
             contributors(query, scalars, by=Level.DEPARTEMENT, names=names),
-        ),
+        ],
     }
+
+
+def for_year(year: int, using: str = "") -> Publication:
+    """The year's publication: from its latest snapshot once frozen, else computed live."""
+    from . import snapshots
+
+    snapshot = snapshots.frozen(year, using=using)
+    if snapshot is not None:
+        return snapshots.publication_of(snapshot)
+    return build(year, using=using)
+
+
+def build(year: int, using: str = "") -> Publication:
+    """The publication computed live (a frozen year reads ``for_year``)."""
+    using = using or settings.REPORTING_DB_ALIAS
+    return from_inputs(year, inputs(year, using=using), TerritoryNames(using))
+
+
+def from_inputs(year: int, levels: dict, names: TerritoryNames) -> Publication:
+    scalars, breakdowns = _scalars_and_breakdowns()
     table = disclosure.Table()
     values = {}
     regions = names.regions

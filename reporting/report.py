@@ -5,6 +5,7 @@ import warnings
 from pathlib import Path
 
 from django.template.loader import render_to_string
+from django.utils.text import slugify
 
 from . import extensions, figures, maps
 from .indicators import by_theme
@@ -17,6 +18,17 @@ def title_for(data) -> str:
     if data["scope"]["level"] == "national":
         return f"Rapport d'activité national {data['year']} du DLA"
     return f"Rapport d'activité {data['year']} du DLA"
+
+
+def report_filename(data: dict, *, accessible: bool = False) -> str:
+    """``rapport-<territoire>-<année>-v<version>.pdf``: ``national``, or the territory's
+    name (``bretagne``); ``provisoire`` instead of the version for a year not frozen."""
+    scope = data["scope"]
+    territory = "national" if scope["level"] == "national" else slugify(scope["name"])
+    snapshot = data.get("snapshot")
+    edition = f"v{snapshot['version']}" if snapshot else "provisoire"
+    suffix = "-accessible" if accessible else ""
+    return f"rapport-{territory}-{data['year']}-{edition}{suffix}.pdf"
 
 
 def render_html(data: dict) -> str:

@@ -8,6 +8,11 @@ BEAT_SCHEDULE = {
         "task": "reporting.tasks.schedule_national_report",
         "schedule": crontab(month_of_year=1, day_of_month=15, hour=5, minute=0),
     },
+    # Figures of the past year frozen once the campaign's cut-off day has ended.
+    "reporting-freeze-due-years": {
+        "task": "reporting.tasks.freeze_due_years",
+        "schedule": crontab(hour=2, minute=30),
+    },
     # Jobs whose worker vanished go back to the queue (or fail after the last attempt).
     "reporting-reap-stale-jobs": {
         "task": "reporting.tasks.reap_stale_jobs",

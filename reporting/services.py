@@ -174,19 +174,20 @@ def produce_data(job: ReportJob, scope: Scope):
 
 def produce_file(job: ReportJob) -> tuple[bytes, str]:
     if job.kind == ReportJob.Kind.REPORT:
-        from .report import render_pdf
+        from .report import render_pdf, report_filename
 
         accessible = bool(job.parameters.get("accessible"))
-        suffix = "-accessible" if accessible else ""
-        return render_pdf(job.data, accessible=accessible), f"rapport-{job.year}{suffix}.pdf"
-    from .exports import export_file, filename
+        name = report_filename(job.data, accessible=accessible)
+        return render_pdf(job.data, accessible=accessible), name
+    from .exports import named_export_file
 
     scope = Scope.from_dict(job.parameters["scope"])
     query = Query(job.year, scope, _viewer(job))
     fmt = job.parameters["format"]
     dataset = job.parameters["dataset"]
     # The documented name (docs/exports.md), as for the streamed CSV.
-    return export_file(query, dataset, fmt), f"{filename(dataset, job.year)}.{fmt}"
+    content, name = named_export_file(query, dataset, fmt)
+    return content, f"{name}.{fmt}"
 
 
 def give_back(job_id: int, task_id: str, error: str, *, final: bool):

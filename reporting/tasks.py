@@ -58,3 +58,13 @@ def schedule_national_report(year: int | None = None):
         for accessible in (False, True)
     ]
     return jobs
+
+
+@shared_task
+def freeze_due_years():
+    """Beat, every morning: freeze the years whose cut-off day has ended (idempotent)."""
+    from territoires.actors import SYSTEM
+
+    from . import campaigns
+
+    return campaigns.freeze_due(by=SYSTEM)

@@ -14,6 +14,7 @@ from .env import (
     env_email,
     env_int,
     env_list,
+    env_month_day,
     env_redis,
     env_str,
 )
@@ -232,6 +233,8 @@ CACHES = {
     )
 }
 REPORTING_DASHBOARD_CACHE_SECONDS = env_int("REPORTING_DASHBOARD_CACHE_SECONDS")
+# Yearly campaign: year Y's figures are frozen after this day of Y+1 (docs/statistics.md).
+STATISTICS_CUTOFF = env_month_day("STATISTICS_CUTOFF")
 
 # Business state lives in our own job models, not in a result backend.
 CELERY_TASK_IGNORE_RESULT = True

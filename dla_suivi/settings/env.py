@@ -4,6 +4,7 @@ Every variable the project reads is declared once in ``VARIABLES``; the
 documentation in docs/configuration.md is checked against it by the tests.
 """
 
+import datetime
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,6 +132,12 @@ VARIABLES = {
         Variable(
             "ENTREPRISES_API_TIMEOUT", "Seconds before a register lookup gives up.", "3"
         ),
+        # Yearly campaign (docs/statistics.md): when a year's figures are frozen.
+        Variable(
+            "STATISTICS_CUTOFF",
+            "Day (MM-DD) of year Y+1 after which year Y's figures are frozen.",
+            "01-31",
+        ),
     ]
 }
 
@@ -166,6 +173,17 @@ def env_int(name: str) -> int:
         return int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name}={value!r} is not an integer.") from None
+
+
+def env_month_day(name: str) -> str:
+    """A day of the year as ``MM-DD`` (29 February refused: not every year has one)."""
+    value = (_raw(name) or "").strip()
+    try:
+        month, day = (int(part) for part in value.split("-"))
+        datetime.date(2001, month, day)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a day of the year (MM-DD).") from None
+    return f"{month:02d}-{day:02d}"
 
 
 def env_list(name: str) -> list[str]:

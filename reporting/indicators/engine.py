@@ -60,6 +60,9 @@ class TerritoryNames:
     def within(self, level: str, query: Query) -> dict[str, str]:
         """The territories of ``level`` inside the query's scope, code → name."""
         scope = query.scope
+        if scope.level == Level.DLA:
+            # A DLA's cases may lie anywhere: only the territories they are in appear.
+            return {}
         if level == Level.REGION:
             if scope.level == Level.NATIONAL:
                 return dict(self.regions)

@@ -11,13 +11,16 @@ from dataclasses import dataclass
 from django.http import Http404
 
 from territoires import policy
-from territoires.models import Departement, Region
+from territoires.models import Departement, Dla, Region
 
 
 class Level:
     NATIONAL = "national"
     REGION = "region"
     DEPARTEMENT = "departement"
+    # The cases a DLA owns, wherever their structures are: a campaign's snapshot keeps
+    # each DLA's figures (reporting.snapshots); no dashboard offers this level.
+    DLA = "dla"
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,10 @@ class Scope:
             departement.region_id,
         )
 
+    @classmethod
+    def for_dla(cls, dla: Dla):
+        return cls(Level.DLA, dla.pk, str(dla.pk), dla.name, dla.region_id)
+
     @property
     def compare_level(self) -> str | None:
         """The territories a dashboard of this scope compares side by side."""
@@ -57,6 +64,8 @@ class Scope:
             return self.name
         if self.level == Level.REGION:
             return f"Région {self.name}"
+        if self.level == Level.DLA:
+            return self.name
         return f"{self.name} ({self.code})"
 
     def to_dict(self) -> dict:
@@ -69,6 +78,8 @@ class Scope:
             return cls.for_region(Region.objects.get(code=data["code"]))
         if level == Level.DEPARTEMENT:
             return cls.for_departement(Departement.objects.get(code=data["code"]))
+        if level == Level.DLA:
+            return cls.for_dla(Dla.objects.get(pk=int(data["code"])))
         return cls.national()
 
 
@@ -99,6 +110,9 @@ def may_read(user, scope: Scope) -> bool:
         return policy.may_read_national(user)
     if scope.level == Level.REGION:
         return policy.may_read_region(user, scope.pk)
+    if scope.level == Level.DLA:
+        # A DLA's figures are read with its region's.
+        return policy.may_read_region(user, scope.region_pk)
     return policy.may_read_departement(user, scope.pk, scope.region_pk)
 
 

@@ -175,6 +175,12 @@ def _structures(query):
     return structures_as_of_year_end(query, ids)
 
 
+def _structures_of_dla(query: Query) -> Q:
+    """Structures one of whose cases owned by the DLA was accompanied in the year."""
+    cases = accompanied_cases(query).filter(dla_id=query.scope.pk)
+    return Q(id__in=cases.values("structure_id"))
+
+
 def _ingenieries(query):
     return query.visible(Ingenierie.objects.all()).filter(
         ingenierie_started(query) | ingenierie_finished(query)
@@ -215,6 +221,9 @@ class Source:
     departement: str
     # Lookup to the structure a row concerns: disclosure control counts distinct ones.
     structure: str = "structure"
+    # Lookup to the DLA that owns the row (a case's DLA, the commissioning DLA), or the
+    # condition selecting a DLA's rows (``Level.DLA``).
+    dla: str | Callable[[Query], Q] = "accompagnement__dla"
 
     def queryset(self, query: Query) -> QuerySet:
         qs = self.build(query)
@@ -222,6 +231,10 @@ class Source:
             qs = qs.filter(**{self.region: query.scope.pk})
         elif query.scope.level == Level.DEPARTEMENT:
             qs = qs.filter(**{self.departement: query.scope.pk})
+        elif query.scope.level == Level.DLA:
+            qs = qs.filter(
+                self.dla(query) if callable(self.dla) else Q(**{self.dla: query.scope.pk})
+            )
         return qs.using(query.using).order_by()
 
     def territory_lookup(self, level: str) -> str:
@@ -237,6 +250,7 @@ SOURCES = {
             _cases,
             "structure__region",
             "structure__departement",
+            dla="dla",
         ),
         # Historical records: characteristics and territory as of 31 December.
         Source(
@@ -246,6 +260,7 @@ SOURCES = {
             "region",
             "departement",
             structure="id",
+            dla=_structures_of_dla,
         ),
         Source(
             "events",
@@ -264,6 +279,7 @@ SOURCES = {
             "dla__region",
             "dla__departement",
             structure="accompagnements__structure",
+            dla="dla",
         ),
         Source(
             "fundings",
@@ -272,6 +288,7 @@ SOURCES = {
             "ingenierie__dla__region",
             "ingenierie__dla__departement",
             structure="ingenierie__accompagnements__structure",
+            dla="ingenierie__dla",
         ),
         Source(
             "followups",

@@ -12,6 +12,7 @@ from territoires import policy
 from territoires.actors import SYSTEM
 
 from .. import extensions, figures, maps
+from .. import snapshots as frozen_figures
 from ..indicators import REGISTRY, SOURCES, THEMES, Query, TerritoryNames, resolve_scope
 
 FIRST_YEAR = 2015
@@ -51,7 +52,9 @@ def dashboard(request):
     public = policy.reads_aggregates_only(user)
     query = Query(year, scope, SYSTEM if public else user)
     names = TerritoryNames(query.using)
-    data = cached_figures(query, names, public=public)
+    # A frozen year shows its snapshot; national operators may recompute it (provisional).
+    live = request.GET.get("calcul") == "provisoire" and policy.may_recompute_frozen_year(user)
+    data = cached_figures(query, names, public=public, live=live)
     regions, departements = _selectable(user, names)
     context = {
         "data": data,
@@ -69,13 +72,16 @@ def dashboard(request):
         "map": figures.map_chart(data, public=public),
         "map_attribution": maps.ATTRIBUTION,
         "public": public,
+        "snapshot": data.get("snapshot"),
+        "live_requested": live,
+        "offers_live": policy.may_recompute_frozen_year(user),
         # Figures of the apps above reporting (objectives, coverage: pilotage).
         "panels": extensions.render(data, public=public),
     }
     return render(request, "reporting/dashboard.html", context)
 
 
-def cached_figures(query, names, *, public: bool = False) -> dict:
+def cached_figures(query, names, *, public: bool = False, live: bool = False) -> dict:
     """The dashboard's figures, shared for a few minutes by people who see the same data.
 
     What a user may read depends only on their role and DLA, hence the key. Reports
@@ -83,13 +89,17 @@ def cached_figures(query, names, *, public: bool = False) -> dict:
     """
     seconds = getattr(settings, "REPORTING_DASHBOARD_CACHE_SECONDS", DEFAULT_CACHE_SECONDS)
     user, scope = query.viewer, query.scope
+    # A new version of a year's snapshot changes the key: no stale frozen figures.
+    snapshot = None if live else frozen_figures.frozen(query.year, using=query.using)
+    edition = f"v{snapshot.version}" if snapshot else "live"
     key = (
         f"reporting:dashboard:v{figures.DATA_VERSION}:{policy.reach_key(user)}:"
-        f"{query.year}:{scope.level}:{scope.code or '-'}:{'public' if public else 'raw'}"
+        f"{query.year}:{scope.level}:{scope.code or '-'}:{'public' if public else 'raw'}:"
+        f"{edition}"
     )
     data = cache.get(key) if seconds else None
     if data is None:
-        data = figures.build(query, names=names, public=public)
+        data = figures.build(query, names=names, public=public, live=live, snapshot=snapshot)
         if seconds:
             cache.set(key, data, seconds)
     return data

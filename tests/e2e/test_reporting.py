@@ -110,7 +110,9 @@ def test_national_operator_exports_the_yearly_statistics(page, personas, activit
     with page.expect_download() as download_info:
         form.get_by_role("button", name="Exporter").click()
     download = download_info.value
-    assert download.suggested_filename == f"dla-accompagnements-{year}-schema-v1.0.csv"
+    # A year not frozen yet: its file says « provisoire » where a version would be.
+    name = f"dla-accompagnements-national-{year}-provisoire-schema-v1.0"
+    assert download.suggested_filename == f"{name}.csv"
     text = Path(download.path()).read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[0] == expected
@@ -127,8 +129,8 @@ def test_national_operator_exports_the_yearly_statistics(page, personas, activit
     with page.expect_download() as download_info:
         download_link.click()
     download = download_info.value
-    # docs/exports.md names files dla-<jeu>-<année>-schema-v1.0.<format>.
-    assert download.suggested_filename == f"dla-accompagnements-{year}-schema-v1.0.xlsx"
+    # docs/exports.md: dla-<jeu>-national-<année>-<version>-schema-v<schéma>.<format>.
+    assert download.suggested_filename == f"{name}.xlsx"
     content = io.BytesIO(Path(download.path()).read_bytes())
     workbook = openpyxl.load_workbook(content, read_only=True)
     sheet_rows = list(workbook.active.iter_rows(values_only=True))

@@ -93,6 +93,10 @@ RULES: dict[str, dict[str, str]] = {
     },
 }
 
+# The yearly campaign (issue 12): a DLA's checklist is read where the DLA is (its
+# department, its region, national) and its "données vérifiées" mark is the DLA's own.
+RULES["campagne_dla"] = _DEPARTEMENTAL
+
 # Children take their parent's rule.
 PARENT_KIND = {
     "action": "case",

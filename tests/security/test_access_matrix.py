@@ -52,6 +52,7 @@ ALL = None
 DLA_MEMBERS = frozenset({"officer", "coordinator"})
 NATIONAL = frozenset({"national", "admin"})
 DASHBOARD_READERS = frozenset({"officer", "coordinator", "national", "admin", "financeur"})
+CAMPAIGN_READERS = frozenset({"officer", "coordinator", "national", "admin"})
 CASE_DATA_READERS = frozenset({"officer", "coordinator", "national", "admin"})
 
 
@@ -203,6 +204,22 @@ MATRIX = {
     "reporting:job": ObjectRoute("job"),
     "reporting:job_progress": ObjectRoute("job"),
     "reporting:job_download": ObjectRoute("job"),
+    # The yearly campaign (issue 12): the DLA network reads it, the national operator
+    # opens it and freezes the year, each DLA marks its own data as checked.
+    "reporting:campaigns": PageRoute(roles=CAMPAIGN_READERS),
+    "reporting:campaign_open": PageRoute(roles=NATIONAL, post_only=True),
+    "reporting:campaign": PageRoute(roles=CAMPAIGN_READERS, kwargs={"year": 2025}),
+    "reporting:campaign_freeze": PageRoute(roles=NATIONAL, kwargs={"year": 2025}, post_only=True),
+    "reporting:campaign_dla": ObjectRoute(
+        "campagne_dla", kwargs=lambda o: {"year": 2025, "pk": o.pk}
+    ),
+    "reporting:campaign_check": ObjectRoute(
+        "campagne_dla", write=True, post_only=True, kwargs=lambda o: {"year": 2025, "pk": o.pk}
+    ),
+    # A structure's corrected record applied to 31 December: where the structure is writable.
+    "reporting:campaign_year_end": ObjectRoute(
+        "structure", write=True, post_only=True, kwargs=lambda o: {"year": 2025, "pk": o.pk}
+    ),
     # Steering (pilotage): conventions, the ingénierie fund, objectives, comités de
     # pilotage; funders read what their body funds, never a case.
     "pilotage:index": PageRoute(roles=DASHBOARD_READERS),

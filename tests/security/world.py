@@ -57,6 +57,10 @@ def build_world(personas) -> World:
         officer = officers[key]
         structure = StructureFactory(name=f"Marqueur-structure-{key}", **traits)
         world.add("structure", key, structure, structure.name)
+        # The yearly campaign's checklist of the territory's DLA (issue 12).
+        from reporting.models import DlaCampagne
+
+        world.add("campagne_dla", key, DlaCampagne.objects.get(pk=officer.dla_id))
         contact = ContactFactory(structure=structure, last_name=f"Marqueur-contact-{key}")
         world.add("contact", key, contact, contact.last_name)
         case = AccompagnementFactory(

@@ -20,7 +20,9 @@ class Command(BaseCommand):
     def handle(self, *args, year, format, dataset, output, **options):
         started = time.perf_counter()
         query = Query(year, Scope.national(), SYSTEM)
-        headers = exports.columns(dataset)
+        # A frozen year's file comes from its snapshot (columns of the snapshot's schema).
+        export = exports.prepare(query, dataset)
+        headers = export.headers
         count = 0
 
         def counted(rows):
@@ -29,7 +31,7 @@ class Command(BaseCommand):
                 count += 1
                 yield row
 
-        rows = counted(exports.rows(query, dataset))
+        rows = counted(export.rows)
         if format == "csv":
             # Streamed to disk line by line: memory stays flat whatever the volume.
             with open(output, "w", encoding="utf-8", newline="") as handle:
@@ -42,5 +44,5 @@ class Command(BaseCommand):
         rate = count / elapsed if elapsed else 0
         self.stdout.write(
             f"{output} : {count} lignes en {elapsed:.1f} s ({rate:,.0f} lignes/s), "
-            f"schéma v{exports.SCHEMA_VERSION}"
+            f"schéma v{export.schema}, {export.filename}"
         )

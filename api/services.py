@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
+
 from .models import ApiToken
 
 TOKEN_PREFIX = "dla"
@@ -42,7 +44,9 @@ def matches(token: ApiToken, raw: str) -> bool:
 
 
 @transaction.atomic
-def create_token(user, *, name: str, days: int, now: datetime.datetime | None = None) -> NewToken:
+def create_token(
+    user: User, *, name: str, days: int, now: datetime.datetime | None = None
+) -> NewToken:
     name = " ".join(name.split())
     if not name:
         raise ValidationError(
@@ -69,7 +73,7 @@ def create_token(user, *, name: str, days: int, now: datetime.datetime | None = 
 
 
 @transaction.atomic
-def revoke_token(user, token_id: int, *, now: datetime.datetime | None = None) -> ApiToken:
+def revoke_token(user: User, token_id: int, *, now: datetime.datetime | None = None) -> ApiToken:
     """Revoke one of ``user``'s own tokens; someone else's is treated as not found."""
     token = ApiToken.objects.owned_by(user).select_for_update().filter(pk=token_id).first()
     if token is None:

@@ -100,7 +100,7 @@ class Entry:
         return {key: value for key, value in initial.items() if value}
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     return " ".join(str(value).split()) if value else ""
 
 

@@ -3,6 +3,7 @@
 import datetime
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from ..models import Structure, cases
 from .mapping import Entry
@@ -10,7 +11,7 @@ from .mapping import Entry
 CHECK_REASON = "Vérification au répertoire des entreprises"
 
 
-def structures_to_recheck():
+def structures_to_recheck() -> QuerySet[Structure]:
     """Active structures (an open case) with a SIRET, not already known to be closed."""
     open_cases = cases().open().values("structure_id")
     return (
@@ -31,6 +32,7 @@ def record_check(structure_id: int, found: Entry | None, *, on: datetime.date) -
     structure.register_checked_on = on
     if newly_closed:
         structure.register_closed = True
-    structure._change_reason = CHECK_REASON
+    # simple-history reads the reason of the next history row from this attribute.
+    structure._change_reason = CHECK_REASON  # type: ignore[attr-defined]
     structure.save(update_fields=["register_checked_on", "register_closed"])
     return newly_closed

@@ -122,3 +122,14 @@ def test_each_token_has_its_own_rate_limit(personas, client, settings):
     assert limited.json()["detail"].startswith("Trop de requêtes : réessayez dans ")
     assert int(limited["Retry-After"]) >= 1
     assert client.get(CASES, HTTP_AUTHORIZATION=f"Bearer {second}").status_code == 200
+
+
+@pytest.mark.parametrize("n", [1, 15])
+def test_token_page_query_count(personas, client, django_assert_num_queries, n):
+    for i in range(n):
+        create_token(personas.officer_a, name=f"Jeton {i}", days=30)
+    client.force_login(personas.officer_a)
+    # 1. session; 2. user; 3. their DLA (page header); 4. their tokens with their usability.
+    with django_assert_num_queries(4):
+        response = client.get("/compte/jetons-api/")
+    assert response.text.count("Révoquer<span") == n

@@ -150,6 +150,7 @@ def import_structures(count):
 
     from benchmarks.generate import HEADERS, new_structure_rows
     from structures.importing import apply_import, plan_import
+    from territoires.actors import SYSTEM
     from territoires.models import Departement
 
     departements = list(Departement.objects.order_by("code"))
@@ -162,11 +163,11 @@ def import_structures(count):
 
     started = time.perf_counter()
     with transaction.atomic():
-        plan = plan_import(data, "structures.csv")
+        plan = plan_import(data, "structures.csv", SYSTEM)
         planned = time.perf_counter()
         if not plan.is_valid:
             return {"error": [str(e) for e in plan.errors[:5]], "errors": len(plan.errors)}
-        result = apply_import(plan)
+        result = apply_import(plan, SYSTEM)
         elapsed = time.perf_counter() - started
         transaction.set_rollback(True)  # leave the benchmark database as it was
     return {

@@ -4,6 +4,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from territoires.policy import Actor
+
 from .models import Structure
 from .text import name_key, normalize
 
@@ -139,15 +141,13 @@ def likely_duplicates(structure: Structure, user) -> list[Candidate]:
     return as_seen_by(user, [found])[0]
 
 
-def as_seen_by(user, groups: list[list[Candidate]]) -> list[list[Candidate]]:
+def as_seen_by(user: Actor, groups: list[list[Candidate]]) -> list[list[Candidate]]:
     """The candidates as ``user`` may read them, in one query for all the groups.
 
     The duplicate look-up searches every department (a SIREN knows no border); a
     structure ``user`` may not see keeps its reason and nothing else: no name,
-    place or link. ``user=None`` is the command line, which sees everything.
+    place or link. ``SYSTEM`` (the command line) sees every structure.
     """
-    if user is None:
-        return groups
     pks = {c.pk for group in groups for c in group if c.pk is not None}
     visible = set(
         Structure.objects.visible_to(user).filter(pk__in=pks).values_list("pk", flat=True)

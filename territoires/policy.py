@@ -236,6 +236,13 @@ def may_merge_structures(user: Any) -> bool:
     return active_role(user) in {Role.NATIONAL, Role.ADMIN}
 
 
+def imports_anywhere(user: Any) -> bool:
+    """The command-line import without ``--user`` runs as SYSTEM: whoever holds the server
+    may create and update structures in every department (a person's import is limited to
+    their territory; history rows then name nobody)."""
+    return is_system(user)
+
+
 # -- Cases --------------------------------------------------------------------------------
 
 

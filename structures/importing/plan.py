@@ -10,6 +10,7 @@ Shared by the ``import_structures`` command and the web import.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -18,7 +19,9 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from tabular import SpreadsheetError, read_table
 from territoires import policy
+from territoires.actors import is_system
 from territoires.models import Departement
+from territoires.policy import Actor
 from territoires.postal import departement_code_from_postal_code
 
 from ..duplicates import Candidate, DuplicateIndex, as_seen_by
@@ -28,6 +31,9 @@ from ..validation import check_contracts, check_postal_code_in_departement
 from .columns import BY_KEY, COLUMNS, FIELDS, HEADERS, Column
 
 CHUNK = 2000
+# The existing structure each row of the file updates, by line; None: a new structure.
+Matches = dict[int, Structure | None]
+Row = tuple[int, dict[str, Any]]
 
 # --- Plan ---------------------------------------------------------------------------
 
@@ -79,8 +85,9 @@ class ImportResult:
     unchanged: int
 
 
-def plan_import(data: bytes, filename: str, user=None) -> ImportPlan:
-    """Read and validate the whole file. ``user=None`` is the command line: no scope limit."""
+def plan_import(data: bytes, filename: str, user: Actor) -> ImportPlan:
+    """Read and validate the whole file as ``user``: a person, whose territory limits what
+    the file may create or change, or ``SYSTEM`` (the command line)."""
     plan = ImportPlan()
     try:
         table = read_table(data, filename)
@@ -117,7 +124,10 @@ def plan_import(data: bytes, filename: str, user=None) -> ImportPlan:
         plan.errors.extend(errors)
         parsed.append((line, values, bool(errors)))
 
-    _match_and_check(plan, parsed, seen, user)
+    good = [(line, values) for line, values, bad in parsed if not bad]
+    matches = _match(plan, good, seen)
+    _decide(plan, good, matches, _authorise(user, matches), seen)
+    _show_duplicates_as_seen_by(plan, user)
     return plan
 
 
@@ -175,8 +185,11 @@ def _chunks(items):
         yield items[start : start + CHUNK]
 
 
-def _match_and_check(plan, parsed, seen, user):
-    good = [(line, values) for line, values, bad in parsed if not bad]
+def _match(plan: ImportPlan, good: list[Row], seen: dict[str, str]) -> Matches:
+    """Match each row to an existing structure by SIRET, then RNA (None: a new one).
+
+    A row repeating a key of the file, naming an ambiguous RNA or the structure of an
+    earlier row gets an error and no match."""
     sirets = {v["siret"] for _, v in good if v.get("siret")}
     rnas = {v["rna"] for _, v in good if v.get("rna")}
     by_siret, by_rna = {}, defaultdict(list)
@@ -187,9 +200,9 @@ def _match_and_check(plan, parsed, seen, user):
         for structure in Structure.objects.filter(rna__in=chunk):
             by_rna[structure.rna].append(structure)
 
-    matches = {}
-    first_line_of = {}
-    line_of_structure = {}
+    matches: Matches = {}
+    first_line_of: dict[tuple[str, str], int] = {}
+    line_of_structure: dict[int, int] = {}
     for line, values in good:
         siret, rna = values.get("siret", ""), values.get("rna", "")
         key = ("siret", siret) if siret else ("rna", rna)
@@ -229,105 +242,137 @@ def _match_and_check(plan, parsed, seen, user):
                 continue
             line_of_structure[existing.pk] = line
         matches[line] = existing
+    return matches
 
-    matched_pks = {s.pk for s in matches.values() if s is not None}
-    if user is None:
-        visible = editable = matched_pks
-        creatable = None
-    else:
-        visible, editable = set(), set()
-        for chunk in _chunks(matched_pks):
-            visible |= set(
-                Structure.objects.visible_to(user).filter(pk__in=chunk).values_list("pk", flat=True)
-            )
-            editable |= set(
-                Structure.objects.editable_by(user)
-                .filter(pk__in=chunk)
-                .values_list("pk", flat=True)
-            )
-        creatable = set(
-            policy.departements_open_to_new_structures(user).values_list("pk", flat=True)
-        )
 
+@dataclass(frozen=True)
+class Authority:
+    """What the importing actor may do with the structures a file names."""
+
+    visible: frozenset[int]
+    editable: frozenset[int]
+    # Departments (pks) where it may register a structure or move one; None: all of them.
+    departements: frozenset[int] | None
+
+    def may_place_in(self, departement_pk: int) -> bool:
+        return self.departements is None or departement_pk in self.departements
+
+
+def _authorise(user: Actor, matches: Matches) -> Authority:
+    matched = {s.pk for s in matches.values() if s is not None}
+    if policy.imports_anywhere(user):
+        return Authority(frozenset(matched), frozenset(matched), None)
+    visible: set[int] = set()
+    editable: set[int] = set()
+    for chunk in _chunks(matched):
+        structures = Structure.objects.filter(pk__in=chunk)
+        visible |= set(structures.visible_to(user).values_list("pk", flat=True))
+        editable |= set(structures.editable_by(user).values_list("pk", flat=True))
+    open_to_new = policy.departements_open_to_new_structures(user).values_list("pk", flat=True)
+    return Authority(frozenset(visible), frozenset(editable), frozenset(open_to_new))
+
+
+def _decide(
+    plan: ImportPlan,
+    good: list[Row],
+    matches: Matches,
+    authority: Authority,
+    seen: dict[str, str],
+) -> None:
+    """Each matched row becomes a creation, an update or unchanged, or an error saying why."""
     creations = [(line, v) for line, v in good if line in matches and matches[line] is None]
     index = DuplicateIndex(
         {v["departement"].pk for _, v in creations},
         {v["siret"][:9] for _, v in creations if v.get("siret")},
     )
     region_by_departement = dict(Departement.objects.values_list("pk", "region_id"))
-
     for line, values in good:
         if line not in matches:
             continue
         existing = matches[line]
         if existing is None:
-            if creatable is not None and values["departement"].pk not in creatable:
-                plan.errors.append(
-                    RowError(
-                        line,
-                        seen.get("departement") or seen["postal_code"],
-                        f"Vous ne pouvez pas enregistrer de structure dans le département "
-                        f"{values['departement']}.",
-                    )
-                )
-                continue
-            structure = Structure(**values)
-            structure.set_derived_fields(region_by_departement)
-            duplicates = index.find(
-                name=structure.name,
-                siret=structure.siret,
-                commune=structure.commune,
-                departement_id=structure.departement_id,
+            outcome = _creation(line, values, authority, seen, index, region_by_departement)
+        else:
+            outcome = _update(line, values, existing, authority, seen, region_by_departement)
+        if isinstance(outcome, RowError):
+            plan.errors.append(outcome)
+        else:
+            plan.rows.append(outcome)
+
+
+def _placement_error(
+    line: int, values: dict[str, Any], seen: dict[str, str], verb: str
+) -> RowError:
+    return RowError(
+        line,
+        seen.get("departement") or seen["postal_code"],
+        f"Vous ne pouvez pas {verb} dans le département {values['departement']}.",
+    )
+
+
+def _creation(
+    line: int,
+    values: dict[str, Any],
+    authority: Authority,
+    seen: dict[str, str],
+    index: DuplicateIndex,
+    region_by_departement: dict[int, int],
+) -> PlannedRow | RowError:
+    if not authority.may_place_in(values["departement"].pk):
+        return _placement_error(line, values, seen, "enregistrer de structure")
+    structure = Structure(**values)
+    structure.set_derived_fields(region_by_departement)
+    duplicates = index.find(
+        name=structure.name,
+        siret=structure.siret,
+        commune=structure.commune,
+        departement_id=structure.departement_id,
+    )
+    index.add_pending(line, structure)
+    return PlannedRow(line, "create", structure, duplicates=duplicates)
+
+
+def _update(
+    line: int,
+    values: dict[str, Any],
+    existing: Structure,
+    authority: Authority,
+    seen: dict[str, str],
+    region_by_departement: dict[int, int],
+) -> PlannedRow | RowError:
+    if existing.pk not in authority.editable:
+        column = seen.get("siret") if values.get("siret") else seen.get("rna")
+        if existing.pk in authority.visible:
+            message = (
+                f"La structure « {existing.name} » existe déjà et vous ne pouvez pas la modifier."
             )
-            index.add_pending(line, structure)
-            plan.rows.append(PlannedRow(line, "create", structure, duplicates=duplicates))
-            continue
-        if existing.pk not in editable:
-            column = seen.get("siret") if values.get("siret") else seen.get("rna")
-            if existing.pk in visible:
-                message = (
-                    f"La structure « {existing.name} » existe déjà et vous ne pouvez pas "
-                    "la modifier."
-                )
-            else:
-                message = (
-                    "Cette structure existe déjà, hors de votre territoire : "
-                    "contactez le DLA concerné."
-                )
-            plan.errors.append(RowError(line, column or "", message))
-            continue
-        if not values.get("siret"):
-            values.pop("siret", None)  # a blank SIRET never erases a known one
-        if (
-            creatable is not None
-            and values["departement"].pk != existing.departement_id
-            and values["departement"].pk not in creatable
-        ):
-            plan.errors.append(
-                RowError(
-                    line,
-                    seen.get("departement") or seen["postal_code"],
-                    f"Vous ne pouvez pas déplacer la structure dans le département "
-                    f"{values['departement']}.",
-                )
+        else:
+            message = (
+                "Cette structure existe déjà, hors de votre territoire : contactez le DLA concerné."
             )
-            continue
-        changed = [
-            name
-            for name, value in values.items()
-            if _current(existing, name) != (value.pk if name == "departement" else value)
-        ]
-        for name in changed:
-            setattr(existing, name, values[name])
-        existing.set_derived_fields(region_by_departement)
-        plan.rows.append(
-            PlannedRow(
-                line,
-                "update" if changed else "unchanged",
-                existing,
-                changed=[HEADERS[name] for name in changed],
-            )
-        )
+        return RowError(line, column or "", message)
+    if not values.get("siret"):
+        values.pop("siret", None)  # a blank SIRET never erases a known one
+    moved = values["departement"].pk != existing.departement_id
+    if moved and not authority.may_place_in(values["departement"].pk):
+        return _placement_error(line, values, seen, "déplacer la structure")
+    changed = [
+        name
+        for name, value in values.items()
+        if _current(existing, name) != (value.pk if name == "departement" else value)
+    ]
+    for name in changed:
+        setattr(existing, name, values[name])
+    existing.set_derived_fields(region_by_departement)
+    return PlannedRow(
+        line,
+        "update" if changed else "unchanged",
+        existing,
+        changed=[HEADERS[name] for name in changed],
+    )
+
+
+def _show_duplicates_as_seen_by(plan: ImportPlan, user: Actor) -> None:
     # The look-up crosses departments (a SIREN knows no border); the preview names
     # only the structures its reader may see.
     warned = [row for row in plan.rows if row.duplicates]
@@ -343,11 +388,14 @@ def _current(structure, name):
 
 
 @transaction.atomic
-def apply_import(plan: ImportPlan, user=None) -> ImportResult:
-    """Write a valid plan in one transaction; raises ValueError on an invalid plan."""
+def apply_import(plan: ImportPlan, user: Actor) -> ImportResult:
+    """Write a valid plan in one transaction; raises ValueError on an invalid plan.
+
+    History rows name ``user``; none for ``SYSTEM``, which is nobody."""
     if not plan.is_valid:
         raise ValueError("an import plan with errors cannot be applied")
     now = timezone.now()
+    history_user = None if is_system(user) else user
     creates = [row.structure for row in plan.rows if row.action == "create"]
     updates = [row.structure for row in plan.rows if row.action == "update"]
     for structure in creates:
@@ -358,7 +406,7 @@ def apply_import(plan: ImportPlan, user=None) -> ImportResult:
         with transaction.atomic():
             if creates:
                 bulk_create_with_history(
-                    creates, Structure, batch_size=500, default_user=user, default_date=now
+                    creates, Structure, batch_size=500, default_user=history_user, default_date=now
                 )
             if updates:
                 bulk_update_with_history(
@@ -366,7 +414,7 @@ def apply_import(plan: ImportPlan, user=None) -> ImportResult:
                     Structure,
                     [*FIELDS, "siren", "region", "search_text", "updated_at"],
                     batch_size=500,
-                    default_user=user,
+                    default_user=history_user,
                     default_date=now,
                 )
     except IntegrityError:

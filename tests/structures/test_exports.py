@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 from structures.importing import apply_import, plan_import
 from structures.models import Structure
 from tabular import csv_rows, neutralise, ods_bytes, read_table, xlsx_bytes
+from territoires.actors import SYSTEM
 from tests.structures.factories import StructureFactory
 
 EXPORT_URL = reverse("structures:export")
@@ -71,11 +72,11 @@ class TestExportView:
         StructureFactory.create_batch(3)
         response = client_for(personas.officer_a).get(EXPORT_URL, {"format": fmt})
         assert response["Content-Disposition"] == f'attachment; filename="structures.{fmt}"'
-        plan = plan_import(b"".join(response.streaming_content), f"export.{fmt}")
+        plan = plan_import(b"".join(response.streaming_content), f"export.{fmt}", SYSTEM)
         assert plan.is_valid, plan.errors
         assert [row.action for row in plan.rows] == ["unchanged"] * 3
         assert set(plan.ignored_columns) == {"Région", "Accompagnement en cours"}
-        apply_import(plan)
+        apply_import(plan, SYSTEM)
         assert Structure.objects.count() == 3
 
     def test_unknown_format_is_400_in_french(self, personas, client_for):

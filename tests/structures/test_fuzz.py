@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from demo.structures import siret_for
 from structures.importing import COLUMNS, apply_import, plan_import
 from structures.models import Structure
+from territoires.actors import SYSTEM
 from tests.structures.spreadsheet_files import csv_bytes, xlsx_bytes
 
 FUZZ = settings(
@@ -34,12 +35,12 @@ headers = st.lists(
 
 def assert_all_or_nothing(plan, before):
     if plan.is_valid:
-        result = apply_import(plan)
+        result = apply_import(plan, SYSTEM)
         assert Structure.objects.count() == before + result.created
     else:
         assert all(error.message for error in plan.errors)
         with pytest.raises(ValueError, match="errors"):
-            apply_import(plan)
+            apply_import(plan, SYSTEM)
         assert Structure.objects.count() == before
 
 
@@ -47,7 +48,7 @@ def assert_all_or_nothing(plan, before):
 @given(data=st.binary(max_size=2000), extension=st.sampled_from(["csv", "xlsx", "ods"]))
 def test_any_bytes_give_a_report_not_an_exception(personas, data, extension):
     before = Structure.objects.count()
-    plan = plan_import(data, f"fuzz.{extension}")
+    plan = plan_import(data, f"fuzz.{extension}", SYSTEM)
     assert_all_or_nothing(plan, before)
 
 
@@ -67,7 +68,7 @@ def test_any_csv_table_is_all_or_nothing(personas, header, body, sep, encoding):
     writer.writerow(header)
     writer.writerows(body)
     before = Structure.objects.count()
-    plan = plan_import(buffer.getvalue().encode(encoding), "fuzz.csv")
+    plan = plan_import(buffer.getvalue().encode(encoding), "fuzz.csv", SYSTEM)
     assert_all_or_nothing(plan, before)
 
 
@@ -80,7 +81,7 @@ def test_any_xlsx_table_is_all_or_nothing(personas, header, body):
     except Exception:  # openpyxl refuses some control characters: not our input
         return
     before = Structure.objects.count()
-    assert_all_or_nothing(plan_import(data, "fuzz.xlsx"), before)
+    assert_all_or_nothing(plan_import(data, "fuzz.xlsx", SYSTEM), before)
 
 
 FORM_FIELDS = ["name", "siret", "rna", "legal_form", "sector", "postal_code", "commune",
@@ -114,7 +115,7 @@ def test_valid_file_with_a_few_altered_cells_is_all_or_nothing(personas, mutatio
     for line, column, value in mutations:
         body[line][column] = value
     before = Structure.objects.count()
-    plan = plan_import(csv_bytes(HEADERS, body, encoding="utf-8"), "fuzz.csv")
+    plan = plan_import(csv_bytes(HEADERS, body, encoding="utf-8"), "fuzz.csv", SYSTEM)
     assert_all_or_nothing(plan, before)
 
 
@@ -122,4 +123,4 @@ def test_csv_helper_round_trip(personas):
     # The fuzz helpers themselves build importable files.
     header = ["Nom", "RNA", "Forme juridique", "Secteur", "Code postal", "Commune"]
     data = csv_bytes(header, [["A", "W350000001", "association", "culture", "35000", "Rennes"]])
-    assert plan_import(data, "a.csv").is_valid
+    assert plan_import(data, "a.csv", SYSTEM).is_valid

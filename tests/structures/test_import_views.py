@@ -76,11 +76,12 @@ def test_national_operator_cannot_import(personas, client_for):
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "ods"])
 def test_template_is_downloadable_and_importable(personas, client_for, fmt):
     from structures.importing import plan_import
+    from territoires.actors import SYSTEM
 
     response = client_for(personas.officer_a).get(reverse("structures:import_template", args=[fmt]))
     assert response.status_code == 200
     data = b"".join(response.streaming_content)
-    plan = plan_import(data, f"modele.{fmt}")
+    plan = plan_import(data, f"modele.{fmt}", SYSTEM)
     assert plan.is_valid, plan.errors
     assert plan.rows[0].structure.siret == "35600000000048"
 

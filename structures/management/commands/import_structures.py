@@ -4,6 +4,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from structures.importing import ImportConflict, apply_import, plan_import
+from territoires.actors import SYSTEM
+from territoires.policy import Actor
 
 
 class Command(BaseCommand):
@@ -19,11 +21,14 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--user",
-            help="Identifiant de la personne au nom de qui importer (son territoire s'applique).",
+            help=(
+                "Identifiant de la personne au nom de qui importer (son territoire s'applique) ; "
+                "sans elle, l'import est fait par le système, sans limite de territoire."
+            ),
         )
 
     def handle(self, *args, file: Path, dry_run: bool, user: str | None, **options):
-        account = None
+        account: Actor = SYSTEM
         if user:
             try:
                 account = get_user_model().objects.get(username=user)

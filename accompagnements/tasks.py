@@ -9,6 +9,8 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from territoires.actors import SYSTEM
+
 from .models import (
     Accompagnement,
     DigestSent,
@@ -18,6 +20,7 @@ from .models import (
     Tache,
     TransitionLog,
 )
+from .models.case import AccompagnementQuerySet
 from .models.echanges import last_contact_or_opening, without_recent_contact
 
 RETRY = {"autoretry_for": (OSError,), "retry_backoff": True, "max_retries": 5}
@@ -56,8 +59,10 @@ def notify_transition(log_id: int) -> None:
 def send_reminders() -> int:
     """Daily: flag cases overdue in their phase and follow-ups due. Returns rows created."""
     now = timezone.now()
+    # The task runs for nobody: it reads every case as the system actor.
+    cases = Accompagnement.objects.visible_to(SYSTEM)
     notifications = []
-    overdue = Accompagnement.objects.overdue(now).select_related("structure")
+    overdue = cases.overdue(now).select_related("structure")
     for case in overdue.iterator():
         notifications.append(
             Notification(
@@ -71,7 +76,7 @@ def send_reminders() -> int:
                 )[:300],
             )
         )
-    for case in Accompagnement.objects.followup_due(now).select_related("structure").iterator():
+    for case in cases.followup_due(now).select_related("structure").iterator():
         notifications.append(
             Notification(
                 recipient_id=case.officer_id,
@@ -81,21 +86,23 @@ def send_reminders() -> int:
                 message=f"Un point de suivi est à faire avec {case.structure}."[:300],
             )
         )
-    notifications += _contact_and_task_reminders(now)
+    notifications += _contact_and_task_reminders(cases, now)
     before = Notification.objects.count()
     # The unique constraint on (recipient, case, kind, key) turns re-runs into no-ops.
     Notification.objects.bulk_create(notifications, ignore_conflicts=True)
     return Notification.objects.count() - before
 
 
-def _contact_and_task_reminders(now: datetime.datetime) -> list[Notification]:
+def _contact_and_task_reminders(
+    cases: AccompagnementQuerySet, now: datetime.datetime
+) -> list[Notification]:
     """Cases without contact for longer than their phase allows; tasks past their due date.
 
     Keys make them once per silence (its start) and once per task and due date, so a
     postponed task is reminded again when its new date passes.
     """
     notifications = []
-    quiet = without_recent_contact(Accompagnement.objects.open(), now).select_related("structure")
+    quiet = without_recent_contact(cases.open(), now).select_related("structure")
     for case in quiet.iterator():
         since = last_contact_or_opening(case)
         days = (now - since).days
@@ -109,7 +116,9 @@ def _contact_and_task_reminders(now: datetime.datetime) -> list[Notification]:
             )
         )
     today = timezone.localdate(now)
-    late = Tache.objects.overdue(today).select_related("accompagnement__structure")
+    late = (
+        Tache.objects.visible_to(SYSTEM).overdue(today).select_related("accompagnement__structure")
+    )
     for task in late.iterator():
         notifications.append(
             Notification(

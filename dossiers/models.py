@@ -15,14 +15,6 @@ from simple_history.models import HistoricalRecords
 
 from accompagnements.models import Accompagnement, Ingenierie
 from structures.models import Structure
-from territoires.scope import ScopeFields, read_q
-
-
-# A case's documents are also read by the resource centres its structure consented to
-# share them with (pilotage.PartageCentre adds the reverse relation ``partages_crdla``).
-SHARED_WITH_CENTRE = ScopeFields(
-    region="", departement="", centre="accompagnement__partages_crdla__centre"
-)
 
 
 class DocumentQuerySet(models.QuerySet):
@@ -37,7 +29,6 @@ class DocumentQuerySet(models.QuerySet):
             Q(structure__in=Structure.objects.visible_to(user).values("pk"))
             | Q(accompagnement__in=Accompagnement.objects.visible_to(user).values("pk"))
             | Q(ingenierie__in=Ingenierie.objects.visible_to(user).values("pk"))
-            | read_q(user, Document, SHARED_WITH_CENTRE)
         )
 
     def editable_by(self, user):

@@ -28,6 +28,11 @@ urlpatterns = [
     path("financement/<int:pk>/annuler/", engagements.engagement_cancel, name="engagement_cancel"),
     path("partages/", partage.partages, name="partages"),
     path("partages/<int:pk>/", partage.partage_detail, name="partage"),
+    path(
+        "partages/<int:pk>/fichiers/<int:version_pk>/",
+        partage.partage_download,
+        name="partage_download",
+    ),
     path("accompagnement/<int:pk>/partage/", partage.partage_add, name="partage_add"),
     path("partages/<int:pk>/retirer/", partage.partage_withdraw, name="partage_withdraw"),
 ]

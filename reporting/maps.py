@@ -138,16 +138,15 @@ def _inset_captions(shapes) -> list[str]:
     parts = []
     paris = [s for outlines in shapes.values() for s in outlines if s.inset == "paris"]
     if paris:
-        x = min(s.x for s in paris) * SCALE
-        y = min(s.y for s in paris) * SCALE - 22
+        y = max(s.bottom for s in paris) * SCALE + 12
         parts.append(
-            f'<text x="{x:.0f}" y="{y:.0f}" font-size="9" fill="{TEXT}">Paris et petite '
-            "couronne (agrandi)</text>"
+            f'<text x="{WIDTH - 4}" y="{y:.0f}" text-anchor="end" font-size="9" '
+            f'fill="{TEXT}">Paris et petite couronne (agrandi)</text>'
         )
     for code, name in OUTRE_MER.items():
         for shape in shapes.get(code, [])[:1]:
             parts.append(
-                f'<text x="{shape.x * SCALE:.0f}" y="{shape.y * SCALE + 22:.0f}" '
+                f'<text x="{shape.x * SCALE:.0f}" y="{shape.bottom * SCALE + 11:.0f}" '
                 f'text-anchor="middle" font-size="9" fill="{TEXT}">{code} {escape(name)}</text>'
             )
     return parts

@@ -5,6 +5,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from territoires.models import Dla
+from territoires import policy
 from territoires.scope import ScopedQuerySet, ScopeFields, read_q
 
 
@@ -15,6 +16,13 @@ class ReportJobQuerySet(ScopedQuerySet):
     def visible_to(self, user):
         if not getattr(user, "is_authenticated", False):
             return self.none()
+        if policy.reads_published_reports(user):
+            # Funders: the finished reports (published figures) of their territory.
+            return self.filter(
+                policy.published_reports(user),
+                kind=ReportJob.Kind.REPORT,
+                status=ReportJob.Status.DONE,
+            )
         territory = read_q(user, self.model, self.scope_fields)
         if not territory:
             # An empty Q means "everything" (national, admin); OR-ing it would drop it.

@@ -37,10 +37,11 @@ class Shape:
     code: str
     # Path data in whole units of the drawing, already translated.
     d: str
-    # Where the department's label or marker goes (centre of its outline's box).
+    # The centre and the bottom of its outline's box (where a label goes).
     x: float
     y: float
     inset: str  # "", "paris" (the enlarged inset) or "outre-mer"
+    bottom: float = 0.0
 
 
 def svg_path() -> Path:
@@ -158,5 +159,5 @@ def departements() -> dict[str, list[Shape]]:
                     continue
                 xs, ys = [p[0] for p in points], [p[1] for p in points]
                 centre = ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2)
-                shapes.setdefault(code, []).append(Shape(code, d, *centre, inset))
+                shapes.setdefault(code, []).append(Shape(code, d, *centre, inset, max(ys)))
     return shapes

@@ -293,6 +293,13 @@ def works_cases(user: Any) -> bool:
     return member_dla_id(user) is not None
 
 
+def may_decide_transfer(user: Any, to_dla_id: int | None) -> bool:
+    """A case offered to a DLA is accepted or refused by that DLA's members (admins correct)."""
+    return writes_everything(user) or (
+        to_dla_id is not None and member_dla_id(user) == to_dla_id
+    )
+
+
 # -- Registers shared by cases --------------------------------------------------------------
 
 
@@ -381,6 +388,22 @@ def reads_pilotage(user: Any) -> bool:
 def steers_own_dla(user: Any) -> bool:
     """Members of a DLA record its conventions, objectives and comités de pilotage."""
     return member_dla_id(user) is not None
+
+
+def reads_published_reports(user: Any) -> bool:
+    """Funders download the finished activity reports (published figures) of their territory."""
+    return reads_aggregates_only(user)
+
+
+def published_reports(user: Any) -> Q:
+    """Filter on report jobs' territory: national reports and those of the funder's region."""
+    territory = _funder_territory(user)
+    if territory is None:
+        return Q(pk__in=[])
+    if territory[0] == "national":
+        return Q()
+    region_id = _financeur(user).region_id  # type: ignore[union-attr]
+    return Q(region__isnull=True) | Q(region_id=region_id)
 
 
 def sees_funders_national_shares(user: Any) -> bool:

@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
+from reporting.models import ReportJob
 from territoires import policy
 
 from .. import budget
@@ -45,6 +46,11 @@ def index(request):
         "rows": rows,
         "total": budget.totals(balances.values()),
         "progress": achieved,
+        "reports": (
+            ReportJob.objects.visible_to(user).select_related("region")[:20]
+            if policy.reads_published_reports(user)
+            else None
+        ),
         "shares": (
             budget.shares(budget.national_shares(year))
             if policy.sees_funders_national_shares(user)

@@ -217,18 +217,32 @@ def test_a_resource_centre_reads_only_what_was_shared_with_it(personas, client_f
     assert response.status_code == 302
     client = client_for(personas.crdla)
     listing = client.get(reverse("pilotage:partages")).content.decode()
-    assert str(shared.structure) in listing
-    assert str(kept.structure) not in listing
+    assert f"Accompagnement n° {shared.pk}" in listing
+    assert f"Accompagnement n° {kept.pk}" not in listing
+    # The consent covers the diagnostic and the documents: never the structure's name.
+    assert str(shared.structure) not in listing
     partage = PartageCentre.objects.get()
     page = client.get(reverse("pilotage:partage", args=[partage.pk])).content.decode()
     assert "Diagnostic partagé" in page
     assert "Diagnostic gardé" not in page
     versions = [d.versions.get() for d in documents]
-    download = client.get(reverse("dossiers:download", args=[versions[0].pk]))
+    download = client.get(reverse("pilotage:partage_download", args=[partage.pk, versions[0].pk]))
     assert download.status_code == 200
     close_quietly(download)
-    assert client.get(reverse("dossiers:download", args=[versions[1].pk])).status_code == 404
+    # The other case's file cannot be reached through this consent, nor directly.
+    assert (
+        client.get(
+            reverse("pilotage:partage_download", args=[partage.pk, versions[1].pk])
+        ).status_code
+        == 404
+    )
+    for version in versions:
+        assert client.get(reverse("dossiers:download", args=[version.pk])).status_code == 404
     assert client.get(reverse("accompagnements:detail", args=[shared.pk])).status_code == 404
+    # Withdrawn: the centre reads nothing any more.
+    client_for(personas.officer_a).post(reverse("pilotage:partage_withdraw", args=[partage.pk]))
+    client = client_for(personas.crdla)
+    assert client.get(reverse("pilotage:partage", args=[partage.pk])).status_code == 404
 
 
 def test_index_query_count_does_not_grow_with_dlas(

@@ -57,9 +57,9 @@ RULES: dict[str, dict[str, str]] = {
     "structure": {**_DEPARTEMENTAL, "o": "W - - R W R W - -"},
     "contact": {**_DEPARTEMENTAL, "o": "W - - R W R W - -"},
     # Documents belong to the structure and follow what they are attached to: here,
-    # the case (DOMAIN.md, "Personal data"); readers of the case may download them, and
-    # so may the resource centre the structure consented to share them with ("a").
-    "document": {**_DEPARTEMENTAL, "a": "W - R - - R W - R"},
+    # the case (DOMAIN.md, "Personal data"); readers of the case may download them. (A
+    # resource centre reads shared documents through the consent: "partage".)
+    "document": _DEPARTEMENTAL,
     # Owned by the commissioning DLA, visible where its cases are.
     "ingenierie": _DEPARTEMENTAL,
     # Support actors and comités d'appui: registered and written by a DLA.
@@ -72,11 +72,12 @@ RULES: dict[str, dict[str, str]] = {
         "o": "- - - W R R W - -",
     },
     # Report jobs: the coordinations' regional reports and the national one; officers
-    # produce no reports.
+    # produce no reports. A funder reads the finished reports (published figures) of its
+    # region and the national one.
     "job": {
-        "a": "- - R - - R W - -",
+        "a": "- - R - - R W R -",
         "o": "- - - R - R W - -",
-        "national": "- - - - - R W - -",
+        "national": "- - - - - R W R -",
     },
     # Steering (issue 16): a DLA's page, its conventions, comités de pilotage and their
     # documents.

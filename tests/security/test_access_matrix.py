@@ -243,6 +243,14 @@ MATRIX = {
     # Sharing with a resource centre: recorded on the case, read by the centre.
     "pilotage:partages": PageRoute(roles=frozenset({"crdla"})),
     "pilotage:partage": ObjectRoute("partage"),
+    # A file of the shared case, through the consent (the case's first document).
+    "pilotage:partage_download": ObjectRoute(
+        "partage",
+        kwargs=lambda o: {
+            "pk": o.pk,
+            "version_pk": o.accompagnement.documents.get().versions.get().pk,
+        },
+    ),
     "pilotage:partage_add": ObjectRoute("case", write=True),
     "pilotage:partage_withdraw": ObjectRoute("partage", write=True, post_only=True),
     # JSON API (read-only): the pages' rules, by session here and by token in tests/api.
@@ -307,7 +315,17 @@ def marker_visible(user, obj) -> bool:
         return visible(user, obj.accompagnement)
     if obj._meta.model_name == "funding":
         return visible(user, obj.ingenierie)
+    if obj._meta.model_name == "document" and obj.accompagnement_id and shared_with(user, obj):
+        return True
     return visible(user, obj)
+
+
+def shared_with(user, document) -> bool:
+    """A resource centre reads a case's documents through the structure's consent."""
+    from pilotage.models import PartageCentre
+
+    shared = PartageCentre.objects.visible_to(user)
+    return shared.filter(accompagnement_id=document.accompagnement_id).exists()
 
 
 def assert_no_leak(response, user, world, where):

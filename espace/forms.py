@@ -147,7 +147,8 @@ class ConsultationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["prestataires"].queryset = candidates
         self.fields["prestataires"].label_from_instance = lambda p: (
-            f"{p.name} – {p.missions} mission{'s' if p.missions > 1 else ''} DLA"
+            f"{p.name} – {p.mission_count} mission{'s' if p.mission_count > 1 else ''} DLA"
+            + (" – attestation expirée" if p.has_expired else "")
         )
 
 
@@ -186,3 +187,79 @@ class AcknowledgeForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+def _sector_choices():
+    from structures.models import Sector
+
+    return Sector.choices
+
+
+class RegisterFilterForm(forms.Form):
+    q = forms.CharField(label="Nom, contact ou SIRET", required=False)
+    competence = forms.ChoiceField(label="Compétence", required=False)
+    sector = forms.ChoiceField(label="Secteur", required=False)
+    departement = forms.ModelChoiceField(label="Département couvert", queryset=None, required=False)
+    min_missions = forms.IntegerField(label="Missions DLA (au moins)", min_value=0, required=False)
+    expired = forms.BooleanField(label="Attestation expirée", required=False)
+    tri = forms.ChoiceField(
+        label="Trier par",
+        required=False,
+        choices=[
+            ("nom", "nom"),
+            ("missions", "nombre de missions"),
+            ("satisfaction", "satisfaction"),
+            ("renouvellement", "renouvellement"),
+        ],
+    )
+
+    def __init__(self, *args, departements, **kwargs):
+        from .models import competence_choices
+
+        super().__init__(*args, **kwargs)
+        self.fields["competence"].choices = [("", "toutes"), *competence_choices()]
+        self.fields["sector"].choices = [("", "tous"), *_sector_choices()]
+        self.fields["departement"].queryset = departements
+
+
+class ReferencementForm(forms.Form):
+    competences = forms.MultipleChoiceField(
+        label="Compétences", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    sectors = forms.MultipleChoiceField(
+        label="Secteurs", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    departements = forms.ModelMultipleChoiceField(
+        label="Départements couverts",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    referenced_on = forms.DateField(
+        label="Référencé le", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    renewal_on = forms.DateField(
+        label="Renouvellement le", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, departements, **kwargs):
+        from .models import competence_choices
+
+        super().__init__(*args, **kwargs)
+        self.fields["competences"].choices = competence_choices()
+        self.fields["sectors"].choices = _sector_choices()
+        self.fields["departements"].queryset = departements
+
+
+class AttestationForm(forms.Form):
+    kind = forms.ChoiceField(label="Type d'attestation")
+    reference = forms.CharField(label="Référence", required=False, max_length=200)
+    expires_on = forms.DateField(
+        label="Valable jusqu'au", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .models import AttestationKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = AttestationKind.choices

@@ -198,3 +198,78 @@ class Handover(models.Model):
 
     def __str__(self):
         return f"{self.accompagnement} → {self.acteur}"
+
+
+def competence_choices() -> list[tuple[str, str]]:
+    """A consultant's competences are the themes an ingénierie can have (one list)."""
+    from accompagnements.models import Ingenierie
+
+    return list(Ingenierie._meta.get_field("theme").choices)
+
+
+class Referencement(models.Model):
+    """A consultant's referencing in the regional register (the AMI, DOMAIN.md)."""
+
+    prestataire = models.OneToOneField(
+        "accompagnements.Prestataire",
+        on_delete=models.CASCADE,
+        related_name="referencement",
+        verbose_name="prestataire",
+    )
+    # Codes from fixed lists, stored ",a,b," so that one lookup filters on any database.
+    competences = models.CharField("compétences", max_length=500, blank=True)
+    sectors = models.CharField("secteurs", max_length=500, blank=True)
+    departements = models.ManyToManyField(
+        "territoires.Departement",
+        blank=True,
+        related_name="prestataires_referencement",
+        verbose_name="départements couverts",
+    )
+    referenced_on = models.DateField("référencé le", null=True, blank=True)
+    renewal_on = models.DateField("renouvellement du référencement le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "référencement"
+
+    def __str__(self):
+        return f"Référencement – {self.prestataire}"
+
+    @staticmethod
+    def pack(codes) -> str:
+        return f",{','.join(sorted(codes))}," if codes else ""
+
+    @staticmethod
+    def unpack(value: str) -> list[str]:
+        return [code for code in value.split(",") if code]
+
+
+class AttestationKind(models.TextChoices):
+    URSSAF = "urssaf", "attestation de vigilance URSSAF"
+    ASSURANCE = "assurance", "attestation d'assurance responsabilité civile professionnelle"
+    KBIS = "kbis", "extrait Kbis ou avis de situation SIRENE"
+    AUTRE = "autre", "autre"
+
+
+class Attestation(models.Model):
+    """A document the register needs from a consultant, valid until a date."""
+
+    prestataire = models.ForeignKey(
+        "accompagnements.Prestataire",
+        on_delete=models.CASCADE,
+        related_name="attestations",
+        verbose_name="prestataire",
+    )
+    kind = models.CharField("type", max_length=20, choices=AttestationKind.choices)
+    reference = models.CharField("référence", max_length=200, blank=True)
+    expires_on = models.DateField("valable jusqu'au")
+
+    class Meta:
+        verbose_name = "attestation"
+        ordering = ["expires_on", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.expires_on:%d/%m/%Y})"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_on < timezone.localdate()

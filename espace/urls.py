@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import officer, public
+from .views import officer, public, register
 
 app_name = "espace"
 
@@ -26,4 +26,8 @@ urlpatterns = [
     path("ingenieries/<int:pk>/consultation/notation/", officer.send_scoring, name="send_scoring"),
     path("ingenieries/<int:pk>/consultation/selection/", officer.select, name="select"),
     path("ingenieries/<int:pk>/consultation/pv/", officer.selection_report, name="pv"),
+    # The consultant register as a referencing tool.
+    path("prestataires/registre/", register.register, name="register"),
+    path("prestataires/<int:pk>/fiche/", register.prestataire, name="prestataire"),
+    path("prestataires/<int:pk>/fusion/", register.merge, name="merge"),
 ]

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import IO, Any
 
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accompagnements.models import (
@@ -28,6 +28,7 @@ from dossiers.services.documents import add_document, max_upload_bytes
 from liens.models import Purpose, SecureLink
 from liens.services import act
 from messagerie.services import queue_message
+from territoires.actors import SYSTEM
 from uploads import check_upload
 
 from ..models import Consultation, Invitation, InvitationStatus
@@ -48,11 +49,12 @@ MIN_CONSULTED, MAX_CONSULTED = 3, 4
 
 def candidates(ingenierie: Ingenierie) -> QuerySet[Prestataire]:
     """Referenced consultants of the ingénierie's region who can receive an email."""
+    from .register import register
+
     return (
-        Prestataire.objects.filter(region_id=ingenierie.dla.region_id, is_active=True)
+        register(SYSTEM)
+        .filter(region_id=ingenierie.dla.region_id, is_active=True)
         .exclude(email="")
-        .annotate(missions=Count("ingenieries", distinct=True))
-        .order_by("name")
     )
 
 

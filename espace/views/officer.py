@@ -12,9 +12,16 @@ from liens.models import Purpose, SecureLink
 from liens.services import revoke as revoke_link
 from territoires.access import get_editable_or_403
 
-from ..forms import ConsultationForm, HandoverForm, RecipientForm, SelectionForm
+from ..forms import (
+    ConsultationForm,
+    HandoverForm,
+    RecipientForm,
+    RegisterFilterForm,
+    SelectionForm,
+)
 from ..models import Consultation
 from ..services import consultation as consultation_services
+from ..services import register as register_services
 from ..services import structure as structure_services
 from ..services.common import Refused, first_contact
 from ..services.handover import send_handover
@@ -149,6 +156,22 @@ def _start(request, ingenierie, writable):
             {"ingenierie": ingenierie, "consultation": None, "writable": False},
         )
     candidates = consultation_services.candidates(ingenierie)
+    # Narrow the register by competence, sector, department covered, past missions.
+    filters = RegisterFilterForm(
+        request.GET or None, departements=ingenierie.dla.region.departements.all()
+    )
+    if filters.is_valid():
+        data = filters.cleaned_data
+        candidates = register_services.search(
+            candidates,
+            text=data["q"],
+            competence=data["competence"],
+            sector=data["sector"],
+            departement=data["departement"],
+            min_missions=data["min_missions"],
+            expired_only=data["expired"],
+            sort=data["tri"] or "nom",
+        )
     form = ConsultationForm(request.POST or None, candidates=candidates)
     if request.method == "POST" and form.is_valid():
         try:

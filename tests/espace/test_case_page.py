@@ -44,10 +44,11 @@ def test_the_officer_sees_each_email_and_link_and_can_revoke(
     assert "Désactiver" not in reader
 
 
-# Session, user and DLA (3); the page of a case in diagnostic (8: case, journal, actions,
-# follow-ups, comité reviews, axes, write check, support actors of the réorientation
-# form); then handovers, emails, links and the links' journal (4).
-WITH_LINKS = 3 + 8 + 4
+# Session, user and DLA (3); the page of a case in diagnostic (17: case, journal,
+# actions, follow-ups, comité reviews, axes, write check, tasks, documents, last
+# contact, the timeline's five sources, structure documents, support actors of the
+# réorientation form); then handovers, emails, links and the links' journal (4).
+WITH_LINKS = 3 + 17 + 4
 
 
 @pytest.mark.parametrize("count", [1, 6])

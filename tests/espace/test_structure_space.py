@@ -179,9 +179,10 @@ def test_closing_a_case_sends_the_satisfaction_survey_whose_answers_feed_the_ind
     # The national indicator reads the structure's answer: 1 satisfied out of 1 answer.
     from django.utils import timezone
 
-    from reporting.indicators import SERVICE, Query, Scope, compute
+    from reporting.indicators import Query, Scope, compute
+    from territoires.actors import SYSTEM
 
-    figures = compute(Query(timezone.localdate().year, Scope.national(), SERVICE))
+    figures = compute(Query(timezone.localdate().year, Scope.national(), SYSTEM))
     assert figures["SUI_SATISFIED"] == 100.0
 
 

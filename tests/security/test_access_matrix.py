@@ -194,6 +194,10 @@ MATRIX = {
     "espace:send_scoring": ObjectRoute("ingenierie", write=True, post_only=True),
     "espace:select": ObjectRoute("ingenierie", write=True, post_only=True),
     "espace:pv": ObjectRoute("ingenierie"),
+    # The consultant register: read by the region's DLAs, written by the regional DLA.
+    "espace:register": PageRoute(),
+    "espace:prestataire": ObjectRoute("prestataire"),
+    "espace:merge": ObjectRoute("prestataire", write=True, post_only=True),
     "messagerie:preferences": PageRoute(),
     # Reporting
     # Every role with a territory; a resource centre has none (403).

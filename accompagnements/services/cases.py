@@ -1,11 +1,12 @@
 """Opening a case and moving it: every state change goes through ``advance``."""
 
-from accounts.models import Role, User
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
-from structures.models import Structure
+
+from accounts.models import User
+from territoires import policy
 
 from ..models import Accompagnement, State, TransitionLog
 from ..models.guards import Guard
@@ -150,17 +151,6 @@ def _after_transition(log_id):
     notify_transition.delay(log_id)
 
 
-def can_open_case(user, structure) -> bool:
-    if user.role == Role.ADMIN:
-        return Structure.objects.visible_to(user).filter(pk=structure.pk).exists()
-    if user.role == Role.OFFICER:
-        return Structure.objects.editable_by(user).filter(pk=structure.pk).exists()
-    if user.role == Role.COORDINATOR:
-        # Regional DLAs take the regional-scale structures of their region.
-        return Structure.objects.visible_to(user).filter(pk=structure.pk).exists()
-    return False
-
-
 def _default_dla(structure):
     from territoires.models import Dla
 
@@ -175,9 +165,9 @@ def _default_dla(structure):
 
 def open_case(structure, *, by, channel, request, opened_on=None, officer=None) -> Accompagnement:
     """Open a case on ``structure`` owned by ``by``'s DLA; journal the opening."""
-    if not can_open_case(by, structure):
+    if not policy.may_open_case(by, structure):
         raise PermissionDenied("Vous ne pouvez pas ouvrir d'accompagnement pour cette structure.")
-    if by.role == Role.ADMIN:
+    if policy.chooses_case_officer(by):
         officer = officer or by
         dla = officer.dla or _default_dla(structure)
     else:

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from structures.continuity import dlas_holding_hidden_open_cases
 from structures.models import Structure
+from territoires import policy
 from territoires.access import get_visible_or_404
 from webinput.lists import configure_table
 
@@ -22,7 +23,6 @@ from ..services import (
     TransitionRefused,
     advance,
     available_transitions,
-    can_open_case,
     missing_for,
     open_case,
     update_case,
@@ -164,7 +164,7 @@ def case_transition(request, pk, name):
 
 def case_create(request, structure_pk):
     structure = get_visible_or_404(Structure.objects.all(), request.user, pk=structure_pk)
-    if not can_open_case(request.user, structure):
+    if not policy.may_open_case(request.user, structure):
         raise PermissionDenied("Vous ne pouvez pas ouvrir d'accompagnement pour cette structure.")
     form = OpenCaseForm(request.POST or None, initial={"opened_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -215,6 +215,6 @@ def structure_cases(request, structure_pk):
         {
             "structure": structure,
             "cases": cases.for_lists(),
-            "can_open": can_open_case(request.user, structure),
+            "can_open": policy.may_open_case(request.user, structure),
         },
     )

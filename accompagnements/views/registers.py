@@ -1,6 +1,5 @@
 """Registers shared by cases: consultants, support actors, comités d'appui; reminders."""
 
-from accounts.models import Role
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
@@ -8,6 +7,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+
+from territoires import policy
 from territoires.access import get_editable_or_403, get_visible_or_404
 
 from ..forms import ActeurAppuiForm, ComiteForm, ComiteReviewForm, PrestataireForm
@@ -26,7 +27,7 @@ from .common import render_form
 
 
 def _require_dla(user):
-    if user.role not in {Role.OFFICER, Role.COORDINATOR} or user.dla_id is None:
+    if not policy.may_add_to_dla_registers(user):
         raise PermissionDenied("Seul·es les membres d'un DLA peuvent créer cet élément.")
 
 
@@ -36,7 +37,7 @@ def prestataire_list(request):
         .select_related("region", "dla")
         .annotate(selections=Count("ingenieries"))
     )
-    can_add = request.user.role == Role.COORDINATOR and request.user.dla_id is not None
+    can_add = policy.may_add_prestataire(request.user)
     editable = set(Prestataire.objects.editable_by(request.user).values_list("pk", flat=True))
     return render(
         request,
@@ -50,7 +51,7 @@ def prestataire_edit(request, pk=None):
         prestataire = get_editable_or_403(Prestataire.objects.all(), request.user, pk=pk)
     else:
         # The register is managed by regional coordinators (DOMAIN.md).
-        if request.user.role != Role.COORDINATOR or request.user.dla_id is None:
+        if not policy.may_add_prestataire(request.user):
             raise PermissionDenied("Le registre des prestataires est géré par le DLA régional.")
         prestataire = Prestataire(dla=request.user.dla)
     form = PrestataireForm(request.POST or None, instance=prestataire)
@@ -74,7 +75,7 @@ def acteur_list(request):
         .filter(is_active=True)
     )
     editable = set(ActeurAppui.objects.editable_by(request.user).values_list("pk", flat=True))
-    can_add = request.user.role in {Role.OFFICER, Role.COORDINATOR} and request.user.dla_id
+    can_add = policy.may_add_to_dla_registers(request.user)
     return render(
         request,
         "accompagnements/acteurs.html",
@@ -122,8 +123,7 @@ def comite_list(request):
         "accompagnements/comites.html",
         {
             "comites": comites,
-            "can_add": request.user.role in {Role.OFFICER, Role.COORDINATOR}
-            and request.user.dla_id,
+            "can_add": policy.may_add_to_dla_registers(request.user),
         },
     )
 

@@ -10,6 +10,10 @@ import io
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
 
 # Guards against decompression bombs hidden in XLSX/ODS uploads.
 MAX_UNCOMPRESSED_BYTES = 300 * 1024 * 1024
@@ -81,7 +85,7 @@ def decode_text(data: bytes) -> str:
 
 def sniff_delimiter(first_line: str) -> str:
     counts = {sep: first_line.count(sep) for sep in (";", ",", "\t")}
-    best = max(counts, key=counts.get)
+    best = max(counts, key=counts.__getitem__)
     return best if counts[best] else ";"
 
 
@@ -109,7 +113,7 @@ def _open_zip(data: bytes, kind: str) -> zipfile.ZipFile:
     return archive
 
 
-def _cell_text(value) -> str:
+def _cell_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -180,7 +184,7 @@ def _read_ods(data: bytes) -> Iterator[tuple[int, list[str]]]:
         raise SpreadsheetError("Ce fichier n'est pas un fichier ODS valide.") from None
 
 
-def _ods_row_cells(row) -> list[str]:
+def _ods_row_cells(row: "Element") -> list[str]:
     cells: list[str] = []
     for cell in row:
         if cell.tag not in (f"{_ODS_TABLE}table-cell", f"{_ODS_TABLE}covered-table-cell"):
@@ -194,7 +198,7 @@ def _ods_row_cells(row) -> list[str]:
     return cells
 
 
-def _ods_cell_value(cell) -> str:
+def _ods_cell_value(cell: "Element") -> str:
     kind = cell.get(f"{_ODS_OFFICE}value-type")
     if kind in ("float", "percentage", "currency"):
         value = cell.get(f"{_ODS_OFFICE}value") or ""
@@ -212,7 +216,7 @@ def _ods_cell_value(cell) -> str:
     return "\n".join(_ods_paragraph(p) for p in cell if p.tag == f"{_ODS_TEXT}p")
 
 
-def _ods_paragraph(paragraph) -> str:
+def _ods_paragraph(paragraph: "Element") -> str:
     """Text of a <text:p>, with <text:s/> (runs of spaces) and <text:tab/> expanded."""
     parts = [paragraph.text or ""]
     for child in paragraph:

@@ -17,6 +17,7 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
+from typing import IO, Any
 from xml.sax.saxutils import escape as xml_escape
 
 from django.http import FileResponse, StreamingHttpResponse
@@ -38,14 +39,14 @@ logger = logging.getLogger(__name__)
 _FORMULA_FIRST = frozenset(FORMULA_PREFIXES)
 
 
-def neutralise(value):
+def neutralise(value: object) -> object:
     """The text a CSV cell must hold so that no spreadsheet evaluates it."""
     if type(value) is str and value[:1] in _FORMULA_FIRST:
         return "'" + value
     return value
 
 
-def _plain(value):
+def _plain(value: object) -> object:
     if value is None:
         return ""
     if value is True or value is False:
@@ -54,7 +55,7 @@ def _plain(value):
 
 
 class _Echo:
-    def write(self, value):
+    def write(self, value: str) -> str:
         return value
 
 
@@ -66,7 +67,7 @@ def csv_rows(headers: Sequence[str], rows: Iterable[Sequence]) -> Iterator[str]:
         yield writer.writerow([_csv_cell(v) for v in row])
 
 
-def _csv_cell(value):
+def _csv_cell(value: Any) -> object:
     kind = type(value)
     if kind is str:
         return "'" + value if value[:1] in _FORMULA_FIRST else value
@@ -90,7 +91,7 @@ def _csv_cell(value):
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def _xml_text(value) -> str:
+def _xml_text(value: object) -> str:
     return xml_escape(_XML_INVALID.sub("", str(value)), {'"': "&quot;"})
 
 
@@ -103,11 +104,11 @@ def _column_letter(index: int) -> str:
     return letters
 
 
-def _is_number(value) -> bool:
+def _is_number(value: object) -> bool:
     return type(value) is not bool and isinstance(value, int | float | decimal.Decimal)
 
 
-def _xlsx_cell(ref: str, value) -> str:
+def _xlsx_cell(ref: str, value: object) -> str:
     value = _plain(value)
     if _is_number(value):
         return f'<c r="{ref}"><v>{value}</v></c>'
@@ -164,7 +165,9 @@ _XLSX_STATIC = {
 }
 
 
-def write_xlsx(output, headers: Sequence[str], rows: Iterable[Sequence], title="Export"):
+def write_xlsx(
+    output: IO[bytes], headers: Sequence[str], rows: Iterable[Sequence], title: str = "Export"
+) -> None:
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in _XLSX_STATIC.items():
             archive.writestr(name, content)
@@ -196,7 +199,7 @@ def write_xlsx(output, headers: Sequence[str], rows: Iterable[Sequence], title="
             sheet.detach()
 
 
-def _ods_cell(value) -> str:
+def _ods_cell(value: object) -> str:
     value = _plain(value)
     if _is_number(value):
         return (
@@ -229,7 +232,9 @@ _ODS_MANIFEST = (
 )
 
 
-def write_ods(output, headers: Sequence[str], rows: Iterable[Sequence], title="Export"):
+def write_ods(
+    output: IO[bytes], headers: Sequence[str], rows: Iterable[Sequence], title: str = "Export"
+) -> None:
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
         # The mimetype comes first, uncompressed (ODF packaging rule).
         archive.writestr(
@@ -259,19 +264,21 @@ def write_ods(output, headers: Sequence[str], rows: Iterable[Sequence], title="E
             content.detach()
 
 
-def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence], title="Export") -> bytes:
+def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence], title: str = "Export") -> bytes:
     buffer = io.BytesIO()
     write_xlsx(buffer, headers, rows, title)
     return buffer.getvalue()
 
 
-def ods_bytes(headers: Sequence[str], rows: Iterable[Sequence], title="Export") -> bytes:
+def ods_bytes(headers: Sequence[str], rows: Iterable[Sequence], title: str = "Export") -> bytes:
     buffer = io.BytesIO()
     write_ods(buffer, headers, rows, title)
     return buffer.getvalue()
 
 
-def export_response(fmt: str, filename: str, headers: Sequence[str], rows: Iterable[Sequence]):
+def export_response(
+    fmt: str, filename: str, headers: Sequence[str], rows: Iterable[Sequence]
+) -> StreamingHttpResponse:
     """An attachment response; ``filename`` has no extension."""
     if fmt == "csv":
         response = StreamingHttpResponse(

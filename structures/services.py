@@ -1,9 +1,11 @@
 """Writes on the structure register: registering, editing, contacts, merging."""
 
 from collections.abc import Iterable
+from typing import cast
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import ForeignObjectRel, ManyToManyField, ManyToManyRel
 from simple_history.exceptions import NotHistoricalModelError
 from simple_history.utils import bulk_update_with_history, get_history_manager_for_model
 
@@ -17,7 +19,7 @@ class MergeError(Exception):
     """A merge that cannot be done; the message is for the user (French)."""
 
 
-def merge_structures(*, kept: Structure, merged: Structure, by) -> StructureMerge:
+def merge_structures(*, kept: Structure, merged: Structure, by: User) -> StructureMerge:
     """Move everything that points at ``merged`` (cases, contacts…) to ``kept``, journal, delete.
 
     The kept record's own fields are left as they are: the merged record's identity
@@ -39,12 +41,13 @@ def merge_structures(*, kept: Structure, merged: Structure, by) -> StructureMerg
             if len(locked) != 2:
                 raise MergeError("Une des deux structures n'existe plus.")
             kept, merged = locked[kept.pk], locked[merged.pk]
-            moved = {}
+            moved: dict[str, int] = {}
             for relation in Structure._meta.related_objects:
                 if relation.many_to_many:
-                    through = relation.through
-                    source = relation.field.m2m_reverse_field_name()
-                    count = through.objects.filter(**{source: merged.pk}).update(
+                    through = cast(ManyToManyRel, relation).through
+                    source = cast(ManyToManyField, relation.field).m2m_reverse_field_name()
+                    # A many-to-many relation always has its (possibly automatic) through model.
+                    count = through.objects.filter(**{source: merged.pk}).update(  # type: ignore[union-attr]
                         **{source: kept.pk}
                     )
                 else:
@@ -60,7 +63,7 @@ def merge_structures(*, kept: Structure, merged: Structure, by) -> StructureMerg
                 moved=moved,
                 merged_by=by,
             )
-            merged._history_user = by
+            merged._history_user = by  # type: ignore[attr-defined]
             merged.delete()
     except IntegrityError:
         raise MergeError(
@@ -70,7 +73,7 @@ def merge_structures(*, kept: Structure, merged: Structure, by) -> StructureMerg
     return journal
 
 
-def _move_rows(relation, merged: Structure, kept: Structure, by: User) -> int:
+def _move_rows(relation: ForeignObjectRel, merged: Structure, kept: Structure, by: User) -> int:
     """Point ``merged``'s rows of one relation at ``kept``, with history rows when tracked."""
     model = relation.related_model
     name = relation.field.name

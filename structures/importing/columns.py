@@ -5,12 +5,14 @@ The export writes the same columns, so an exported file can be re-imported.
 
 import decimal
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Choices, QuerySet
 
-from ..models import LegalForm, Sector, SiaeType
+from ..models import LegalForm, Sector, SiaeType, Structure
 from ..text import normalize
 from ..validation import clean_postal_code, clean_rna, clean_siret
 
@@ -29,7 +31,7 @@ def _text(max_length: int, required: bool = False) -> Callable[[str], str]:
     return parse
 
 
-def _choice(choices: type, required: bool) -> Callable[[str], str]:
+def _choice(choices: type[Choices], required: bool) -> Callable[[str], str]:
     accepted = {}
     for value, label in choices.choices:
         accepted[normalize(value)] = value
@@ -67,8 +69,10 @@ def _boolean(value: str) -> bool:
 _NUMBER_NOISE = re.compile(r"[\s\u00a0\u202f€]")
 
 
-def _integer(minimum: int = 0, maximum: int = 10**12, null: bool = False):
-    def parse(value: str):
+def _integer(
+    minimum: int = 0, maximum: int = 10**12, null: bool = False
+) -> Callable[[str], int | None]:
+    def parse(value: str) -> int | None:
         compact = _NUMBER_NOISE.sub("", value).replace(",", ".")
         if not compact:
             return None if null else 0
@@ -209,7 +213,7 @@ _LABELS = {
 }
 
 
-def export_rows(queryset, extra=()):
+def export_rows(queryset: QuerySet[Structure], extra: Sequence[str] = ()) -> Iterator[list[Any]]:
     """Structures as rows of the import columns (plus ``extra`` lookups): an export can be
     re-imported. Reads tuples, not model instances: exports run over whole registers."""
     lookups = ["departement__code" if f == "departement" else f for f in FIELDS]

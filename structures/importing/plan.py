@@ -9,6 +9,7 @@ Shared by the ``import_structures`` command and the web import.
 """
 
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +28,11 @@ from territoires.postal import departement_code_from_postal_code
 from ..duplicates import Candidate, DuplicateIndex, as_seen_by
 from ..models import Structure
 from ..text import normalize
-from ..validation import check_contracts, check_postal_code_in_departement
+from ..validation import (
+    check_contracts,
+    check_postal_code_in_departement,
+    check_year_founded,
+)
 from .columns import BY_KEY, COLUMNS, FIELDS, HEADERS, Column
 
 CHUNK = 2000
@@ -44,7 +49,7 @@ class RowError:
     column: str
     message: str
 
-    def __str__(self):
+    def __str__(self) -> str:
         where = f"ligne {self.line}" if self.line else "fichier"
         if self.column:
             where += f", colonne « {self.column} »"
@@ -131,8 +136,16 @@ def plan_import(data: bytes, filename: str, user: Actor) -> ImportPlan:
     return plan
 
 
-def _parse_row(line, cells, columns, seen, departements, departement_by_name):
-    values, errors = {}, []
+def _parse_row(
+    line: int,
+    cells: list[str],
+    columns: list[Column | None],
+    seen: dict[str, str],
+    departements: dict[str, Departement],
+    departement_by_name: dict[str, Departement],
+) -> tuple[dict[str, Any], list[RowError]]:
+    values: dict[str, Any] = {}
+    errors: list[RowError] = []
     for index, column in enumerate(columns):
         if column is None:
             continue
@@ -152,7 +165,10 @@ def _parse_row(line, cells, columns, seen, departements, departement_by_name):
                 "reconnaître la structure lors d'un nouvel import.",
             )
         )
-    code = values.get("departement") or departement_code_from_postal_code(values["postal_code"])
+    # The postal code parsed above always names a department: "" is never reached.
+    code: str = (
+        values.get("departement") or departement_code_from_postal_code(values["postal_code"]) or ""
+    )
     departement = departements.get(code.zfill(2) if code.isdigit() else code.upper())
     departement = departement or departement_by_name.get(normalize(code))
     if departement is None and " " in code:
@@ -176,10 +192,16 @@ def _parse_row(line, cells, columns, seen, departements, departement_by_name):
         )
     except ValidationError as error:
         errors.append(RowError(line, seen.get("headcount", "Effectif salarié"), error.messages[0]))
+    try:
+        check_year_founded(values.get("year_founded"))
+    except ValidationError as error:
+        errors.append(
+            RowError(line, seen.get("year_founded", "Année de création"), error.messages[0])
+        )
     return values, errors
 
 
-def _chunks(items):
+def _chunks[T](items: Iterable[T]) -> Iterator[list[T]]:
     items = list(items)
     for start in range(0, len(items), CHUNK):
         yield items[start : start + CHUNK]
@@ -381,7 +403,7 @@ def _show_duplicates_as_seen_by(plan: ImportPlan, user: Actor) -> None:
         row.duplicates = duplicates
 
 
-def _current(structure, name):
+def _current(structure: Structure, name: str) -> Any:
     if name == "departement":
         return structure.departement_id
     return getattr(structure, name)

@@ -164,6 +164,8 @@ DiagnosticAxisFormSet = inlineformset_factory(
     extra=0,
     can_delete=False,
     max_num=len(Axis.choices),
+    # A forged TOTAL_FORMS would otherwise build (and render) up to 1,000 more forms.
+    absolute_max=len(Axis.choices),
 )
 
 
@@ -278,6 +280,9 @@ class ProposalForm(forms.ModelForm):
         model = Proposal
         fields = ["prestataire", "received_on", "score", "max_score", "days", "price", "comment"]
         widgets = {**_date_widgets("received_on"), "comment": forms.Textarea(attrs={"rows": 2})}
+        # French decimals: 49,5 as well as 49.5.
+        localized_fields = ["score", "days", "price"]
+        help_texts = {"score": "Une décimale possible, par exemple 49,5."}
 
     def __init__(self, *args, user, ingenierie, **kwargs):
         super().__init__(*args, **kwargs)
@@ -287,12 +292,11 @@ class ProposalForm(forms.ModelForm):
         )
 
     def clean(self):
+        # The score within the grid: Proposal.clean, run by full_clean.
         data = super().clean()
-        score, max_score = data.get("score"), data.get("max_score")
-        if score is not None and max_score is not None and score > max_score:
-            self.add_error("score", f"La note ne peut dépasser {max_score}.")
         prestataire = data.get("prestataire")
-        if prestataire and self.ingenierie.proposals.filter(prestataire=prestataire).exists():
+        others = self.ingenierie.proposals.exclude(pk=self.instance.pk)
+        if prestataire and others.filter(prestataire=prestataire).exists():
             self.add_error("prestataire", "Ce prestataire a déjà une proposition enregistrée.")
         return data
 

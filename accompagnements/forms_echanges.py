@@ -93,3 +93,51 @@ class TimelineFilterForm(forms.Form):
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["quoi"].choices = [("", "tout"), *choices]
+
+
+class ReassignForm(forms.Form):
+    to_officer = forms.ModelChoiceField(label="Nouveau·elle chargé·e", queryset=None)
+    reason = forms.CharField(
+        label="Motif", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_officer"].queryset = dla_staff(case).exclude(pk=case.officer_id)
+
+
+class TransferForm(forms.Form):
+    to_dla = forms.ModelChoiceField(label="DLA destinataire", queryset=None)
+    reason = forms.CharField(
+        label="Motif",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Par exemple : la structure a déménagé, structure d'échelle régionale.",
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        from territoires.models import Dla
+
+        super().__init__(*args, **kwargs)
+        self.fields["to_dla"].queryset = (
+            Dla.objects.exclude(pk=case.dla_id).select_related("departement").order_by("name")
+        )
+
+
+class TransferAnswerForm(forms.Form):
+    officer = forms.ModelChoiceField(
+        label="Chargé·e qui reprend l'accompagnement", queryset=None, required=False
+    )
+    decision_comment = forms.CharField(
+        label="Réponse (obligatoire en cas de refus)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, passation, **kwargs):
+        from accounts.models import User
+        from territoires import policy
+
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = User.objects.filter(
+            policy.dla_members(), dla_id=passation.to_dla_id
+        )

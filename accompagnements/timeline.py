@@ -55,7 +55,9 @@ class Entry:
     kind: str = ""
 
 
-def build(case: Accompagnement, choice: str = "", *, tasks=None, documents=None) -> list[Entry]:
+def build(
+    case: Accompagnement, choice: str = "", *, tasks=None, documents=None, exchanges=None
+) -> list[Entry]:
     """The entries of ``case`` for the filter ``choice`` ('' for everything), newest first.
 
     ``tasks`` and ``documents`` may be given when the page has already read them
@@ -69,8 +71,13 @@ def build(case: Accompagnement, choice: str = "", *, tasks=None, documents=None)
     entries: list[Entry] = []
     if PHASES in wanted:
         entries += _phases(case)
+        entries += _passations(case)
     if ECHANGES in wanted:
-        entries += _exchanges(case, exchange_kind)
+        if exchanges is None:
+            exchanges = load_exchanges(case)
+        entries += _exchanges(
+            case, [e for e in exchanges if e.kind == exchange_kind or not exchange_kind]
+        )
     if DOCUMENTS in wanted:
         entries += _documents(load_documents(case) if documents is None else documents)
     if TACHES in wanted:
@@ -82,24 +89,62 @@ def build(case: Accompagnement, choice: str = "", *, tasks=None, documents=None)
 
 
 def _phases(case):
-    logs = TransitionLog.objects.filter(accompagnement=case).select_related("user")
+    # The case page has prefetched the journal (views.common.prefetch_case_page).
+    logs = getattr(case, "timeline", None)
+    if logs is None:
+        logs = TransitionLog.objects.filter(accompagnement=case).select_related("user")
     for log in logs:
         title = (
             f"{log.get_from_state_display()} → {log.get_to_state_display()}"
             if log.from_state
             else f"Ouverture : {log.get_to_state_display()}"
         )
+        title = title[:1].upper() + title[1:]
         yield Entry(
             at=log.timestamp, category=PHASES, title=title, who=log.user, detail=log.comment
         )
 
 
-def _exchanges(case, kind: str):
-    exchanges = case.echanges.select_related("created_by").prefetch_related(
-        "contacts", "staff", "prestataires", "acteurs"
+def _passations(case):
+    passations = case.passations.select_related(
+        "from_dla", "to_dla", "from_officer", "to_officer", "requested_by", "decided_by"
     )
-    if kind:
-        exchanges = exchanges.filter(kind=kind)
+    for p in passations:
+        if p.kind == "reassign":
+            title = f"Confié à {p.to_officer} (auparavant {p.from_officer})"
+            yield Entry(
+                at=p.requested_at, category=PHASES, title=title, who=p.requested_by, detail=p.reason
+            )
+            continue
+        yield Entry(
+            at=p.requested_at,
+            category=PHASES,
+            title=f"Transfert proposé : {p.from_dla} → {p.to_dla}",
+            who=p.requested_by,
+            detail=p.reason,
+        )
+        if p.decided_at:
+            verdict = "accepté" if p.status == "accepted" else "refusé"
+            who = f", confié à {p.to_officer}" if p.to_officer else ""
+            yield Entry(
+                at=p.decided_at,
+                category=PHASES,
+                title=f"Transfert {verdict} par {p.to_dla}{who}",
+                who=p.decided_by,
+                detail=p.decision_comment,
+            )
+
+
+def load_exchanges(case) -> list:
+    """The case's exchanges with their people (five queries, one when there are none)."""
+    return list(
+        case.echanges.select_related("created_by").prefetch_related(
+            "contacts", "staff", "prestataires", "acteurs"
+        )
+    )
+
+
+def _exchanges(case, exchanges):
     for echange in exchanges:
         participants = [
             *(str(c) for c in echange.contacts.all()),
@@ -130,9 +175,14 @@ def _exchanges(case, kind: str):
 def load_documents(case):
     """All the case's documents, deleted ones included, with versions and people (3 queries)."""
     # Documents live in a higher app (dossiers); the case reaches them by the reverse relation.
+    versions = case.documents.model._meta.get_field("versions").related_model
     return list(
         case.documents.select_related("created_by", "deleted_by").prefetch_related(
-            Prefetch("versions", to_attr="all_versions"), "all_versions__uploaded_by"
+            Prefetch(
+                "versions",
+                queryset=versions.objects.select_related("uploaded_by"),
+                to_attr="all_versions",
+            )
         )
     )
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, echanges, phases, registers
+from .views import cases, echanges, passation, phases, registers
 
 app_name = "accompagnements"
 
@@ -29,9 +29,23 @@ urlpatterns = [
     path("<int:pk>/taches/<int:tache_pk>/", echanges.tache_edit, name="tache_edit"),
     path("<int:pk>/taches/<int:tache_pk>/fait/", echanges.tache_done, name="tache_done"),
     path("taches/", echanges.task_list, name="taches"),
+    path("<int:pk>/confier/", passation.case_reassign, name="reassign"),
+    path("<int:pk>/transferer/", passation.case_transfer, name="transfer"),
+    path("transferts/", passation.transfer_list, name="transfers"),
+    path("transferts/<int:pk>/", passation.transfer_answer, name="transfer_answer"),
     path("ingenieries/<int:pk>/", phases.ingenierie_detail, name="ingenierie"),
     path("ingenieries/<int:pk>/modifier/", phases.ingenierie_edit, name="ingenierie_edit"),
     path("ingenieries/<int:pk>/propositions/", phases.proposal_add, name="proposal_add"),
+    path(
+        "ingenieries/<int:pk>/propositions/<int:proposal_pk>/",
+        phases.proposal_edit,
+        name="proposal_edit",
+    ),
+    path(
+        "ingenieries/<int:pk>/propositions/<int:proposal_pk>/retirer/",
+        phases.proposal_remove,
+        name="proposal_remove",
+    ),
     path(
         "ingenieries/<int:pk>/propositions/<int:proposal_pk>/informe/",
         phases.proposal_informed,

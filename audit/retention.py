@@ -8,10 +8,12 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from accompagnements.models import Accompagnement, Diagnostic, Parcours
+from dossiers.models import DocumentVersion
+from dossiers.services import document_storage
 from structures.models import Contact, Structure
 
 from .models import ErasureLog
@@ -28,6 +30,7 @@ class RetentionReport:
     contacts: int = 0
     validations: int = 0
     history_rows: int = 0
+    document_files: int = 0
 
 
 def expired_structures(cutoff: datetime.date):
@@ -38,6 +41,41 @@ def expired_structures(cutoff: datetime.date):
         .filter(last_closed__lt=cutoff)
         .exclude(Exists(open_case))
     )
+
+
+def _erase_documents(structures: list[int], report: RetentionReport, *, by) -> list[ErasureLog]:
+    """The files of the structure's documents (its own and its cases'), deleted ones included.
+
+    The document and version rows stay (kind, dates, sizes: the journal) without the
+    file or its name; the files leave the storage once the transaction commits.
+    """
+    versions = DocumentVersion.objects.filter(
+        Q(document__structure_id__in=structures)
+        | Q(document__accompagnement__structure_id__in=structures),
+        purged_at__isnull=True,
+    ).select_related("document__accompagnement")
+    logs, names = [], []
+    for version in versions:
+        report.document_files += 1
+        document = version.document
+        structure_id = document.structure_id or document.accompagnement.structure_id
+        names.append(version.storage_name)
+        logs.append(
+            ErasureLog(
+                performed_by=by,
+                reason=ErasureLog.Reason.RETENTION,
+                model="dossiers.DocumentVersion",
+                object_id=version.pk,
+                structure_id=structure_id,
+                fields=["file", "original_name"],
+            )
+        )
+    if report.dry_run:
+        return []
+    versions.update(purged_at=timezone.now(), original_name="")
+    storage = document_storage()
+    transaction.on_commit(lambda: [storage.delete(name) for name in names])
+    return logs
 
 
 def apply_retention(*, years: int, dry_run: bool = False, today=None, by=None) -> RetentionReport:
@@ -87,6 +125,7 @@ def apply_retention(*, years: int, dry_run: bool = False, today=None, by=None) -
                             fields=["validated_by_name"],
                         )
                     )
+        logs += _erase_documents(structures, report, by=by)
         if not dry_run:
             contacts.update(anonymised_at=timezone.now(), **CONTACT_VALUES)
             diagnostics.update(validated_by_name=ANONYMISED)

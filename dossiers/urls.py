@@ -23,6 +23,18 @@ urlpatterns = [
         {"anchor": "ingenierie"},
         name="add_to_ingenierie",
     ),
+    path(
+        "accompagnement/<int:pk>/generer/<slug:kind>/",
+        views.paperwork_generate,
+        {"anchor": "accompagnement"},
+        name="generate_for_case",
+    ),
+    path(
+        "ingenierie/<int:pk>/generer/<slug:kind>/",
+        views.paperwork_generate,
+        {"anchor": "ingenierie"},
+        name="generate_for_ingenierie",
+    ),
     path("<int:pk>/", views.document_detail, name="document"),
     path("<int:pk>/version/", views.version_add, name="version_add"),
     path("<int:pk>/partage/", views.document_sharing, name="sharing"),

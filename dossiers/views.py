@@ -20,7 +20,9 @@ from uploads import UploadRefused
 
 from .forms import DeleteForm, DocumentForm, SharingForm, VersionForm
 from .models import Document, DocumentVersion
+from .paperwork import KINDS, generate
 from .services import (
+    DocumentRefused,
     add_document,
     add_version,
     delete_document,
@@ -175,6 +177,22 @@ def version_download(request, pk):
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_POST
+def paperwork_generate(request, pk, anchor, kind):
+    """Generate a piece of paperwork from the anchor's data and store it as a document."""
+    obj = get_editable_or_403(ANCHORS[anchor].objects.all(), request.user, pk=pk)
+    paperwork = KINDS.get(kind)
+    if paperwork is None or paperwork.anchor != anchor:
+        raise Http404("Document inconnu.")
+    try:
+        document = generate(kind, obj, by=request.user)
+    except DocumentRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, f"« {document} » généré : il est rangé dans les documents.")
+    return redirect(_back_url(obj))
 
 
 def _back_url(anchor) -> str:

@@ -12,6 +12,7 @@ from .models import Contact, Structure
 from .validation import (
     check_contracts,
     check_postal_code_in_departement,
+    check_year_founded,
     clean_postal_code,
     clean_rna,
     clean_siret,
@@ -101,6 +102,11 @@ class StructureForm(forms.ModelForm):
                 )
         return siret
 
+    def clean_year_founded(self):
+        year = self.cleaned_data.get("year_founded")
+        check_year_founded(year)
+        return year
+
     def clean_rna(self):
         return clean_rna(self.cleaned_data.get("rna", ""))
 
@@ -188,7 +194,15 @@ class ContactForm(forms.ModelForm):
 
 
 ContactFormSet = forms.inlineformset_factory(
-    Structure, Contact, form=ContactForm, extra=1, can_delete=True, max_num=50, validate_max=True
+    Structure,
+    Contact,
+    form=ContactForm,
+    extra=1,
+    can_delete=True,
+    max_num=50,
+    validate_max=True,
+    # A forged TOTAL_FORMS would otherwise build (and render) up to 1,000 more forms.
+    absolute_max=50,
 )
 
 

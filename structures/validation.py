@@ -3,9 +3,11 @@
 Messages are in French and name the problem and the fix.
 """
 
+import datetime
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from stdnum import exceptions as stdnum_errors
 from stdnum.fr import siret as stdnum_siret
 
@@ -74,6 +76,17 @@ def check_postal_code_in_departement(postal_code: str, departement_code: str) ->
                 "departement": departement_code,
                 "expected": expected,
             },
+        )
+
+
+def check_year_founded(year: int | None, *, today: datetime.date | None = None) -> None:
+    """A structure cannot have been founded after this year (form, import, API)."""
+    this_year = (today or timezone.localdate()).year
+    if year is not None and year > this_year:
+        raise ValidationError(
+            "L'année de création ne peut pas être postérieure à %(year)s.",
+            code="year_founded_future",
+            params={"year": this_year},
         )
 
 

@@ -12,6 +12,7 @@ from .case import (
 from .diagnostic import Axis, Diagnostic, DiagnosticAxis, Priority, validated_q
 from .echanges import Echange, EchangeKind, Tache
 from .ingenierie import (
+    THEME_OF_AXIS,
     ComiteAppui,
     ComiteReview,
     Funder,
@@ -19,6 +20,7 @@ from .ingenierie import (
     Ingenierie,
     IngenierieKind,
     IngenierieStatus,
+    IngenierieTheme,
     Opinion,
     Prestataire,
     Proposal,
@@ -26,9 +28,11 @@ from .ingenierie import (
 )
 from .notifications import DigestSent, DigestSubscription, Notification, NotificationKind
 from .parcours import ActionKind, Parcours, PlanAction
+from .passation import Passation, PassationKind, PassationStatus
 from .suivi import FollowUp, Situation
 
 __all__ = [
+    "THEME_OF_AXIS",
     "AbandonReason",
     "Accompagnement",
     "ActeurAppui",
@@ -50,10 +54,14 @@ __all__ = [
     "Ingenierie",
     "IngenierieKind",
     "IngenierieStatus",
+    "IngenierieTheme",
     "Notification",
     "NotificationKind",
     "Opinion",
     "Parcours",
+    "Passation",
+    "PassationKind",
+    "PassationStatus",
     "PlanAction",
     "Prestataire",
     "Priority",

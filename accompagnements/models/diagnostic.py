@@ -1,8 +1,11 @@
 """Diagnostic partagé: written with the structure's leaders, who validate it."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
+
+from . import rules
 
 
 class Axis(models.TextChoices):
@@ -67,6 +70,16 @@ class Diagnostic(models.Model):
 
     def __str__(self):
         return f"Diagnostic - {self.accompagnement.structure}"
+
+    def clean(self):
+        opening = "l'ouverture de l'accompagnement"
+        errors = rules.merge(
+            rules.not_in_future(self, "first_interview_on", "last_interview_on", "validated_on"),
+            rules.not_before(self, "validated_on", self.first_interview_on, "le premier entretien"),
+            rules.not_before(self, "validated_on", rules.case_opened_on(self), opening),
+        )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_validated(self) -> bool:

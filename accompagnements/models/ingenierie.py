@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -11,6 +12,7 @@ from simple_history.models import HistoricalRecords
 from territoires.partners import Funder
 from territoires.scope import ScopedQuerySet, ScopeFields
 
+from . import rules
 from .diagnostic import Axis
 
 
@@ -187,6 +189,41 @@ class Ingenierie(models.Model):
             self.cost = (Decimal(self.days) * Decimal(self.daily_rate)).quantize(Decimal("0.01"))
         super().save(*args, **kwargs)
 
+    def clean(self):
+        errors = rules.merge(
+            rules.not_in_future(self, "consultation_sent_on", "selection_on"),
+            rules.not_before(
+                self, "selection_on", self.consultation_sent_on, "l'envoi de la consultation"
+            ),
+        )
+        if self.selection_on and not self.consultation_sent_on:
+            errors.setdefault(
+                "consultation_sent_on",
+                "Consultation envoyée le : indiquez-la, la sélection suit la consultation.",
+            )
+        if self.selected_prestataire_id and not (
+            self.pk and self.proposals.filter(prestataire_id=self.selected_prestataire_id).exists()
+        ):
+            errors.setdefault(
+                "selected_prestataire",
+                "Prestataire retenu : il n'a pas envoyé de proposition pour cette ingénierie. "
+                "Enregistrez d'abord sa proposition.",
+            )
+        if self.status == IngenierieStatus.TERMINEE:
+            today = timezone.localdate()
+            if self.end_on is None:
+                # Terminated without an end date: it ends the day it is declared finished.
+                self.end_on = max(today, self.start_on or today)
+            elif self.end_on > today:
+                errors.setdefault(
+                    "status",
+                    "Statut : l'ingénierie ne peut pas être terminée avant sa date de fin "
+                    f"({self.end_on:%d/%m/%Y}). Si la mission s'est achevée plus tôt, "
+                    "corrigez la date de fin.",
+                )
+        if errors:
+            raise ValidationError(errors)
+
 
 class Proposal(models.Model):
     """A consultant's answer to the consultation, scored on the grid."""
@@ -198,7 +235,15 @@ class Proposal(models.Model):
         Prestataire, on_delete=models.PROTECT, related_name="proposals", verbose_name="prestataire"
     )
     received_on = models.DateField("reçue le", null=True, blank=True)
-    score = models.PositiveSmallIntegerField("note", null=True, blank=True)
+    # Grids are often scored to the half point (49,5 / 70).
+    score = models.DecimalField(
+        "note",
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
     max_score = models.PositiveSmallIntegerField("note maximale de la grille", default=70)
     days = models.DecimalField(
         "jours proposés", max_digits=5, decimal_places=1, null=True, blank=True
@@ -227,6 +272,15 @@ class Proposal(models.Model):
 
     def __str__(self):
         return f"{self.prestataire} - {self.ingenierie}"
+
+    def clean(self):
+        errors = rules.not_in_future(self, "received_on")
+        if self.score is not None and self.max_score is not None and self.score > self.max_score:
+            errors.setdefault(
+                "score", f"Note : elle ne peut pas dépasser la note maximale ({self.max_score})."
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class Funding(models.Model):

@@ -1,8 +1,11 @@
 """Élaboration du parcours: the support plan, its ordered actions, validated by the structure."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
+
+from . import rules
 
 
 class ActionKind(models.TextChoices):
@@ -37,6 +40,19 @@ class Parcours(models.Model):
 
     def __str__(self):
         return f"Parcours - {self.accompagnement.structure}"
+
+    def clean(self):
+        errors = rules.merge(
+            rules.not_in_future(self, "validated_on"),
+            rules.not_before(
+                self,
+                "validated_on",
+                rules.case_opened_on(self),
+                "l'ouverture de l'accompagnement",
+            ),
+        )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_validated(self) -> bool:

@@ -2,10 +2,14 @@
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from structures.validation import check_contracts
+
+from . import rules
 from .ingenierie import Satisfaction
 
 
@@ -52,3 +56,18 @@ class FollowUp(models.Model):
 
     def __str__(self):
         return f"Point de suivi du {self.checked_on:%d/%m/%Y}"
+
+    def clean(self):
+        errors = rules.merge(
+            rules.not_in_future(self, "checked_on"),
+            rules.not_before(
+                self, "checked_on", rules.case_opened_on(self), "l'ouverture de l'accompagnement"
+            ),
+        )
+        try:
+            # The structure form's rule, word for word.
+            check_contracts(self.headcount, self.cdi_count, self.cdd_count)
+        except ValidationError as error:
+            errors.setdefault("headcount", error.messages[0])
+        if errors:
+            raise ValidationError(errors)

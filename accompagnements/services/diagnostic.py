@@ -8,7 +8,7 @@ from simple_history.utils import bulk_create_with_history
 from accounts.models import User
 
 from ..models import Accompagnement, Axis, Diagnostic, DiagnosticAxis
-from .history import save_by
+from .history import save_by, save_checked
 
 
 def save_diagnostic(
@@ -25,7 +25,7 @@ def save_diagnostic(
     """
     with transaction.atomic():
         diagnostic.accompagnement = case
-        save_by(diagnostic, by)
+        save_checked(diagnostic, by)
         for axis in axes:
             axis.diagnostic = diagnostic
             save_by(axis, by)

@@ -5,7 +5,7 @@ from django.db import transaction
 from accounts.models import User
 
 from ..models import Accompagnement, Parcours, PlanAction
-from .history import delete_by, save_by
+from .history import delete_by, save_by, save_checked
 
 
 def next_position(case: Accompagnement) -> int:
@@ -16,7 +16,7 @@ def next_position(case: Accompagnement) -> int:
 def save_parcours(case: Accompagnement, parcours: Parcours, *, by: User) -> Parcours:
     """Write the plan; the first save creates it (never on opening the form)."""
     parcours.accompagnement = case
-    save_by(parcours, by)
+    save_checked(parcours, by)
     return parcours
 
 

@@ -119,7 +119,7 @@ def case_detail(request, pk):
         "parcours": related_or_none(case, "parcours"),
         "ingenieries": _ingenieries(case),
         **outside_context(case, _ingenieries(case), writable=writable),
-        **case_file_context(request, case, writable=writable),
+        **case_file_context(request, case, writable=writable, extra_transitions=transitions),
     }
     return render(request, "accompagnements/detail.html", context)
 

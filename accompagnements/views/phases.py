@@ -1,6 +1,8 @@
 """Each phase's forms: diagnostic, plan and actions, ingénieries, follow-up checkpoints."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -23,7 +25,9 @@ from ..services.ingenierie import (
     add_proposal,
     create_ingenierie,
     mark_informed,
+    remove_proposal,
     save_ingenierie,
+    update_proposal,
 )
 from ..services.parcours import next_position, remove_action, save_action, save_parcours
 from ..services.suivi import record_followup
@@ -132,6 +136,18 @@ def ingenierie_detail(request, pk):
         "proposal_form": (
             ProposalForm(user=request.user, ingenierie=ingenierie) if writable else None
         ),
+        # Documents live in dossiers (above this app): read through the reverse relation.
+        "documents": ingenierie.documents.alive().prefetch_related(
+            Prefetch("versions", to_attr="all_versions")
+        ),
+        "document_add_url": (
+            reverse("dossiers:add_to_ingenierie", args=[ingenierie.pk]) if writable else ""
+        ),
+        "paperwork": [
+            ("cahier_des_charges", "Cahier des charges (PDF)"),
+            ("cahier_des_charges_odt", "Cahier des charges modifiable (ODT)"),
+            ("pv_selection", "PV de sélection (PDF)"),
+        ],
     }
     return render(request, "accompagnements/ingenierie.html", context)
 
@@ -140,9 +156,13 @@ def ingenierie_edit(request, pk):
     ingenierie = get_editable_or_403(_ingenierie_queryset(), request.user, pk=pk)
     form = IngenierieForm(request.POST or None, instance=ingenierie, user=request.user)
     if request.method == "POST" and form.is_valid():
-        save_ingenierie(form.save(commit=False), by=request.user)
-        messages.success(request, "Ingénierie enregistrée.")
-        return redirect(ingenierie_url(ingenierie))
+        try:
+            save_ingenierie(form.save(commit=False), by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Ingénierie enregistrée.")
+            return redirect(ingenierie_url(ingenierie))
     return render_form(
         request, title=f"Ingénierie - {ingenierie}", form=form, back_url=ingenierie_url(ingenierie)
     )
@@ -153,10 +173,51 @@ def proposal_add(request, pk):
     ingenierie = get_editable_or_403(_ingenierie_queryset(), request.user, pk=pk)
     form = ProposalForm(request.POST, user=request.user, ingenierie=ingenierie)
     if form.is_valid():
-        add_proposal(ingenierie, form.save(commit=False), by=request.user)
-        messages.success(request, "Proposition enregistrée.")
-        return redirect(ingenierie_url(ingenierie))
+        try:
+            add_proposal(ingenierie, form.save(commit=False), by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Proposition enregistrée.")
+            return redirect(ingenierie_url(ingenierie))
     return render_form(request, title="Proposition", form=form, back_url=ingenierie_url(ingenierie))
+
+
+def proposal_edit(request, pk, proposal_pk):
+    """Correct a proposal (its history keeps the previous values)."""
+    ingenierie = get_editable_or_403(_ingenierie_queryset(), request.user, pk=pk)
+    proposal = get_object_or_404(ingenierie.proposals, pk=proposal_pk)
+    form = ProposalForm(
+        request.POST or None, instance=proposal, user=request.user, ingenierie=ingenierie
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_proposal(form.save(commit=False), by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Proposition corrigée.")
+            return redirect(ingenierie_url(ingenierie))
+    return render_form(
+        request,
+        title=f"Proposition de {proposal.prestataire}",
+        form=form,
+        back_url=ingenierie_url(ingenierie),
+    )
+
+
+@require_POST
+def proposal_remove(request, pk, proposal_pk):
+    ingenierie = get_editable_or_403(_ingenierie_queryset(), request.user, pk=pk)
+    proposal = get_object_or_404(ingenierie.proposals, pk=proposal_pk)
+    try:
+        remove_proposal(proposal, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"Proposition de {proposal.prestataire} retirée.")
+    return redirect(ingenierie_url(ingenierie))
 
 
 @require_POST

@@ -14,3 +14,8 @@ document.addEventListener("DOMContentLoaded", () => {
   const invalid = document.querySelector("main [aria-invalid='true']");
   if (invalid) invalid.focus();
 });
+document.addEventListener("submit", (event) => {
+  // Destructive actions (remove, abandon, réorientation) ask once more before going.
+  const message = event.target.dataset && event.target.dataset.confirm;
+  if (message && !window.confirm(message)) event.preventDefault();
+});

@@ -16,8 +16,12 @@ from tests.structures.factories import StructureFactory
 # Session, user and the user's DLA (3), then the page's own queries.
 LIST_QUERIES = 6
 # +3 for the people outside the DLA: handovers, emails, personal links (none sent here).
-CASE_PAGE_QUERIES = 15
-WORKBOARD_QUERIES = 4
+# +9 for the case file: the structure's contacts, tasks, documents, exchanges (none here),
+# handovers, the structure's documents, history of the case, diagnostic and parcours
+# (test_case_file_queries.py pins a heavy case).
+CASE_PAGE_QUERIES = 24
+# +1: my pending tasks (last contact is a subquery of the cases' query).
+WORKBOARD_QUERIES = 5
 
 
 def make_cases(personas, count, state=State.ACCUEIL):
@@ -98,7 +102,8 @@ REGISTER_QUERIES = {
     "accompagnements:acteurs": 6,
     "accompagnements:comites": 4,
     "accompagnements:comite": 7,
-    "accompagnements:ingenierie": 9,
+    # +1: its documents (dossiers), versions read only when there are some.
+    "accompagnements:ingenierie": 10,
     "accompagnements:notifications": 5,
 }
 

@@ -62,6 +62,9 @@ RULES: dict[str, dict[str, str]] = {
     "document": _DEPARTEMENTAL,
     # Owned by the commissioning DLA, visible where its cases are.
     "ingenierie": _DEPARTEMENTAL,
+    # A transfer: read by the readers of its case and by the receiving DLA, which alone
+    # answers it ("a" offered by the Ille-et-Vilaine DLA to the Finistère one).
+    "passation": {"a": "R W R - - R W - -"},
     # Support actors and comités d'appui: registered and written by a DLA.
     "acteur": _DEPARTEMENTAL,
     "comite": _DEPARTEMENTAL,

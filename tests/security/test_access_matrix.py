@@ -159,6 +159,12 @@ MATRIX = {
         post_only=True,
     ),
     "accompagnements:taches": PageRoute(),
+    # Handover: reassign and offer a transfer where the case is writable; the receiving
+    # DLA reads the offer and answers it (its POST is tested in test_passation.py).
+    "accompagnements:reassign": ObjectRoute("case", write=True),
+    "accompagnements:transfer": ObjectRoute("case", write=True),
+    "accompagnements:transfers": PageRoute(),
+    "accompagnements:transfer_answer": ObjectRoute("passation"),
     "accompagnements:prestataires": PageRoute(),
     # Creating needs a DLA to own the record; admins correct through the admin site.
     "accompagnements:prestataire_add": PageRoute(roles=frozenset({"coordinator"})),
@@ -340,8 +346,25 @@ def assert_no_leak(response, user, world, where):
         return
     raw = b"".join(response.streaming_content) if response.streaming else response.content
     body = raw.decode("utf-8", errors="replace")
-    leaked = [m for m, obj in world.markers.items() if m in body and not marker_visible(user, obj)]
+    leaked = [
+        m
+        for m, obj in world.markers.items()
+        if m in body and not marker_visible(user, obj) and not offered_to(user, obj, where)
+    ]
     assert leaked == [], f"{where} as {user.username} shows {leaked}"
+
+
+def offered_to(user, obj, where) -> bool:
+    """A DLA offered a case reads, on the transfer pages, the case's structure and request:
+    it decides from them (DOMAIN.md: a regional-scale or moved structure changes DLA)."""
+    from accompagnements.models import Passation
+
+    if not where.startswith("/accompagnements/transferts/"):
+        return False
+    lookups = {"accompagnement": "accompagnement", "structure": "accompagnement__structure"}
+    lookup = lookups.get(obj._meta.model_name)
+    offers = Passation.objects.visible_to(user).filter(to_dla_id=getattr(user, "dla_id", None))
+    return lookup is not None and offers.filter(**{lookup: obj}).exists()
 
 
 def reverse_url(name, kwargs):

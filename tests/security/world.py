@@ -43,6 +43,7 @@ class World:
 def build_world(personas) -> World:
     from accompagnements.models import ComiteAppui, ComiteReview, Proposal
     from accompagnements.services.echanges import log_exchange
+    from accompagnements.services.passation import request_transfer
     from dossiers.services import add_document
 
     world = World()
@@ -90,6 +91,12 @@ def build_world(personas) -> World:
         )
         world.add("echange", key, echange, echange.subject)
         world.add("tache", key, echange.tache, echange.tache.title)
+        if key == "a":
+            # A transfer offered by the Ille-et-Vilaine DLA to the Finistère one, unanswered.
+            transfer = request_transfer(
+                case, to_dla=personas.officer_b.dla, by=officer, reason="Marqueur-transfert-a"
+            )
+            world.add("passation", key, transfer, transfer.reason)
         world.markers[f'href="/accompagnements/{case.pk}/"'] = case
         ingenierie = IngenierieFactory(dla=officer.dla, title=f"Marqueur-ingenierie-{key}")
         world.add("ingenierie", key, ingenierie, ingenierie.title)

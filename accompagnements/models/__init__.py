@@ -12,7 +12,6 @@ from .case import (
 from .diagnostic import Axis, Diagnostic, DiagnosticAxis, Priority, validated_q
 from .echanges import Echange, EchangeKind, Tache
 from .ingenierie import (
-    THEME_OF_AXIS,
     ComiteAppui,
     ComiteReview,
     Funder,
@@ -20,7 +19,6 @@ from .ingenierie import (
     Ingenierie,
     IngenierieKind,
     IngenierieStatus,
-    IngenierieTheme,
     Opinion,
     Prestataire,
     Proposal,
@@ -32,7 +30,6 @@ from .passation import Passation, PassationKind, PassationStatus
 from .suivi import FollowUp, Situation
 
 __all__ = [
-    "THEME_OF_AXIS",
     "AbandonReason",
     "Accompagnement",
     "ActeurAppui",
@@ -54,7 +51,6 @@ __all__ = [
     "Ingenierie",
     "IngenierieKind",
     "IngenierieStatus",
-    "IngenierieTheme",
     "Notification",
     "NotificationKind",
     "Opinion",

@@ -1,16 +1,24 @@
 """Opening a case and moving it: every state change goes through ``advance``."""
 
+import datetime
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
 from accounts.models import User
+from structures.models import Structure
 from territoires import policy
 
 from ..models import Accompagnement, State, TransitionLog
 from ..models.guards import Guard
 from .history import save_by
+
+if TYPE_CHECKING:
+    from territoires.models import Dla
 
 # Transition method names the UI may call, with their French labels.
 TRANSITIONS = {
@@ -36,7 +44,7 @@ CONFLICT_MESSAGE = (
 class TransitionRefused(Exception):
     """The transition cannot be taken now; ``messages`` say what is missing."""
 
-    def __init__(self, messages):
+    def __init__(self, messages: Iterable[str]) -> None:
         self.messages = list(messages)
         super().__init__(" ".join(self.messages))
 
@@ -49,23 +57,24 @@ class CaseAlreadyOpen(Exception):
     pass
 
 
-def _transition_for(case, name):
+def _transition_for(case: Accompagnement, name: str) -> Any:
     if name not in TRANSITIONS:
         raise TransitionRefused([f"Action inconnue : {name}."])
     meta = getattr(type(case), name)._django_fsm
     return meta.get_transition(case.state) if meta.has_transition(case.state) else None
 
 
-def available_transitions(case, user):
+def available_transitions(case: Accompagnement, user: Any) -> list[tuple[str, str]]:
     """The transitions ``user`` may take on ``case`` right now, as (name, label) pairs."""
     return [
         (t.name, TRANSITIONS[t.name])
-        for t in case.get_available_user_state_transitions(user)
+        # Added to the model by django-fsm at class creation.
+        for t in case.get_available_user_state_transitions(user)  # type: ignore[attr-defined]
         if t.name in TRANSITIONS
     ]
 
 
-def missing_for(case, name) -> list[str]:
+def missing_for(case: Accompagnement, name: str) -> list[str]:
     """French messages naming what blocks transition ``name`` from the current phase."""
     transition = _transition_for(case, name)
     if transition is None:
@@ -82,7 +91,15 @@ def missing_for(case, name) -> list[str]:
     return messages
 
 
-def advance(case, transition, *, by, comment="", expected_state=None, **params):
+def advance(
+    case: Accompagnement,
+    transition: str,
+    *,
+    by: User,
+    comment: str = "",
+    expected_state: str | None = None,
+    **params: Any,
+) -> Accompagnement:
     """Take ``transition`` on ``case`` as ``by``; journal it; return the fresh case.
 
     ``expected_state`` is the phase the user saw when they chose the action: if
@@ -133,8 +150,8 @@ def advance(case, transition, *, by, comment="", expected_state=None, **params):
     return locked
 
 
-def _details(params):
-    details = {}
+def _details(params: dict[str, Any]) -> dict[str, Any]:
+    details: dict[str, Any] = {}
     for key, value in params.items():
         if key == "today":
             continue
@@ -145,13 +162,13 @@ def _details(params):
     return details
 
 
-def _after_transition(log_id):
+def _after_transition(log_id: int) -> None:
     from ..tasks import notify_transition
 
     notify_transition.delay(log_id)
 
 
-def _default_dla(structure):
+def _default_dla(structure: Structure) -> "Dla | None":
     from territoires.models import Dla
 
     level = Dla.Level.REGIONAL if structure.is_network else Dla.Level.DEPARTEMENTAL
@@ -163,7 +180,15 @@ def _default_dla(structure):
     return Dla.objects.filter(level=level, **lookup).order_by("pk").first()
 
 
-def open_case(structure, *, by, channel, request, opened_on=None, officer=None) -> Accompagnement:
+def open_case(
+    structure: Structure,
+    *,
+    by: User,
+    channel: str,
+    request: str,
+    opened_on: datetime.date | None = None,
+    officer: User | None = None,
+) -> Accompagnement:
     """Open a case on ``structure`` owned by ``by``'s DLA; journal the opening."""
     if not policy.may_open_case(by, structure):
         raise PermissionDenied("Vous ne pouvez pas ouvrir d'accompagnement pour cette structure.")
@@ -181,7 +206,8 @@ def open_case(structure, *, by, channel, request, opened_on=None, officer=None) 
         with transaction.atomic():
             case = Accompagnement.objects.create(
                 structure=structure,
-                dla=dla,
+                # No DLA found: the NOT NULL column refuses the row.
+                dla=dla,  # type: ignore[misc]
                 officer=officer,
                 channel=channel,
                 request=request,

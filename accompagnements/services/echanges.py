@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -26,7 +27,7 @@ def _check_writable(case: Accompagnement, by: Any) -> None:
         raise PermissionDenied("Vous pouvez consulter cet accompagnement mais pas le modifier.")
 
 
-def dla_staff(case: Accompagnement):
+def dla_staff(case: Accompagnement) -> QuerySet[User]:
     """The people a task of ``case`` may be given to: active members of the case's DLA."""
     return User.objects.filter(policy.dla_members(), dla_id=case.dla_id)
 
@@ -112,7 +113,7 @@ def log_exchange(
             other_participants=other_participants.strip(),
             created_by=by,
         )
-        echange._history_user = by
+        echange._history_user = by  # type: ignore[attr-defined]
         echange.full_clean(exclude=["accompagnement", "created_by"])
         echange.save()
         _set_participants(echange, contacts, staff, prestataires, acteurs)
@@ -144,7 +145,7 @@ def update_exchange(echange: Echange, *, by: User, **fields: Any) -> Echange:
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        echange._history_user = by
+        echange._history_user = by  # type: ignore[attr-defined]
         echange.full_clean(exclude=["accompagnement", "created_by"])
         echange.save()
         if participants:
@@ -159,13 +160,20 @@ def update_exchange(echange: Echange, *, by: User, **fields: Any) -> Echange:
         if task is None and echange.next_step:
             _next_step_task(echange, by)
         elif task is not None and not task.is_done and echange.next_step:
-            task.title, task.due_on = echange.next_step, echange.next_step_due
-            task._history_user = by
+            # next_step comes with its due date (the echange's own validation).
+            task.title, task.due_on = echange.next_step, echange.next_step_due  # type: ignore[assignment]
+            task._history_user = by  # type: ignore[attr-defined]
             task.save(update_fields=["title", "due_on"])
     return echange
 
 
-def _set_participants(echange, contacts, staff, prestataires, acteurs) -> None:
+def _set_participants(
+    echange: Echange,
+    contacts: Iterable[Contact],
+    staff: Iterable[User],
+    prestataires: Iterable[Prestataire],
+    acteurs: Iterable[ActeurAppui],
+) -> None:
     echange.contacts.set(contacts)
     echange.staff.set(staff)
     echange.prestataires.set(prestataires)
@@ -178,12 +186,12 @@ def _next_step_task(echange: Echange, by: User) -> Tache:
     task = Tache(
         accompagnement=case,
         title=echange.next_step,
-        due_on=echange.next_step_due,
+        due_on=echange.next_step_due,  # type: ignore[misc]
         assignee=assignee,
         echange=echange,
         created_by=by,
     )
-    task._history_user = by
+    task._history_user = by  # type: ignore[attr-defined]
     task.save()
     return task
 
@@ -211,7 +219,7 @@ def add_task(
         assignee=assignee,
         created_by=by,
     )
-    task._history_user = by
+    task._history_user = by  # type: ignore[attr-defined]
     task.save()
     return task
 
@@ -224,7 +232,7 @@ def update_task(
     if errors:
         raise ValidationError(errors)
     task.title, task.due_on, task.assignee = title.strip(), due_on, assignee
-    task._history_user = by
+    task._history_user = by  # type: ignore[attr-defined]
     task.save(update_fields=["title", "due_on", "assignee"])
     return task
 
@@ -238,6 +246,6 @@ def set_task_done(task: Tache, *, by: User, done: bool) -> Tache:
             return locked
         locked.done_at = timezone.now() if done else None
         locked.done_by = by if done else None
-        locked._history_user = by
+        locked._history_user = by  # type: ignore[attr-defined]
         locked.save(update_fields=["done_at", "done_by"])
     return locked

@@ -33,6 +33,64 @@ def richest_case(username):
     )
 
 
+HEAVY_SUBJECT = "Banc d'essai : échange"
+
+
+def heavy_case(username):
+    """An open case of the officer carrying 50 exchanges, 20 documents and 10 tasks.
+
+    Built once through the services (files in the bench's MEDIA_ROOT), found again after.
+    """
+    import datetime
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from accompagnements.models import Echange
+    from accompagnements.services.echanges import add_task, log_exchange
+    from dossiers.services import add_document
+
+    done = Echange.objects.filter(subject__startswith=HEAVY_SUBJECT, created_by__username=username)
+    if (pk := done.values_list("accompagnement_id", flat=True).first()) is not None:
+        return pk
+    officer = User.objects.get(username=username)
+    case = (
+        Accompagnement.objects.open()
+        .filter(officer=officer, opened_on__lte=timezone.localdate() - datetime.timedelta(days=60))
+        .order_by("pk")
+        .first()
+    )
+    contacts = list(case.structure.contacts.all()[:2])
+    for n in range(50):
+        log_exchange(
+            case,
+            by=officer,
+            occurred_at=timezone.now() - datetime.timedelta(hours=n + 1),
+            kind=("telephone", "sur_place", "email", "visio")[n % 4],
+            subject=f"{HEAVY_SUBJECT} {n + 1}",
+            summary="Point d'étape avec la structure.",
+            contacts=contacts,
+            staff=[officer],
+        )
+    pdf = b"%PDF-1.4\n1 0 obj <</Type /Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"
+    for n in range(20):
+        add_document(
+            upload=ContentFile(pdf, name=f"piece-{n + 1}.pdf"),
+            kind="autre",
+            by=officer,
+            accompagnement=case,
+        )
+    for n in range(10):
+        add_task(
+            case,
+            by=officer,
+            title=f"Banc d'essai : tâche {n + 1}",
+            due_on=timezone.localdate() + datetime.timedelta(days=n - 3),
+            assignee=officer,
+        )
+    return case.pk
+
+
 def structure_with_most_cases(username):
     user = User.objects.get(username=username)
     return (
@@ -73,6 +131,8 @@ PAGES = [
     Page("structure_list_national", "structures:list", "national"),
     Page("structure_search_national", "structures:list", "national", "q=rennes"),
     Page("case_page", "accompagnements:detail", "charge35", pk_of=richest_case),
+    # Issue 13: a case page carrying 50 exchanges, 20 documents and 10 tasks.
+    Page("case_page_heavy", "accompagnements:detail", "charge35", pk_of=heavy_case),
     Page("structure_page", "structures:detail", "charge35", pk_of=structure_with_most_cases),
     Page("ingenierie_page", "accompagnements:ingenierie", "charge35", pk_of=any_ingenierie),
     Page("workboard", "accompagnements:workboard", "charge35"),

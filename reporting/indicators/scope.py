@@ -116,9 +116,16 @@ def may_read(user, scope: Scope) -> bool:
     return policy.may_read_departement(user, scope.pk, scope.region_pk)
 
 
+def _is_code(value: str) -> bool:
+    """An INSEE code ("35", "2A", "974"): anything else names no territory, unqueried."""
+    return len(value) <= 3 and value.isascii() and value.isalnum()
+
+
 def resolve_scope(user, *, region: str = "", departement: str = "") -> Scope:
     """The scope a request asks for; out of the user's territory is a 404, never a clamp."""
     load_territory(user)
+    if not _is_code(region) or not _is_code(departement):
+        raise Http404("Ce territoire n'existe pas.")
     if departement:
         found = Departement.objects.filter(code=departement).first()
         scope = Scope.for_departement(found) if found else None

@@ -182,6 +182,25 @@ def test_a_huge_department_in_the_support_actor_form_is_a_form_error(value, pers
     assert f"«\xa0{value}\xa0» n’est pas une valeur correcte." in response.text
 
 
+@pytest.mark.parametrize(
+    ("route", "prefix", "most"),
+    [("structures:contacts", "contacts", 50), ("accompagnements:diagnostic", "axes", 10)],
+)
+def test_a_forged_form_count_is_refused_without_building_a_thousand_forms(
+    route, prefix, most, personas, client_for
+):
+    case = AccompagnementFactory(officer=personas.officer_a)
+    pk = case.structure.pk if route.startswith("structures") else case.pk
+    response = client_for(personas.officer_a).post(
+        reverse(route, args=[pk]),
+        {f"{prefix}-TOTAL_FORMS": "99999", f"{prefix}-INITIAL_FORMS": "0"},
+    )
+    assert response.status_code == 200
+    formset = response.context["formset"]
+    assert formset.total_form_count() == most
+    assert [e.code for e in formset.non_form_errors().as_data()] == ["too_many_forms"]
+
+
 # --- Error pages ---------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ import hashlib
 import hmac
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from django.db.models import Count, Exists, OuterRef, Subquery
 import tabular
 from accompagnements.models import Diagnostic, FollowUp, IngenierieKind, PlanAction, validated_q
 
-from . import publication
+from . import anonymity, publication
 from .indicators import (
     REGISTRY,
     SOURCES,
@@ -25,13 +26,13 @@ from .indicators import (
     Query,
     TerritoryNames,
     category_label,
-    compute,
 )
-from .indicators.engine import SECRET, SMALL_CELL_THRESHOLD
-from .indicators.sources import ingenierie_started
+from .indicators.sources import ingenierie_started, structures_as_of_year_end
 from .indicators.structures import size_class
 
-SCHEMA_VERSION = "1.0"
+# 2.0: k-anonymity on the case-level dataset (bands and quarters instead of exact
+# headcounts and months, generalised or left-out structures, pseudonyms per year).
+SCHEMA_VERSION = "2.0"
 DATASETS = {
     "accompagnements": "jeu de données anonymisé des accompagnements",
     "indicateurs": "tableaux des indicateurs",
@@ -39,12 +40,27 @@ DATASETS = {
 
 
 @dataclass(frozen=True)
+class Characteristics:
+    """A structure as the dataset shows it: its record of 31 December, k-anonymised."""
+
+    identifiers: anonymity.QuasiIdentifiers
+    in_qpv: bool
+    in_zrr: bool
+    is_network: bool
+    fte_band: str
+    cdi_share_band: str
+
+
+@dataclass(frozen=True)
 class CaseContext:
     """What a row's cells need beyond the row itself."""
 
     year: int
-    # Departments under the small-cell threshold: their code is shown as SECRET.
-    small_departements: frozenset[str]
+    # Structure id → what the dataset shows of it (``dataset_structures``).
+    structures: dict[int, Characteristics]
+
+    def structure(self, pk: int) -> Characteristics:
+        return self.structures[pk]
 
 
 @dataclass(frozen=True)
@@ -59,8 +75,8 @@ class Column:
     cell: Callable[[Any, CaseContext], Any] | None = None
 
 
-def _month(value, _context=None) -> str:
-    return value.strftime("%Y-%m") if value else ""
+def _quarter(value, _context=None) -> str:
+    return f"{value.year}-T{(value.month - 1) // 3 + 1}" if value else ""
 
 
 def _zero_if_none(value, _context) -> int:
@@ -71,38 +87,53 @@ def _blank_if_none(value, _context) -> str:
     return value or ""
 
 
-def _secret_if_small(code, context) -> str:
-    return SECRET if code in context.small_departements else code
+def _identifier(name: str) -> Callable[[Any, CaseContext], Any]:
+    return lambda pk, context: getattr(context.structure(pk).identifiers, name)
 
 
-# Append only: a new column goes at the end and bumps the schema's minor version.
+def _trait(name: str) -> Callable[[Any, CaseContext], Any]:
+    return lambda pk, context: getattr(context.structure(pk), name)
+
+
+# A new column goes at the end and bumps the schema's minor version; removing or changing
+# one bumps the major version (docs/exports.md).
 CASE_COLUMNS = [
     Column("annee", "Année de référence de l'export.", cell=lambda _, c: c.year),
     Column("id_accompagnement",
-           "Identifiant pseudonyme de l'accompagnement, stable entre exports.",
-           "pk", lambda pk, _: pseudonym("accompagnement", pk)),
+           "Identifiant pseudonyme de l'accompagnement, propre à l'année de l'export.",
+           "pk", lambda pk, c: pseudonym("accompagnement", pk, c.year)),
     Column("id_structure",
-           "Identifiant pseudonyme de la structure (repère les retours).",
-           "structure_id", lambda pk, _: pseudonym("structure", pk)),
+           "Identifiant pseudonyme de la structure, propre à l'année (repère ses "
+           "accompagnements de l'année).",
+           "structure_id", lambda pk, c: pseudonym("structure", pk, c.year)),
     Column("code_region",
-           "Code INSEE de la région du siège de la structure.",
-           "structure__region__code"),
+           "Code INSEE de la région de la structure au 31 décembre ; « s » si masqué.",
+           "structure_id", _identifier("region")),
     Column("code_departement",
-           "Code INSEE du département ; « s » sous 5 structures accompagnées.",
-           "structure__departement__code", _secret_if_small),
-    Column("forme_juridique", "Forme juridique (code).", "structure__legal_form"),
-    Column("secteur", "Secteur d'activité (code).", "structure__sector"),
-    Column("classe_taille", "Taille selon l'effectif salarié : 0, 1-9, 10-49, 50+.", "size_class"),
-    Column("qpv", "Structure située en quartier prioritaire (oui/non).", "structure__in_qpv"),
-    Column("zrr", "Structure située en ZRR ou zone rurale (oui/non).", "structure__in_zrr"),
-    Column("tete_de_reseau", "Tête de réseau ou fédération (oui/non).", "structure__is_network"),
+           "Code INSEE du département de la structure au 31 décembre ; « s » si masqué.",
+           "structure_id", _identifier("departement")),
+    Column("forme_juridique",
+           "Forme juridique (code), ou son groupe (association, cooperatives, "
+           "autres_formes) ; « s » si masquée.",
+           "structure_id", _identifier("legal_form")),
+    Column("secteur", "Secteur d'activité (code) ; « s » si masqué.",
+           "structure_id", _identifier("sector")),
+    Column("classe_taille",
+           "Taille selon l'effectif salarié : 0, 1-9, 10-49, 50+ ; « s » si masquée.",
+           "structure_id", _identifier("size_class")),
+    Column("qpv", "Structure située en quartier prioritaire (oui/non).",
+           "structure_id", _trait("in_qpv")),
+    Column("zrr", "Structure située en ZRR ou zone rurale (oui/non).",
+           "structure_id", _trait("in_zrr")),
+    Column("tete_de_reseau", "Tête de réseau ou fédération (oui/non).",
+           "structure_id", _trait("is_network")),
     Column("niveau_dla", "Niveau du DLA porteur : departemental ou regional.", "dla__level"),
     Column("canal", "Origine de la demande (code).", "channel"),
     Column("phase", "Phase ou état de l'accompagnement à la date de l'export (code).", "state"),
-    Column("mois_ouverture", "Mois d'ouverture (AAAA-MM).", "opened_on", _month),
-    Column("mois_cloture",
-           "Mois de clôture, de réorientation ou d'abandon (AAAA-MM), vide si ouvert.",
-           "closed_on", _month),
+    Column("trimestre_ouverture", "Trimestre d'ouverture (AAAA-Tn).", "opened_on", _quarter),
+    Column("trimestre_cloture",
+           "Trimestre de clôture, de réorientation ou d'abandon (AAAA-Tn), vide si ouvert.",
+           "closed_on", _quarter),
     Column("nouvel_accompagnement",
            "Ouvert pendant l'année de référence (oui/non).",
            "opened_on", lambda day, c: day.year == c.year),
@@ -122,10 +153,13 @@ CASE_COLUMNS = [
            "Type de l'acteur d'appui de destination (code), vide sinon.",
            "reoriented_to__kind", _blank_if_none),
     Column("motif_abandon", "Motif d'abandon (code), vide sinon.", "abandon_reason"),
-    Column("effectif", "Effectif salarié de la structure.", "structure__headcount"),
-    Column("etp", "Équivalents temps plein.", "structure__fte"),
-    Column("cdi", "Salarié·es en CDI.", "structure__cdi_count"),
-    Column("cdd", "Salarié·es en CDD.", "structure__cdd_count"),
+    Column("tranche_etp",
+           "Équivalents temps plein par tranche : 0, 0-1, 1-5, 5-10, 10-50, 50+.",
+           "structure_id", _trait("fte_band")),
+    Column("part_cdi",
+           "Part des CDI parmi les CDI et CDD, par quart : 0-25, 25-50, 50-75, 75-100 ; vide "
+           "sans salarié·e en CDI ou CDD.",
+           "structure_id", _trait("cdi_share_band")),
     Column("situation_dernier_suivi",
            "Situation relevée au dernier point de suivi (code), vide sinon.",
            "last_situation", _blank_if_none),
@@ -151,10 +185,14 @@ INDICATOR_COLUMNS = [
 ]
 
 
-def pseudonym(kind: str, pk: int) -> str:
-    """A stable identifier that cannot be traced back to the record without the secret key."""
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"{kind}:{pk}".encode(), hashlib.sha256)
-    return digest.hexdigest()[:16]
+def pseudonym(kind: str, pk: int, year: int) -> str:
+    """An identifier that cannot be traced back to the record without the secret key.
+
+    Keyed by year: the datasets of two years cannot be joined on it, which would undo
+    the generalisations of one year with the details of another.
+    """
+    message = f"{kind}:{year}:{pk}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()[:16]
 
 
 def _count(queryset):
@@ -174,7 +212,6 @@ def case_queryset(query: Query):
         SOURCES["cases"]
         .queryset(query)
         .annotate(
-            size_class=size_class("structure__"),
             # The rule of Diagnostic.is_validated (validator and date), by the end of the year.
             diagnostic_validated=Exists(
                 Diagnostic.objects.filter(
@@ -192,22 +229,83 @@ def case_queryset(query: Query):
     )
 
 
-def _small_departements(query: Query) -> frozenset[str]:
-    counts = compute(query, [REGISTRY["ACT_STRUCTURES"]], by=Level.DEPARTEMENT)
-    return frozenset(
-        code for code, count in counts["ACT_STRUCTURES"].items() if count < SMALL_CELL_THRESHOLD
-    )
+FTE_BANDS = [(0, "0"), (1, "0-1"), (5, "1-5"), (10, "5-10"), (50, "10-50")]
 
 
-def case_rows(query: Query, queryset=None) -> Iterator[list]:
+def fte_band(fte: Decimal) -> str:
+    if fte == 0:
+        return "0"
+    return next((label for bound, label in FTE_BANDS[1:] if fte < bound), "50+")
+
+
+def cdi_share_band(cdi: int, cdd: int) -> str:
+    if cdi + cdd == 0:
+        return ""
+    quarter = min(int(4 * cdi / (cdi + cdd)), 3)
+    return ["0-25", "25-50", "50-75", "75-100"][quarter]
+
+
+def dataset_structures(query: Query) -> tuple[dict[int, Characteristics], set[int]]:
+    """The structures of the year's dataset as shown, and those left out (k-anonymity).
+
+    Their records of 31 December (docs/statistics.md), in one query; the recoding is
+    computed on the whole year, whatever part of the dataset is then read.
+    """
+    ids = case_queryset(query).values("structure_id")
+    records = {
+        row[0]: row[1:]
+        for row in structures_as_of_year_end(query, ids)
+        .annotate(size=size_class())
+        .values_list(
+            "id",
+            "region__code",
+            "departement__code",
+            "legal_form",
+            "sector",
+            "size",
+            "fte",
+            "cdi_count",
+            "cdd_count",
+            "in_qpv",
+            "in_zrr",
+            "is_network",
+        )
+    }
+    identifiers = {
+        pk: anonymity.QuasiIdentifiers(region, departement, form, sector, size)
+        for pk, (region, departement, form, sector, size, *_) in records.items()
+    }
+    recoding = anonymity.k_anonymise(identifiers)
+    shown = {}
+    for pk, published in recoding.published.items():
+        *_, fte, cdi, cdd, qpv, zrr, network = records[pk]
+        shown[pk] = Characteristics(
+            published, qpv, zrr, network, fte_band(fte), cdi_share_band(cdi, cdd)
+        )
+    return shown, recoding.suppressed
+
+
+def dataset_queryset(query: Query, suppressed: set[int]):
+    """The dataset's cases: those of structures the k-anonymity leaves in."""
+    return case_queryset(query).exclude(structure_id__in=suppressed)
+
+
+def case_rows(query: Query, queryset=None, structures=None) -> Iterator[list]:
     """Rows of the dataset, cells as ``CASE_COLUMNS`` says; ``queryset`` narrows
-    ``case_queryset(query)`` (an API page)."""
-    context = CaseContext(query.year, _small_departements(query))
+    ``dataset_queryset`` (an API page) and ``structures`` is ``dataset_structures``'s
+    answer when the caller already has it."""
+    shown, suppressed = structures or dataset_structures(query)
+    context = CaseContext(query.year, shown)
     lookups = list(dict.fromkeys(column.lookup for column in CASE_COLUMNS if column.lookup))
     position = {lookup: index for index, lookup in enumerate(lookups)}
     plan = [(position.get(column.lookup), column.cell) for column in CASE_COLUMNS]
-    cases = case_queryset(query) if queryset is None else queryset
+    cases = dataset_queryset(query, suppressed) if queryset is None else queryset
+    structure = position["structure_id"]
     for row in cases.values_list(*lookups).iterator(chunk_size=2000):
+        if row[structure] not in shown:
+            # Left out by the k-anonymity (or, against the register's rule, with no
+            # record in its history: nothing to describe it with).
+            continue
         yield [
             row[index] if cell is None else cell(None if index is None else row[index], context)
             for index, cell in plan

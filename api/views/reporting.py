@@ -207,18 +207,11 @@ COLUMN_FIELDS = {
     "diagnostic_valide": serializers.BooleanField,
     "ingenieries_individuelles": serializers.IntegerField,
     "ingenieries_collectives": serializers.IntegerField,
-    "effectif": serializers.IntegerField,
-    "cdi": serializers.IntegerField,
-    "cdd": serializers.IntegerField,
 }
 NULLABLE_COLUMNS = {"satisfaction_dernier_suivi": serializers.IntegerField}
 
 
 def _column_field(name: str, description: str) -> serializers.Field:
-    if name == "etp":
-        return serializers.DecimalField(
-            max_digits=8, decimal_places=2, coerce_to_string=False, help_text=description
-        )
     if name in NULLABLE_COLUMNS:
         return NULLABLE_COLUMNS[name](allow_null=True, help_text=description)
     return COLUMN_FIELDS.get(name, serializers.CharField)(help_text=description)
@@ -246,8 +239,14 @@ class CaseDatasetView(GenericAPIView):
             raise PermissionDenied("Le jeu de données national est réservé à l'opérateur national.")
         year = _params(YearParam, request).get("annee", year_bounds()[1])
         query = Query(year, Scope.national(), request.user)
-        page = self.paginate_queryset(exports.case_queryset(query).values("pk"))
+        # The k-anonymity is decided on the whole year, then the page is read.
+        structures = exports.dataset_structures(query)
+        cases = exports.dataset_queryset(query, structures[1])
+        page = self.paginate_queryset(cases.values("pk"))
         names = [c.name for c in exports.CASE_COLUMNS]
-        selected = exports.case_queryset(query).filter(pk__in=[row["pk"] for row in page])
-        rows = [dict(zip(names, row, strict=True)) for row in exports.case_rows(query, selected)]
+        selected = cases.filter(pk__in=[row["pk"] for row in page])
+        rows = [
+            dict(zip(names, row, strict=True))
+            for row in exports.case_rows(query, selected, structures)
+        ]
         return self.get_paginated_response(rows)

@@ -111,12 +111,14 @@ def test_national_operator_exports_the_yearly_statistics(page, personas, activit
         form.get_by_role("button", name="Exporter").click()
     download = download_info.value
     # A year not frozen yet: its file says « provisoire » where a version would be.
-    name = f"dla-accompagnements-national-{year}-provisoire-schema-v1.0"
+    name = f"dla-accompagnements-national-{year}-provisoire-schema-v2.0"
     assert download.suggested_filename == f"{name}.csv"
     text = Path(download.path()).read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[0] == expected
-    assert len(rows) == 1 + 5  # one row per case active in the year
+    # One row per case active in the year: 5 structures of Bretagne, k-anonymous together
+    # once their departments and what else needs be are hidden (docs/exports.md).
+    assert len(rows) == 1 + 5
     assert {row[0] for row in rows[1:]} == {str(year)}
 
     # XLSX: prepared by the worker, then offered on the job page.

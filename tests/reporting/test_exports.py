@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 import tabular
-from reporting import exports, figures
+from reporting import anonymity, exports, figures
 from reporting.exports import CASE_COLUMNS, INDICATOR_COLUMNS, SCHEMA_VERSION
 from reporting.indicators import Query, Scope
 from reporting.models import ReportJob
@@ -41,10 +41,10 @@ def post_export(client, **data):
 PUBLISHED_CASE_COLUMNS = [
     "annee", "id_accompagnement", "id_structure", "code_region", "code_departement",
     "forme_juridique", "secteur", "classe_taille", "qpv", "zrr", "tete_de_reseau", "niveau_dla",
-    "canal", "phase", "mois_ouverture", "mois_cloture", "nouvel_accompagnement",
+    "canal", "phase", "trimestre_ouverture", "trimestre_cloture", "nouvel_accompagnement",
     "diagnostic_valide", "ingenieries_individuelles", "ingenieries_collectives",
-    "motif_reorientation", "type_acteur_reorientation", "motif_abandon", "effectif", "etp",
-    "cdi", "cdd", "situation_dernier_suivi", "satisfaction_dernier_suivi",
+    "motif_reorientation", "type_acteur_reorientation", "motif_abandon", "tranche_etp",
+    "part_cdi", "situation_dernier_suivi", "satisfaction_dernier_suivi",
 ]  # fmt: skip
 PUBLISHED_INDICATOR_COLUMNS = [
     "annee", "code_indicateur", "indicateur", "unite", "niveau", "code_territoire",
@@ -53,7 +53,7 @@ PUBLISHED_INDICATOR_COLUMNS = [
 
 
 def test_export_column_schemas_are_pinned():
-    assert SCHEMA_VERSION == "1.0"
+    assert SCHEMA_VERSION == "2.0"
     assert [c.name for c in CASE_COLUMNS] == PUBLISHED_CASE_COLUMNS
     assert [c.name for c in INDICATOR_COLUMNS] == PUBLISHED_INDICATOR_COLUMNS
 
@@ -65,10 +65,22 @@ def test_export_schema_is_documented():
         assert f"`{name}`" in doc
 
 
-def test_case_dataset_is_anonymised_and_hides_small_departments(dataset, personas, client_for):
+@pytest.fixture
+def every_structure_kept(monkeypatch):
+    """The 4 structures of this data set would all be left out of the case-level dataset
+    (k-anonymity, k = 5: test_anonymity.py); tests of the file's mechanics keep them (k = 1)."""
+    monkeypatch.setattr(anonymity, "K", 1)
+
+
+def test_a_case_dataset_of_four_structures_publishes_no_row(dataset, personas, client_for):
     response = post_export(client_for(personas.national), jeu="accompagnements", format="csv")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
+    assert parse_csv(b"".join(response.streaming_content)) == [PUBLISHED_CASE_COLUMNS]
+
+
+def test_case_dataset_is_anonymised(dataset, personas, client_for, every_structure_kept):
+    response = post_export(client_for(personas.national), jeu="accompagnements", format="csv")
     rows = parse_csv(b"".join(response.streaming_content))
     header, body = rows[0], rows[1:]
     assert header == PUBLISHED_CASE_COLUMNS
@@ -77,12 +89,19 @@ def test_case_dataset_is_anonymised_and_hides_small_departments(dataset, persona
     for structure in dataset.structures.values():
         assert structure.name not in text
         assert structure.siret not in text
-    # Every department has fewer than 5 structures accompanied in 2025.
-    assert {r[header.index("code_departement")] for r in body} == {"s"}
-    assert {r[header.index("code_region")] for r in body} == {"53", "52"}
+    # Quarters, not months; bands, not headcounts.
+    assert {r[header.index("trimestre_ouverture")] for r in body} <= {
+        f"{y}-T{q}" for y in (2024, 2025) for q in (1, 2, 3, 4)
+    }
+    bands = {"0", "0-1", "1-5", "5-10", "10-50", "50+"}
+    assert {r[header.index("tranche_etp")] for r in body} <= bands
     # s2 came twice: two cases, one pseudonymous structure.
     structures = [r[header.index("id_structure")] for r in body]
     assert len(set(structures)) == 4
+    # Pseudonyms are those of the year: the 2024 dataset cannot be joined on them.
+    structure = dataset.structures["s1"].pk
+    assert exports.pseudonym("structure", structure, 2025) in structures
+    assert exports.pseudonym("structure", structure, 2024) not in structures
 
 
 def test_officers_and_coordinators_cannot_export(personas, client_for):
@@ -91,7 +110,7 @@ def test_officers_and_coordinators_cannot_export(personas, client_for):
 
 
 def test_large_spreadsheet_exports_run_as_a_job_with_an_expiring_link(
-    dataset, personas, client_for, django_capture_on_commit_callbacks
+    dataset, personas, client_for, django_capture_on_commit_callbacks, every_structure_kept
 ):
     client = client_for(personas.national)
     with django_capture_on_commit_callbacks(execute=True):
@@ -122,10 +141,11 @@ def test_indicator_tables_in_every_format(dataset, personas, client_for, fmt):
     assert national["ACT_STRUCTURES"] == "4"
 
 
-def test_formula_like_text_is_neutralised(dataset, personas):
+def test_formula_like_text_is_neutralised(dataset, personas, every_structure_kept):
     from structures.models import Structure
 
-    Structure.objects.filter(pk=dataset.structures["s1"].pk).update(sector="=HYPERLINK(1)")
+    # The dataset reads the structure's record of 31 December, in its history.
+    Structure.history.filter(id=dataset.structures["s1"].pk).update(sector="=HYPERLINK(1)")
     content = exports.export_file(Query(YEAR, Scope.national(), SYSTEM), "accompagnements", "csv")
     assert b";'=HYPERLINK(1);" in content
 
@@ -174,7 +194,7 @@ def test_dashboard_export_and_pdf_agree_on_every_indicator(
         assert figure.text in html, figure.code
 
 
-def test_export_statistics_command_writes_each_format(dataset, tmp_path):
+def test_export_statistics_command_writes_each_format(dataset, tmp_path, every_structure_kept):
     for fmt in ("csv", "xlsx", "ods"):
         output = tmp_path / f"stats.{fmt}"
         call_command("export_statistics", year=YEAR, format=fmt, output=str(output))

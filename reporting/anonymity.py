@@ -1,0 +1,89 @@
+"""k-anonymity of the anonymised case-level dataset (docs/exports.md, docs/statistics.md).
+
+The quasi-identifiers of a structure are the year (one per dataset), its region and
+department, legal form, sector and size class, as they stood on 31 December. Every
+combination published must be shared by at least ``K`` distinct structures. Where it
+is not, the structures of that combination are generalised, one attribute at a time
+in a fixed order (local recoding, the order keeps what matters most to the national
+bilan longest), and a structure still in too small a group after the last step is
+left out of the dataset.
+
+The order: the department gives way to its region, then the sector is hidden, the
+legal form grouped (associations, cooperatives, other forms), the size class hidden,
+the legal form hidden, the region hidden.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, replace
+
+from .indicators.engine import SECRET
+
+K = 5
+
+LEGAL_FORM_GROUPS = {
+    "association": "association",
+    "scop": "cooperatives",
+    "scic": "cooperatives",
+    "cooperative": "cooperatives",
+}
+OTHER_FORMS = "autres_formes"
+
+
+@dataclass(frozen=True)
+class QuasiIdentifiers:
+    """What the dataset shows of a structure that could single it out."""
+
+    region: str
+    departement: str
+    legal_form: str
+    sector: str
+    size_class: str
+
+
+def _group_legal_form(record: QuasiIdentifiers) -> QuasiIdentifiers:
+    if record.legal_form in (SECRET, "cooperatives", OTHER_FORMS):
+        return record
+    return replace(record, legal_form=LEGAL_FORM_GROUPS.get(record.legal_form, OTHER_FORMS))
+
+
+STEPS: list[tuple[str, Callable[[QuasiIdentifiers], QuasiIdentifiers]]] = [
+    ("département", lambda r: replace(r, departement=SECRET)),
+    ("secteur", lambda r: replace(r, sector=SECRET)),
+    ("forme juridique regroupée", _group_legal_form),
+    ("classe de taille", lambda r: replace(r, size_class=SECRET)),
+    ("forme juridique", lambda r: replace(r, legal_form=SECRET)),
+    ("région", lambda r: replace(r, region=SECRET)),
+]
+
+
+@dataclass
+class Recoding:
+    """The published quasi-identifiers of each structure; ``suppressed``: left out."""
+
+    published: dict[Hashable, QuasiIdentifiers]
+    suppressed: set[Hashable]
+
+
+def k_anonymise(records: dict[Hashable, QuasiIdentifiers], k: int | None = None) -> Recoding:
+    """Generalise the structures of every combination shared by fewer than ``k`` (``K``)
+    of them.
+
+    ``records`` maps a structure to its quasi-identifiers: one entry per structure, so
+    groups count distinct structures (two cases of one structure count once).
+    """
+    k = k or K
+    published = dict(records)
+    for _name, coarsen in STEPS:
+        sizes = Counter(published.values())
+        for key, record in published.items():
+            if sizes[record] < k:
+                published[key] = coarsen(record)
+    sizes = Counter(published.values())
+    suppressed = {key for key, record in published.items() if sizes[record] < k}
+    return Recoding(
+        {key: record for key, record in published.items() if key not in suppressed},
+        suppressed,
+    )

@@ -11,6 +11,7 @@ from accompagnements.models import (
     Channel,
     IngenierieKind,
     IngenierieStatus,
+    IngenierieTheme,
     Priority,
     ReorientationReason,
     State,
@@ -129,7 +130,7 @@ class IngenierieSerializer(serializers.Serializer):
     id = serializers.IntegerField(**R)
     type = code(IngenierieKind.choices, source="kind")
     intitule = serializers.CharField(source="title", **R)
-    theme = code(Axis.choices)
+    theme = code(IngenierieTheme.choices)
     statut = code(IngenierieStatus.choices, source="status")
     prestataire = RefSerializer(source="selected_prestataire", allow_null=True, **R)
     jours = decimal(5, 1, source="days", allow_null=True)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from accompagnements.models import (
+    THEME_OF_AXIS,
     Accompagnement,
     Axis,
     ComiteAppui,
@@ -15,6 +16,7 @@ from accompagnements.models import (
     FollowUp,
     Funding,
     Ingenierie,
+    IngenierieTheme,
     Parcours,
     PlanAction,
     Proposal,
@@ -38,6 +40,7 @@ from .structures import Seeded
 from .timeline import Timeline
 
 AXIS_LABELS = dict(Axis.choices)
+THEME_LABELS = dict(IngenierieTheme.choices)
 DAY = datetime.timedelta(days=1)
 BATCH = 2000
 
@@ -298,7 +301,8 @@ def ingenierie_rows(ctx: Context, members: list[PlannedCase], dla_id: int, theme
             if collective
             else f"{AXIS_LABELS[theme].capitalize()} – {members[0].structure.name}"
         )[:200],
-        theme=theme,
+        # The ingénierie's theme in the bilan's nomenclature, from the case's main axis.
+        theme=THEME_OF_AXIS[theme],
         terms_of_reference="Objectifs, livrables attendus, calendrier et modalités de suivi.",
         status="preparation",
     )
@@ -498,7 +502,7 @@ def insert_cases(ctx: Context, planned: list[PlannedCase]) -> dict[str, int]:
                     accompagnement_id=p.pk,
                     position=position,
                     kind="ingenierie",
-                    title=f"Ingénierie DLA : {AXIS_LABELS[ing.theme]}",
+                    title=f"Ingénierie DLA : {THEME_LABELS[ing.theme]}",
                     ingenierie_id=ing.pk,
                 )
             )

@@ -48,8 +48,10 @@ SECTORS = {
 }
 # Size classes: 10 % no employee, 71 % under 10 (so 61 % 1-9), 8 % over 50.
 SIZE_CLASSES = {"0": 10, "1-9": 61, "10-49": 21, "50+": 8}
-# Ingénierie themes, 2017: projet & stratégie 36 %, organisation interne 14 %,
-# restructuration éco-fi 9 % (modèle économique); the others assumed.
+# The diagnostic axis of a case's main need; its ingénierie takes the matching theme of
+# the bilan (accompagnements.models.THEME_OF_AXIS). Ingénierie themes, 2017: projet &
+# stratégie 36 %, organisation interne 14 %, restructuration éco-fi 9 % (modèle
+# économique); the others assumed.
 THEMES = {
     "projet_strategie": 36,
     "organisation": 14,

@@ -12,6 +12,7 @@ from .case import (
 from .diagnostic import Axis, Diagnostic, DiagnosticAxis, Priority, validated_q
 from .echanges import Echange, EchangeKind, Tache
 from .ingenierie import (
+    THEME_OF_AXIS,
     ComiteAppui,
     ComiteReview,
     Funder,
@@ -19,6 +20,7 @@ from .ingenierie import (
     Ingenierie,
     IngenierieKind,
     IngenierieStatus,
+    IngenierieTheme,
     Opinion,
     Prestataire,
     Proposal,
@@ -30,6 +32,7 @@ from .passation import Passation, PassationKind, PassationStatus
 from .suivi import FollowUp, Situation
 
 __all__ = [
+    "THEME_OF_AXIS",
     "AbandonReason",
     "Accompagnement",
     "ActeurAppui",
@@ -51,6 +54,7 @@ __all__ = [
     "Ingenierie",
     "IngenierieKind",
     "IngenierieStatus",
+    "IngenierieTheme",
     "Notification",
     "NotificationKind",
     "Opinion",

@@ -83,6 +83,37 @@ class IngenierieStatus(models.TextChoices):
     ANNULEE = "annulee", "annulée"
 
 
+class IngenierieTheme(models.TextChoices):
+    """What an ingénierie works on: the national bilan's nomenclature (DOMAIN.md), not the
+    diagnostic's axes, so that themes add up as Avise publishes them."""
+
+    PROJET_STRATEGIE = "projet_strategie", "projet et stratégie"
+    ORGANISATION = "organisation", "organisation interne"
+    RESTRUCTURATION = "restructuration", "restructuration économique et financière"
+    DIVERSIFICATION = "diversification_financements", "diversification des financements"
+    MUTUALISATION = "mutualisation", "mutualisation, fusion, regroupement"
+    FONCTION_EMPLOYEUR = "fonction_employeur", "fonction employeur et RH"
+    COMMUNICATION = "communication", "communication"
+    NUMERIQUE = "numerique", "numérique"
+    TRANSITION_ECOLOGIQUE = "transition_ecologique", "transition écologique"
+
+
+# The theme an ingénierie on a diagnostic axis falls under (the data migration
+# accompagnements/0015 applied it to existing rows; the demo seeding uses it).
+THEME_OF_AXIS = {
+    Axis.PROJET_STRATEGIE: IngenierieTheme.PROJET_STRATEGIE,
+    Axis.GOUVERNANCE: IngenierieTheme.ORGANISATION,
+    Axis.FONCTION_EMPLOYEUR: IngenierieTheme.FONCTION_EMPLOYEUR,
+    Axis.ORGANISATION: IngenierieTheme.ORGANISATION,
+    Axis.MODELE_ECONOMIQUE: IngenierieTheme.RESTRUCTURATION,
+    Axis.FINANCEMENT: IngenierieTheme.DIVERSIFICATION,
+    Axis.PARTENARIATS: IngenierieTheme.MUTUALISATION,
+    Axis.COMMUNICATION: IngenierieTheme.COMMUNICATION,
+    Axis.NUMERIQUE: IngenierieTheme.NUMERIQUE,
+    Axis.TRANSITION_ECOLOGIQUE: IngenierieTheme.TRANSITION_ECOLOGIQUE,
+}
+
+
 class Satisfaction(models.IntegerChoices):
     VERY = 4, "très satisfaite"
     RATHER = 3, "plutôt satisfaite"
@@ -109,7 +140,7 @@ class Ingenierie(models.Model):
         verbose_name="accompagnements",
     )
     title = models.CharField("intitulé", max_length=200)
-    theme = models.CharField("thème", max_length=30, choices=Axis.choices)
+    theme = models.CharField("thème", max_length=30, choices=IngenierieTheme.choices)
     terms_of_reference = models.TextField("cahier des charges", blank=True)
     consultation_sent_on = models.DateField("consultation envoyée le", null=True, blank=True)
     selection_on = models.DateField("date de sélection", null=True, blank=True)

@@ -311,6 +311,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "AxeEnum": "accompagnements.models.diagnostic.Axis.choices",
+        "ThemeIngenierieEnum": "accompagnements.models.ingenierie.IngenierieTheme.choices",
         "PhaseEnum": "accompagnements.models.case.State.choices",
         "ThemeIndicateurEnum": "reporting.indicators.base.THEMES",
     },

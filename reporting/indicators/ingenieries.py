@@ -2,7 +2,7 @@
 
 from django.db.models import Count, F, Q, Sum
 
-from accompagnements.models import Axis, Funder, IngenierieKind
+from accompagnements.models import Funder, IngenierieKind, IngenierieTheme
 
 from .base import Breakdown, Indicator, SmallCells, Unit, register
 from .sources import ingenierie_finished, ingenierie_started
@@ -56,14 +56,17 @@ register(
         code="ING_THEME",
         label="Ingénieries démarrées par thème",
         definition=STARTED
-        + " Thème principal de l'ingénierie (axes du diagnostic partagé)."
+        + " Thème principal de l'ingénierie, dans la nomenclature du bilan national : projet "
+        "et stratégie, organisation interne, restructuration économique et financière, "
+        "diversification des financements, mutualisation / fusion / regroupement, fonction "
+        "employeur / RH, communication, numérique, transition écologique."
         + ATTRIBUTION,
         unit=Unit.INGENIERIES,
         theme="ingenieries",
         source="ingenieries",
         expression=lambda q, within=None: Count("pk", filter=within),
         where=ingenierie_started,
-        breakdown=Breakdown("thème", "theme", dict(Axis.choices)),
+        breakdown=Breakdown("thème", "theme", dict(IngenierieTheme.choices)),
         total_of="ING_STARTED",
     )
 )

@@ -8,12 +8,12 @@ from accompagnements.models import (
     ActeurAppui,
     ActeurKind,
     ActionKind,
-    Axis,
     ComiteAppui,
     Diagnostic,
     FollowUp,
     Ingenierie,
     IngenierieStatus,
+    IngenierieTheme,
     Parcours,
     PlanAction,
     Prestataire,
@@ -136,7 +136,7 @@ class IngenierieFactory(factory.django.DjangoModelFactory):
 
     dla = factory.LazyFunction(lambda: departmental_dla("35"))
     title = factory.Sequence(lambda n: f"Consolidation du modèle économique {n}")
-    theme = Axis.MODELE_ECONOMIQUE
+    theme = IngenierieTheme.RESTRUCTURATION
 
     class Params:
         attributed = factory.Trait(

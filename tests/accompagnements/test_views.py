@@ -186,7 +186,7 @@ def test_officer_takes_a_structure_from_first_contact_to_closed_case_in_the_brow
     _post(
         client,
         reverse("accompagnements:ingenierie_add", args=[case.pk]),
-        {"kind": "individuelle", "title": "Modèle éco", "theme": "modele_economique"},
+        {"kind": "individuelle", "title": "Modèle éco", "theme": "restructuration"},
     )
     ingenierie = case.ingenieries.get()
     _post(
@@ -208,7 +208,7 @@ def test_officer_takes_a_structure_from_first_contact_to_closed_case_in_the_brow
     edit = {
         "kind": "individuelle",
         "title": "Modèle éco",
-        "theme": "modele_economique",
+        "theme": "restructuration",
         "selected_prestataire": prestataire.pk,
         "days": "4",
         "daily_rate": "1000",

@@ -88,7 +88,7 @@ def test_officer_registers_a_structure_and_takes_it_to_a_closed_case(page, perso
     submit(form)
     page.get_by_role("link", name="Ajouter une ingénierie").click()
     form = page.locator("main form")
-    fill_form(form, {"kind": "individuelle", "title": "Modèle éco", "theme": "modele_economique"})
+    fill_form(form, {"kind": "individuelle", "title": "Modèle éco", "theme": "restructuration"})
     submit(form)
 
     # Consultation: two consultants answer, one is chosen, the other is told.

@@ -6,7 +6,7 @@ import html
 import pytest
 from django.utils import timezone
 
-from accompagnements.models import Axis, Prestataire, Proposal
+from accompagnements.models import IngenierieTheme, Prestataire, Proposal
 from espace.models import Attestation, Referencement
 from territoires.models import Departement
 from tests.accompagnements.factories import IngenierieFactory, PrestataireFactory
@@ -39,7 +39,7 @@ def test_the_regional_coordinator_references_a_consultant_on_fixed_lists(
     response = referencing(
         coordinator,
         alpha,
-        competences=[Axis.MODELE_ECONOMIQUE, Axis.GOUVERNANCE],
+        competences=[IngenierieTheme.RESTRUCTURATION, IngenierieTheme.ORGANISATION],
         sectors=["culture"],
         departements=[ille.pk, finistere.pk],
         referenced_on="2025-01-15",
@@ -47,7 +47,7 @@ def test_the_regional_coordinator_references_a_consultant_on_fixed_lists(
     )
     assert response.status_code == 302
     referencement = Referencement.objects.get(prestataire=alpha)
-    assert Referencement.unpack(referencement.competences) == ["gouvernance", "modele_economique"]
+    assert Referencement.unpack(referencement.competences) == ["organisation", "restructuration"]
     assert set(referencement.departements.values_list("code", flat=True)) == {"35", "29"}
     refused = referencing(coordinator, alpha, competences=["astrologie"])
     assert "Sélectionnez un choix valide" in html.unescape(refused.text)
@@ -59,7 +59,7 @@ def test_officers_read_the_register_and_do_not_write_it(personas, consultants, c
     alpha, _ = consultants
     officer = client_for(personas.officer_a)
     assert officer.get(f"/prestataires/{alpha.pk}/fiche/").status_code == 200
-    assert referencing(officer, alpha, competences=["gouvernance"]).status_code == 403
+    assert referencing(officer, alpha, competences=["organisation"]).status_code == 403
     assert (
         client_for(personas.other_officer).get(f"/prestataires/{alpha.pk}/fiche/").status_code
         == 404
@@ -116,10 +116,10 @@ def test_duplicates_are_merged_with_their_history(personas, client_for):
 def test_the_consultation_filters_the_register_by_competence(personas, client_for):
     alpha = PrestataireFactory(name="Alpha Conseil", email="a@conseil.example")
     PrestataireFactory(name="Beta Études", email="b@conseil.example")
-    Referencement.objects.create(prestataire=alpha, competences=",modele_economique,")
+    Referencement.objects.create(prestataire=alpha, competences=",restructuration,")
     ingenierie = IngenierieFactory(terms_of_reference="Objectifs.")
     page = client_for(personas.officer_a).get(
-        f"/ingenieries/{ingenierie.pk}/consultation/", {"competence": "modele_economique"}
+        f"/ingenieries/{ingenierie.pk}/consultation/", {"competence": "restructuration"}
     )
     text = html.unescape(page.text)
     assert "Alpha Conseil – 0 mission DLA" in text

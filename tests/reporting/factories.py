@@ -15,11 +15,11 @@ from accompagnements.models import (
     AbandonReason,
     ActeurKind,
     ActionKind,
-    Axis,
     Funder,
     Funding,
     IngenierieKind,
     IngenierieStatus,
+    IngenierieTheme,
     PlanAction,
     ReorientationReason,
     Situation,
@@ -167,7 +167,7 @@ def build_dataset(personas) -> Dataset:
     p1, p2 = PrestataireFactory(), PrestataireFactory()
     i1 = IngenierieFactory(
         kind=IngenierieKind.INDIVIDUELLE,
-        theme=Axis.MODELE_ECONOMIQUE,
+        theme=IngenierieTheme.RESTRUCTURATION,
         selected_prestataire=p1,
         status=IngenierieStatus.TERMINEE,
         days=4,
@@ -178,7 +178,7 @@ def build_dataset(personas) -> Dataset:
     )
     i2 = IngenierieFactory(
         kind=IngenierieKind.COLLECTIVE,
-        theme=Axis.GOUVERNANCE,
+        theme=IngenierieTheme.ORGANISATION,
         selected_prestataire=p2,
         status=IngenierieStatus.EN_COURS,
         days=3,

@@ -79,8 +79,8 @@ def test_ingenierie_volume_spending_and_funders(dataset):
     assert figures["ING_STARTED"] == 2
     assert figures["ING_INDIVIDUAL"] == 1
     assert figures["ING_COLLECTIVE"] == 1
-    assert figures["ING_THEME"]["modele_economique"] == 1
-    assert figures["ING_THEME"]["gouvernance"] == 1
+    assert figures["ING_THEME"]["restructuration"] == 1
+    assert figures["ING_THEME"]["organisation"] == 1
     # 4 days x 1,000 € + 3 days x 1,200 €.
     assert figures["ING_SPENDING"] == 7600
     assert figures["ING_DAYS"] == 7.0

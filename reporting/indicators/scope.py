@@ -117,8 +117,9 @@ def may_read(user, scope: Scope) -> bool:
 
 
 def _is_code(value: str) -> bool:
-    """An INSEE code ("35", "2A", "974"): anything else names no territory, unqueried."""
-    return len(value) <= 3 and value.isascii() and value.isalnum()
+    """An INSEE code ("35", "2A", "974") or nothing asked ("": the person's own territory);
+    anything else names no territory, unqueried."""
+    return not value or (len(value) <= 3 and value.isascii() and value.isalnum())
 
 
 def resolve_scope(user, *, region: str = "", departement: str = "") -> Scope:

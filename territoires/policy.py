@@ -295,9 +295,7 @@ def works_cases(user: Any) -> bool:
 
 def may_decide_transfer(user: Any, to_dla_id: int | None) -> bool:
     """A case offered to a DLA is accepted or refused by that DLA's members (admins correct)."""
-    return writes_everything(user) or (
-        to_dla_id is not None and member_dla_id(user) == to_dla_id
-    )
+    return writes_everything(user) or (to_dla_id is not None and member_dla_id(user) == to_dla_id)
 
 
 # -- Registers shared by cases --------------------------------------------------------------

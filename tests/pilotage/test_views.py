@@ -245,13 +245,48 @@ def test_a_resource_centre_reads_only_what_was_shared_with_it(personas, client_f
     assert client.get(reverse("pilotage:partage", args=[partage.pk])).status_code == 404
 
 
+@pytest.mark.parametrize("extra", [0, 3])
 def test_index_query_count_does_not_grow_with_dlas(
-    funded, personas, client_for, django_assert_num_queries
+    funded, personas, client_for, django_assert_num_queries, extra
 ):
+    state = regional_state_service("53")
+    for code in ["22", "56", "44"][:extra]:
+        dla = departmental_dla(code)
+        contribute(convention(dla, YEAR, YEAR), YEAR, state, ingenierie=1000)
+        Objective.objects.create(dla=dla, year=YEAR, kind="structures_accompagnees", target=3)
+        commit(
+            IngenierieFactory(dla=dla),
+            funder="etat",
+            amount=100,
+            committed_on=datetime.date(YEAR, 2, 1),
+            by=personas.admin,
+        )
     client = client_for(personas.national)
     client.get(reverse("pilotage:index"))  # warm the session and the user
     # session, user, DLAs, convention years, contributions, committed lines, objectives,
-    # the six achievement queries run only for DLAs with objectives (none here),
-    # national shares.
-    with django_assert_num_queries(8):
+    # national shares; with objectives, the achievement queries (pilotage.progress: five
+    # here, the structures' year-end records only when some structure was accompanied).
+    with django_assert_num_queries(8 if extra == 0 else 13):
         client.get(reverse("pilotage:index"))
+
+
+@pytest.mark.parametrize("lines", [1, 4])
+def test_dla_page_query_count_does_not_grow_with_lines(
+    funded, personas, client_for, django_assert_num_queries, lines
+):
+    for day in range(1, lines):
+        commit(
+            funded,
+            funder="etat",
+            amount=10,
+            committed_on=datetime.date(YEAR, 2, day),
+            by=personas.officer_a,
+        )
+    client = client_for(personas.officer_a)
+    url = reverse("pilotage:dla", args=[personas.officer_a.dla_id])
+    client.get(url)
+    # session, user, the header's DLA, the DLA, writable?, the year, contributions,
+    # committed lines, objectives, the lines with their ingénieries, conventions, their
+    # years, comités, dépassements.
+    with django_assert_num_queries(14):
+        client.get(url)

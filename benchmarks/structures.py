@@ -99,7 +99,6 @@ class Bench:
 
         from accompagnements.models import Accompagnement
         from demo.structures import build_structure
-        from structures.models import Structure
         from territoires.models import Departement
 
         Accompagnement.objects.all().delete()

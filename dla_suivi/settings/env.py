@@ -120,18 +120,14 @@ VARIABLES = {
             "false",
         ),
         Variable("OIDC_PROVIDER_NAME", "Name on the sign-in button.", "ProConnect"),
-        Variable(
-            "PASSWORD_LOGIN_ENABLED", "Local sign-in with a password (true/false).", "true"
-        ),
+        Variable("PASSWORD_LOGIN_ENABLED", "Local sign-in with a password (true/false).", "true"),
         # Public register of companies (structure form, import preview, weekly check).
         Variable(
             "ENTREPRISES_API_URL",
             "API Recherche d'entreprises (or a mirror); empty disables the lookups.",
             "https://recherche-entreprises.api.gouv.fr",
         ),
-        Variable(
-            "ENTREPRISES_API_TIMEOUT", "Seconds before a register lookup gives up.", "3"
-        ),
+        Variable("ENTREPRISES_API_TIMEOUT", "Seconds before a register lookup gives up.", "3"),
         # Yearly campaign (docs/statistics.md): when a year's figures are frozen.
         Variable(
             "STATISTICS_CUTOFF",

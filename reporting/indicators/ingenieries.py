@@ -59,8 +59,7 @@ register(
         + " Thème principal de l'ingénierie, dans la nomenclature du bilan national : projet "
         "et stratégie, organisation interne, restructuration économique et financière, "
         "diversification des financements, mutualisation / fusion / regroupement, fonction "
-        "employeur / RH, communication, numérique, transition écologique."
-        + ATTRIBUTION,
+        "employeur / RH, communication, numérique, transition écologique." + ATTRIBUTION,
         unit=Unit.INGENIERIES,
         theme="ingenieries",
         source="ingenieries",

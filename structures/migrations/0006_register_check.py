@@ -4,40 +4,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('structures', '0005_structure_name_index'),
+        ("structures", "0005_structure_name_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalstructure',
-            name='naf_code',
-            field=models.CharField(blank=True, help_text='Activité principale, ex. 94.99Z.', max_length=6, verbose_name='code NAF'),
+            model_name="historicalstructure",
+            name="naf_code",
+            field=models.CharField(
+                blank=True,
+                help_text="Activité principale, ex. 94.99Z.",
+                max_length=6,
+                verbose_name="code NAF",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalstructure',
-            name='register_checked_on',
-            field=models.DateField(blank=True, editable=False, null=True, verbose_name='vérifiée au répertoire le'),
+            model_name="historicalstructure",
+            name="register_checked_on",
+            field=models.DateField(
+                blank=True, editable=False, null=True, verbose_name="vérifiée au répertoire le"
+            ),
         ),
         migrations.AddField(
-            model_name='historicalstructure',
-            name='register_closed',
-            field=models.BooleanField(default=False, editable=False, verbose_name='établissement fermé au répertoire'),
+            model_name="historicalstructure",
+            name="register_closed",
+            field=models.BooleanField(
+                default=False, editable=False, verbose_name="établissement fermé au répertoire"
+            ),
         ),
         migrations.AddField(
-            model_name='structure',
-            name='naf_code',
-            field=models.CharField(blank=True, help_text='Activité principale, ex. 94.99Z.', max_length=6, verbose_name='code NAF'),
+            model_name="structure",
+            name="naf_code",
+            field=models.CharField(
+                blank=True,
+                help_text="Activité principale, ex. 94.99Z.",
+                max_length=6,
+                verbose_name="code NAF",
+            ),
         ),
         migrations.AddField(
-            model_name='structure',
-            name='register_checked_on',
-            field=models.DateField(blank=True, editable=False, null=True, verbose_name='vérifiée au répertoire le'),
+            model_name="structure",
+            name="register_checked_on",
+            field=models.DateField(
+                blank=True, editable=False, null=True, verbose_name="vérifiée au répertoire le"
+            ),
         ),
         migrations.AddField(
-            model_name='structure',
-            name='register_closed',
-            field=models.BooleanField(default=False, editable=False, verbose_name='établissement fermé au répertoire'),
+            model_name="structure",
+            name="register_closed",
+            field=models.BooleanField(
+                default=False, editable=False, verbose_name="établissement fermé au répertoire"
+            ),
         ),
     ]

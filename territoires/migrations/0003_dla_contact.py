@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('territoires', '0002_reference_data'),
+        ("territoires", "0002_reference_data"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='dla',
-            name='email',
-            field=models.EmailField(blank=True, max_length=254, verbose_name='courriel de contact'),
+            model_name="dla",
+            name="email",
+            field=models.EmailField(blank=True, max_length=254, verbose_name="courriel de contact"),
         ),
         migrations.AddField(
-            model_name='dla',
-            name='phone',
-            field=models.CharField(blank=True, max_length=20, verbose_name='téléphone'),
+            model_name="dla",
+            name="phone",
+            field=models.CharField(blank=True, max_length=20, verbose_name="téléphone"),
         ),
     ]

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from structures.models import Contact
+from webinput.fields import BoundedModelMultipleChoiceField
 
 from .forms import DateInput
 from .models import ActeurAppui, Echange, EchangeKind, Prestataire, Tache
@@ -44,6 +45,10 @@ class EchangeForm(forms.ModelForm):
             "contacts": forms.CheckboxSelectMultiple,
             "staff": forms.CheckboxSelectMultiple,
         }
+        # Ids checked against the column's range before the IN (...) query.
+        field_classes = dict.fromkeys(
+            ["contacts", "staff", "prestataires", "acteurs"], BoundedModelMultipleChoiceField
+        )
         help_texts = {
             "next_step": "Elle devient une tâche à votre nom, avec son échéance.",
         }

@@ -1,6 +1,7 @@
 from django import forms
 
 from accompagnements.models import Satisfaction, Situation
+from webinput.fields import BoundedModelMultipleChoiceField
 
 from .services.consultation import GRID
 
@@ -134,7 +135,7 @@ class ProposalUploadForm(forms.Form):
 
 
 class ConsultationForm(forms.Form):
-    prestataires = forms.ModelMultipleChoiceField(
+    prestataires = BoundedModelMultipleChoiceField(
         label="Prestataires à consulter (3 ou 4)",
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
@@ -229,7 +230,7 @@ class ReferencementForm(forms.Form):
     sectors = forms.MultipleChoiceField(
         label="Secteurs", required=False, widget=forms.CheckboxSelectMultiple
     )
-    departements = forms.ModelMultipleChoiceField(
+    departements = BoundedModelMultipleChoiceField(
         label="Départements couverts",
         queryset=None,
         required=False,

@@ -14,6 +14,8 @@ MAX_PER_PAGE = 100
 # 10,000 pages of 100 rows: deeper than any register, shallow enough for an OFFSET.
 MAX_PAGE = 10_000
 MAX_SORT_KEYS = 3
+# The largest id a BigAutoField holds: an id parameter above it names nothing.
+MAX_ID = 2**63 - 1
 # Longer than any column name; a longer value is not a column.
 _MAX_PARAM_LENGTH = 100
 

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from accompagnements.models import Prestataire
 from territoires import policy
 from territoires.access import get_editable_or_403, get_visible_or_404
+from webinput.lists import MAX_ID, bounded_int
 
 from ..forms import AttestationForm, ReferencementForm, RegisterFilterForm
 from ..models import Referencement
@@ -104,9 +105,9 @@ def prestataire(request, pk):
 @require_POST
 def merge(request, pk):
     keep = get_editable_or_403(Prestataire.objects.all(), request.user, pk=pk)
-    duplicate = get_object_or_404(
-        Prestataire.objects.visible_to(request.user), pk=request.POST.get("duplicate") or 0
-    )
+    # Not a number: no such consultant (a 404), never a query with text for an id.
+    duplicate_pk = bounded_int(request.POST.get("duplicate"), default=0, minimum=1, maximum=MAX_ID)
+    duplicate = get_object_or_404(Prestataire.objects.visible_to(request.user), pk=duplicate_pk)
     try:
         services.merge(keep, duplicate, by=request.user)
     except Refused as refused:

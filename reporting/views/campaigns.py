@@ -217,6 +217,9 @@ def campaign_year_end(request, year, pk):
             request, f"La fiche actuelle de {structure} vaut désormais au 31 décembre {year}."
         )
     back = request.POST.get("retour", "")
-    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+    # A path of this site only: redirect() would read any other text as a view name.
+    if back.startswith("/") and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}
+    ):
         return redirect(back)
     return redirect("reporting:campaign", year=year)

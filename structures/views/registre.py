@@ -61,7 +61,8 @@ def lookup(request) -> Lookup:
 def _form_url(request) -> str:
     """The form the results prefill: a structure's edit page, or the creation page."""
     pk = request.GET.get("structure", "")
-    if pk.isdigit():
+    # isdigit() accepts "²", which int() refuses.
+    if pk.isascii() and pk.isdecimal():
         return reverse("structures:update", args=[int(pk)])
     return reverse("structures:create")
 

@@ -53,6 +53,25 @@ from accompagnements.forms import (
     ProposalForm,
     TransitionForm,
 )
+from accompagnements.forms_echanges import (
+    EchangeForm,
+    ReassignForm,
+    TacheForm,
+    TransferAnswerForm,
+    TransferForm,
+)
+from api.forms import RevokeForm, TokenForm
+from dossiers.forms import DeleteForm, DocumentForm, SharingForm, VersionForm
+from espace.forms import (
+    AttestationForm,
+    ConsultationForm,
+    HandoverForm,
+    RecipientForm,
+    ReferencementForm,
+    RegisterFilterForm,
+    SelectionForm,
+)
+from messagerie.forms import PreferenceForm
 from pilotage.forms import (
     CancellationForm,
     ComitePilotageForm,
@@ -65,7 +84,7 @@ from pilotage.forms import (
     ObjectivesForm,
     PilotageDocumentForm,
 )
-from reporting.forms import ExportForm, ReportRequestForm
+from reporting.forms import CampaignOpenForm, ExportForm, FreezeForm, ReportRequestForm
 from structures.filters import StructureFilter
 from structures.forms import ContactFormSet, ImportUploadForm, MergeForm, StructureForm
 from tests.http import close_quietly
@@ -133,7 +152,7 @@ ROUTES: dict[str, Inputs] = {
     "structures:merge": Inputs(forms=(Form(MergeForm),), fields=("confirm",)),
     "accompagnements:list": Inputs(filterset=AccompagnementFilter, table=True),
     "accompagnements:workboard": NOTHING,
-    "accompagnements:detail": NOTHING,
+    "accompagnements:detail": Inputs(query=("quoi",)),
     "accompagnements:edit": Inputs(forms=(Form(CaseForm),)),
     "accompagnements:transition": Inputs(forms=(Form(_reorient_form),), get=False),
     "accompagnements:create": Inputs(forms=(Form(OpenCaseForm),), fields=("officer",)),
@@ -170,6 +189,77 @@ ROUTES: dict[str, Inputs] = {
     "reporting:job": NOTHING,
     "reporting:job_progress": NOTHING,
     "reporting:job_download": NOTHING,
+    "reporting:campaigns": NOTHING,
+    "reporting:campaign_open": Inputs(forms=(Form(CampaignOpenForm),), get=False),
+    "reporting:campaign": NOTHING,
+    "reporting:campaign_freeze": Inputs(forms=(Form(FreezeForm),), get=False),
+    "reporting:campaign_dla": NOTHING,
+    "reporting:campaign_check": Inputs(fields=("action",), get=False),
+    "reporting:campaign_year_end": Inputs(fields=("retour",), get=False),
+    # Cases: exchanges, tasks, handovers, proposals corrected or removed
+    "accompagnements:echange_add": Inputs(forms=(Form(EchangeForm),)),
+    "accompagnements:echange_edit": Inputs(forms=(Form(EchangeForm),)),
+    "accompagnements:tache_add": Inputs(forms=(Form(TacheForm),)),
+    "accompagnements:tache_edit": Inputs(forms=(Form(TacheForm),)),
+    "accompagnements:tache_done": Inputs(fields=("done", "from"), get=False),
+    "accompagnements:taches": NOTHING,
+    "accompagnements:reassign": Inputs(forms=(Form(ReassignForm),)),
+    "accompagnements:transfer": Inputs(forms=(Form(TransferForm),)),
+    "accompagnements:transfers": NOTHING,
+    "accompagnements:transfer_answer": Inputs(
+        forms=(Form(TransferAnswerForm),), fields=("decision",)
+    ),
+    "accompagnements:proposal_edit": Inputs(forms=(Form(ProposalForm),)),
+    "accompagnements:proposal_remove": POST_ONLY,
+    # Documents
+    "dossiers:add_to_case": Inputs(forms=(Form(DocumentForm),)),
+    "dossiers:add_to_ingenierie": Inputs(forms=(Form(DocumentForm),)),
+    "dossiers:add_to_structure": Inputs(forms=(Form(DocumentForm),)),
+    "dossiers:document": NOTHING,
+    "dossiers:sharing": Inputs(forms=(Form(SharingForm),), get=False),
+    "dossiers:delete": Inputs(forms=(Form(DeleteForm),)),
+    "dossiers:version_add": Inputs(forms=(Form(VersionForm),), get=False),
+    "dossiers:download": NOTHING,
+    "dossiers:generate_for_case": NOTHING,
+    "dossiers:generate_for_ingenierie": NOTHING,
+    # Structure space, consultation, consultant register
+    "espace:consultation": Inputs(
+        query=tuple(RegisterFilterForm.base_fields), forms=(Form(ConsultationForm),)
+    ),
+    "espace:handover": Inputs(forms=(Form(HandoverForm),)),
+    "espace:merge": Inputs(fields=("duplicate",), get=False),
+    "espace:prestataire": Inputs(
+        forms=(Form(ReferencementForm, "r"), Form(AttestationForm, "a")), fields=("action",)
+    ),
+    "espace:pv": NOTHING,
+    "espace:register": Inputs(query=tuple(RegisterFilterForm.base_fields)),
+    "espace:revoke": POST_ONLY,
+    "espace:select": Inputs(forms=(Form(SelectionForm),), get=False),
+    "espace:send": Inputs(forms=(Form(RecipientForm),)),
+    "espace:send_scoring": Inputs(forms=(Form(RecipientForm),), get=False),
+    # Account: API tokens, email preferences
+    "jetons:list": Inputs(forms=(Form(TokenForm),)),
+    "jetons:revoke": Inputs(forms=(Form(RevokeForm),), get=False),
+    "messagerie:preferences": Inputs(forms=(Form(PreferenceForm),)),
+    # Register of companies (prefills the structure form)
+    "structures:register_lookup": Inputs(query=("repertoire", "structure")),
+    "structures:register_check": Inputs(query=("siret",)),
+    # The JSON API (read only): filters, cursor pagination, territory parameters
+    "api:structure-list": Inputs(query=("cursor", "page_size"), filterset=StructureFilter),
+    "api:structure-detail": NOTHING,
+    "api:accompagnement-list": Inputs(
+        query=("cursor", "page_size"), filterset=AccompagnementFilter
+    ),
+    "api:accompagnement-detail": NOTHING,
+    "api:prestataire-list": Inputs(query=("cursor", "page_size")),
+    "api:prestataire-detail": NOTHING,
+    "api:acteur-list": Inputs(query=("cursor", "page_size")),
+    "api:acteur-detail": NOTHING,
+    "api:indicateurs": NOTHING,
+    "api:indicateur": Inputs(query=("annee", "region", "departement")),
+    "api:jeu_accompagnements": Inputs(query=("annee", "region", "departement", "cursor")),
+    "api:schema": NOTHING,
+    "api:docs": NOTHING,
     "pilotage:index": Inputs(query=("annee",)),
     "pilotage:dla": Inputs(query=("annee",)),
     "pilotage:convention_add": Inputs(forms=(Form(ConventionForm),)),
@@ -217,9 +307,8 @@ METACHARACTERS = [
     "%_\\",
 ]
 QUERY_VALUES: list[str | bytes] = [
-    "-5", "0", "1", HUGE, "-" + HUGE, "9223372036854775808", "1e309", "NaN", "abc", "",
-    "x" * 5000, NUL, "a\x00b", INVALID_UTF8, THOUSAND_WORDS, "-name,zzz,name", "٣", "²",
-    *METACHARACTERS,
+    "-5", "0", HUGE, "-" + HUGE, "1e309", "abc", "", "x" * 5000, NUL, INVALID_UTF8,
+    THOUSAND_WORDS, "-name,zzz,name", "²", *METACHARACTERS[:4],
 ]  # fmt: skip
 # Each pool starts with ESSENTIAL values every field of its type receives in the sweep;
 # the others are spread over the fields and the hypothesis examples.
@@ -291,6 +380,8 @@ def harvest(spec: Form) -> dict[str, forms.Field]:
 
 def foreign_ids(field: forms.ModelChoiceField, world) -> list[str]:
     """Ids the field could name: other territories' objects of the world first, then any."""
+    if field.queryset is None:  # set in the form's __init__: any id will do
+        return ["1", "2", "3"]
     model = field.queryset.model
     theirs = [
         obj.pk
@@ -452,7 +543,7 @@ class Run:
         full = f"{url}?{urlencoded(query)}" if query else url
         with transaction.atomic():
             response = self.clients[label].get(full)
-            self.check(response, label, f"GET {full[:300]}")
+            self.check(response, label, f"GET {full[:300]}", url)
             transaction.set_rollback(True)
 
     def post(self, name: str, label: str, values: dict, files: dict | None = None):
@@ -475,18 +566,18 @@ class Run:
                         urlencoded(flatten(body)),
                         content_type="application/x-www-form-urlencoded",
                     )
-            self.check(response, label, where)
+            self.check(response, label, where, url)
             if response.status_code in (301, 302, 303):
                 location = urlsplit(response["Location"])
                 if not location.netloc:
                     target = location.path + (f"?{location.query}" if location.query else "")
-                    self.check(client.get(target), label, f"{where} → {target}")
-            else:
+                    self.check(client.get(target), label, f"{where} → {target}", location.path)
+            elif refused(response):
                 self.check_nothing_written(queries, where)
             transaction.set_rollback(True)
 
     def check_nothing_written(self, queries, where: str):
-        """A refused submission writes nothing (its session aside)."""
+        """A refused submission (error status, form with errors) writes nothing but its session."""
         statements = [q["sql"] for q in queries.captured_queries]
         writes = [sql for sql in statements if _writes(sql)]
         if not writes:
@@ -497,13 +588,33 @@ class Run:
             return
         raise AssertionError(f"{where}: refused, yet it wrote {writes[:3]}")
 
-    def check(self, response, label: str, where: str):
+    def check(self, response, label: str, where: str, path: str):
         assert response.status_code < 500, f"{label} {where}: {response.status_code}"
         try:
-            assert_no_leak(response, self.users[label], self.world, where)
+            # The matrix's leak check knows pages by their path (a transfer offer shows
+            # the offered case to the receiving DLA).
+            assert_no_leak(response, self.users[label], self.world, path)
+        except AssertionError as leak:
+            raise AssertionError(f"{where}: {leak}") from None
         finally:
             if response.streaming:
                 close_quietly(response)
+
+
+def refused(response) -> bool:
+    """An error status, or a page showing a submitted form with errors.
+
+    Some successes answer 200 (a new API token is shown once, on the page itself).
+    """
+    if response.status_code >= 400:
+        return True
+    for context in response.context or []:
+        for value in context.flatten().values():
+            for item in value if isinstance(value, list | tuple) else [value]:
+                bound = isinstance(item, forms.BaseForm | forms.BaseFormSet) and item.is_bound
+                if bound and not item.is_valid():
+                    return True
+    return False
 
 
 def _writes(sql: str) -> bool:
@@ -531,7 +642,10 @@ HYPOTHESIS = settings(
 
 
 @pytest.fixture
-def run(personas):
+def run(personas, settings):
+    # The register of companies off: its client has its own tests with recorded answers,
+    # and each refused connection here would cost a retry.
+    settings.ENTREPRISES_API_URL = ""
     return Run(personas)
 
 
@@ -551,7 +665,7 @@ def test_hostile_query_parameters_on_every_route(run):
                 run.get(name, next(turn), [(n, value) for n in names])
         else:
             # A route that declares no parameter: one request, a different value in each.
-            run.get(name, next(turn), list(zip(names, itertools.cycle(QUERY_VALUES[3:]))))
+            run.get(name, next(turn), list(zip(names, itertools.cycle(QUERY_VALUES[2:]))))
 
 
 def _valid_query_values(name: str) -> list[str]:

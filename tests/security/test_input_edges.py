@@ -201,6 +201,76 @@ def test_a_forged_form_count_is_refused_without_building_a_thousand_forms(
     assert [e.code for e in formset.non_form_errors().as_data()] == ["too_many_forms"]
 
 
+def _project_form_classes():
+    """Every form class defined in a ``forms*.py`` module of the project's apps."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from django import forms
+    from django.apps import apps
+    from django.conf import settings
+
+    for config in apps.get_app_configs():
+        # The project's own apps: under BASE_DIR, not in the virtualenv it may contain.
+        if not config.path.startswith(str(settings.BASE_DIR)) or "site-packages" in config.path:
+            continue
+        for module_info in pkgutil.iter_modules([config.path]):
+            if not module_info.name.startswith("forms"):
+                continue
+            module = importlib.import_module(f"{config.name}.{module_info.name}")
+            for _name, cls in inspect.getmembers(module, inspect.isclass):
+                if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__:
+                    yield cls
+
+
+def test_every_multiple_choice_of_objects_bounds_its_ids():
+    from django import forms
+
+    from webinput.fields import BoundedModelMultipleChoiceField
+
+    classes = list(_project_form_classes())
+    assert len(classes) > 20, "the walk must find the project's forms"
+    unbounded = sorted(
+        f"{cls.__module__}.{cls.__name__}.{name}"
+        for cls in classes
+        for name, field in cls.base_fields.items()
+        if isinstance(field, forms.ModelMultipleChoiceField)
+        and not isinstance(field, BoundedModelMultipleChoiceField)
+    )
+    assert unbounded == [], "Use webinput.fields.BoundedModelMultipleChoiceField"
+
+
+# --- Ids and return addresses typed by hand ------------------------------------------
+
+
+def test_a_merge_with_a_duplicate_that_is_no_id_is_a_404(personas, client_for):
+    from tests.accompagnements.factories import PrestataireFactory
+
+    keep = PrestataireFactory(dla=personas.coordinator.dla)
+    client = client_for(personas.coordinator)
+    for value in ["abc", "²", "9" * 30, ""]:
+        response = client.post(reverse("espace:merge", args=[keep.pk]), {"duplicate": value})
+        assert response.status_code == 404, value
+
+
+def test_a_return_address_that_is_not_a_path_goes_back_to_the_campaign(personas, client_for):
+    structure = StructureFactory()
+    url = reverse("reporting:campaign_year_end", kwargs={"year": 2025, "pk": structure.pk})
+    for value in ["\ufffd(", "accompagnements:list", "//evil.example/", "https://evil.example/"]:
+        response = client_for(personas.officer_a).post(url, {"retour": value})
+        assert response.status_code == 302, value
+        assert response["Location"] == reverse("reporting:campaign", kwargs={"year": 2025})
+
+
+def test_the_register_lookup_ignores_a_structure_that_is_no_id(personas, client_for, settings):
+    settings.ENTREPRISES_API_URL = ""
+    response = client_for(personas.officer_a).get(
+        reverse("structures:register_lookup"), {"repertoire": "abc", "structure": "²"}
+    )
+    assert response.status_code == 200
+
+
 # --- Error pages ---------------------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from . import charts, extensions, maps
+from . import charts, extensions, maps, trends
 from .indicators import (
     REGISTRY,
     THEMES,
@@ -20,13 +20,15 @@ from .indicators import (
     Query,
     SmallCells,
     TerritoryNames,
+    Unit,
     category_label,
     compute,
     get,
 )
 
 # 2: a public overlay (``data["public"]``) with the year's suppression plan applied.
-DATA_VERSION = 2
+# 3: the snapshot it was read from, the year before (``previous``), the national series.
+DATA_VERSION = 3
 BASE_INDICATOR = "ACT_STRUCTURES"
 MAP_INDICATOR = "STR_DEPARTEMENT"
 # ``build()`` looks the year's snapshot up unless its caller did.
@@ -50,23 +52,41 @@ def build(
     public: bool = False,
     live: bool = False,
     snapshot: Any = LOOKUP,
+    years: list[int] | None = None,
+    series: bool = False,
 ) -> dict:
-    """Every indicator for the query's scope, the scalars by compared territory, the map.
+    """Every indicator for the query's scope, the scalars by compared territory, the map,
+    and the year before (``previous``).
 
     ``public``: also the overlay a publication shows (``reporting.publication``), with
     the cells hidden by the year's disclosure control replaced by ``s``.
     A frozen year is read from its latest snapshot (``data["snapshot"]`` says which
     version), unless ``live`` asks for the provisional recomputation. ``snapshot``: the
     year's latest snapshot when the caller already looked it up (``None``: not frozen).
+    ``years``: the years with data, when the caller has them; ``series``: the key figures
+    of France year by year (national scope only).
     """
     names = names or TerritoryNames(query.using)
-    if not live:
-        if snapshot is LOOKUP:
-            from . import snapshots
+    if not live and snapshot is LOOKUP:
+        from . import snapshots
 
-            snapshot = snapshots.frozen(query.year, using=query.using)
-        if snapshot is not None:
-            return frozen(snapshot, query, names, public=public)
+        snapshot = snapshots.frozen(query.year, using=query.using)
+    if not live and snapshot is not None:
+        data = frozen(snapshot, query, names, public=public)
+    else:
+        data = _live(query, names, public=public)
+    years = trends.years_with_data(query.using) if years is None else years
+    data["previous"] = trends.previous(query, names, years, public=public)
+    data["series"] = []
+    if series and query.scope.level == Level.NATIONAL:
+        known = {query.year: data}
+        if data["previous"]:
+            known[query.year - 1] = data["previous"]
+        data["series"] = trends.series(query, names, years, known)
+    return data
+
+
+def _live(query: Query, names: TerritoryNames, *, public: bool = False) -> dict:
     scope = query.scope
     level = scope.compare_level
     totals = compute(query, names=names)
@@ -160,10 +180,31 @@ class Figure:
     unit: str
     value: object
     text: str
+    # The same figure the year before, when it has data; the change from it.
+    previous_text: str = ""
+    change_text: str = ""
 
 
 def text(indicator, value):
     return charts.fmt(value, indicator.decimals, indicator.unit)
+
+
+def change_text(indicator, value, before) -> str:
+    """« +12 % » (counts, sums, medians), « +3,5 pts » for a percentage; "" if none."""
+    if indicator.unit == Unit.PERCENT:
+        if not isinstance(value, int | float) or not isinstance(before, int | float):
+            return ""
+        points = charts.fmt(abs(value - before), 1, "")
+        sign = "+" if value >= before else "−"
+        return f"{sign}{points} pts"
+    return trends.change(value, before)
+
+
+def previous_values(data, public: bool) -> dict | None:
+    previous = data.get("previous")
+    if not previous:
+        return None
+    return previous.get("public", {}) if public else previous["totals"]
 
 
 def key_figures(data, *, public=False) -> list[Figure]:
@@ -172,15 +213,41 @@ def key_figures(data, *, public=False) -> list[Figure]:
 
 def scalar_figures(data, *, public=False, theme=None) -> list[Figure]:
     totals = view(data, public)["totals"]
+    before = previous_values(data, public)
     figures = []
     for indicator in REGISTRY.values():
         if indicator.is_breakdown or (theme and indicator.theme != theme):
             continue
         value = totals[indicator.code]
-        figures.append(
-            Figure(indicator.code, indicator.label, indicator.unit, value, text(indicator, value))
+        figure = Figure(
+            indicator.code, indicator.label, indicator.unit, value, text(indicator, value)
         )
+        if before is not None:
+            old = before.get(indicator.code)
+            figure.previous_text = text(indicator, old)
+            figure.change_text = change_text(indicator, value, old)
+        figures.append(figure)
     return figures
+
+
+@dataclass
+class Series:
+    years: list[int]
+    # Years computed live (not frozen yet): marked « provisoire ».
+    provisional: set[int]
+    # (indicator, [formatted value per year]) rows.
+    rows: list
+
+
+def series_table(data) -> Series | None:
+    """The key figures of France year by year (national operators' dashboard, national PDF)."""
+    entries = data.get("series") or []
+    if not entries:
+        return None
+    keys = [i for i in REGISTRY.values() if i.key and not i.is_breakdown]
+    rows = [(i, [text(i, entry["totals"].get(i.code)) for entry in entries]) for i in keys]
+    provisional = {entry["year"] for entry in entries if entry["snapshot"] is None}
+    return Series([entry["year"] for entry in entries], provisional, rows)
 
 
 @dataclass

@@ -11,8 +11,10 @@ NATIONAL = "national"
 
 
 def _year_choices():
-    this_year = timezone.localdate().year
-    return [(y, str(y)) for y in range(this_year, 2014, -1)]
+    """Only the years with data (reporting.trends)."""
+    from .trends import years_with_data
+
+    return [(y, str(y)) for y in years_with_data()]
 
 
 class ReportRequestForm(forms.Form):

@@ -45,6 +45,8 @@ def render_html(data: dict) -> str:
         "map_attribution": maps.ATTRIBUTION,
         "panels": extensions.render(data, public=True, pdf=True),
         "territory_tables": figures.comparison_by_theme(data, public=True),
+        "previous_year": (data.get("previous") or {}).get("year"),
+        "series": figures.series_table(data),
         "dictionary": by_theme(),
     }
     return render_to_string("reporting/pdf/report.html", context)

@@ -168,7 +168,8 @@ def run(job_id: int, task_id: str) -> bool:
 def produce_data(job: ReportJob, scope: Scope):
     query = Query(job.year, scope, _viewer(job))
     if job.kind == ReportJob.Kind.REPORT:
-        return figures.build(query, public=True)
+        # The national report carries the key figures of France year by year.
+        return figures.build(query, public=True, series=scope.level == Level.NATIONAL)
     return {"year": job.year, "scope": job.parameters["scope"]}
 
 

@@ -18,7 +18,7 @@ from territoires.access import get_editable_or_403, get_visible_or_404
 from .. import campaigns, checklist
 from ..forms import CampaignOpenForm, FreezeForm
 from ..models import Campaign, DataCheck, DlaCampagne, Snapshot
-from .dashboard import FIRST_YEAR
+from ..trends import FIRST_YEAR
 
 # Differences listed on the campaign page for each version (the rest are counted).
 CHANGES_SHOWN = 200

@@ -13,23 +13,19 @@ from territoires.actors import SYSTEM
 
 from .. import extensions, figures, maps
 from .. import snapshots as frozen_figures
-from ..indicators import REGISTRY, SOURCES, THEMES, Query, TerritoryNames, resolve_scope
+from ..indicators import REGISTRY, SOURCES, THEMES, Level, Query, TerritoryNames, resolve_scope
+from ..trends import years_with_data
 
-FIRST_YEAR = 2015
 DEFAULT_CACHE_SECONDS = 300
 
 
-def years():
-    return list(range(timezone.localdate().year, FIRST_YEAR - 1, -1))
-
-
-def selected_year(request) -> int:
-    """The year asked for, or the current one; never an error for a mistyped year."""
+def selected_year(request, years: list[int]) -> int:
+    """The year asked for among those with data, or the current one; never an error."""
     try:
         year = int(request.GET.get("annee", ""))
     except ValueError:
         return timezone.localdate().year
-    return year if year in years() else timezone.localdate().year
+    return year if year in years else timezone.localdate().year
 
 
 def dashboard(request):
@@ -42,7 +38,8 @@ def dashboard(request):
         raise PermissionDenied(
             "Les tableaux de bord portent sur un territoire : votre compte n'en a pas."
         )
-    year = selected_year(request)
+    years = years_with_data()
+    year = selected_year(request, years)
     scope = resolve_scope(
         user,
         region=request.GET.get("region", "").strip(),
@@ -54,14 +51,18 @@ def dashboard(request):
     names = TerritoryNames(query.using)
     # A frozen year shows its snapshot; national operators may recompute it (provisional).
     live = request.GET.get("calcul") == "provisoire" and policy.may_recompute_frozen_year(user)
-    data = cached_figures(query, names, public=public, live=live)
+    # National operators follow France year by year.
+    series = scope.level == Level.NATIONAL and policy.sees_national_key_figures(user)
+    data = cached_figures(query, names, public=public, live=live, years=years, series=series)
     regions, departements = _selectable(user, names)
     context = {
         "data": data,
         "generated_at": datetime.datetime.fromisoformat(data["generated_at"]),
         "year": year,
         "scope": scope,
-        "years": years(),
+        "years": years,
+        "series": figures.series_table(data),
+        "previous_year": (data.get("previous") or {}).get("year"),
         "regions": regions,
         "departements": departements,
         "offers_national": policy.may_read_national(user),
@@ -75,13 +76,16 @@ def dashboard(request):
         "snapshot": data.get("snapshot"),
         "live_requested": live,
         "offers_live": policy.may_recompute_frozen_year(user),
+        "offers_campaigns": policy.reads_campaigns(user),
         # Figures of the apps above reporting (objectives, coverage: pilotage).
         "panels": extensions.render(data, public=public),
     }
     return render(request, "reporting/dashboard.html", context)
 
 
-def cached_figures(query, names, *, public: bool = False, live: bool = False) -> dict:
+def cached_figures(
+    query, names, *, public: bool = False, live: bool = False, years=None, series=False
+) -> dict:
     """The dashboard's figures, shared for a few minutes by people who see the same data.
 
     What a user may read depends only on their role and DLA, hence the key. Reports
@@ -95,11 +99,19 @@ def cached_figures(query, names, *, public: bool = False, live: bool = False) ->
     key = (
         f"reporting:dashboard:v{figures.DATA_VERSION}:{policy.reach_key(user)}:"
         f"{query.year}:{scope.level}:{scope.code or '-'}:{'public' if public else 'raw'}:"
-        f"{edition}"
+        f"{edition}:{'series' if series else '-'}"
     )
     data = cache.get(key) if seconds else None
     if data is None:
-        data = figures.build(query, names=names, public=public, live=live, snapshot=snapshot)
+        data = figures.build(
+            query,
+            names=names,
+            public=public,
+            live=live,
+            snapshot=snapshot,
+            years=years,
+            series=series,
+        )
         if seconds:
             cache.set(key, data, seconds)
     return data

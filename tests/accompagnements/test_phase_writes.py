@@ -10,6 +10,7 @@ from accompagnements.models import (
     Diagnostic,
     DiagnosticAxis,
     Ingenierie,
+    IngenierieTheme,
     Parcours,
     PlanAction,
     Priority,
@@ -100,7 +101,7 @@ def test_new_ingenierie_is_commissioned_by_the_case_dla_and_joins_the_plan(perso
     PlanActionFactory(accompagnement=case)
     ingenierie = create_ingenierie(
         case,
-        Ingenierie(kind="individuelle", title="Gouvernance", theme=Axis.GOUVERNANCE),
+        Ingenierie(kind="individuelle", title="Organisation", theme=IngenierieTheme.ORGANISATION),
         by=personas.officer_a,
     )
     action = PlanAction.objects.get(ingenierie=ingenierie)

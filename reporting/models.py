@@ -4,8 +4,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from territoires.models import Dla
 from territoires import policy
+from territoires.models import Dla
 from territoires.scope import ScopedQuerySet, ScopeFields, read_q
 
 

@@ -430,3 +430,15 @@ def may_freeze_year(user: Any) -> bool:
 def may_recompute_frozen_year(user: Any) -> bool:
     """A frozen year's figures recomputed live (« provisoire »): national operators only."""
     return active_role(user) in {Role.NATIONAL, Role.ADMIN}
+
+
+def sees_campaign_progress(user: Any) -> bool:
+    """The progress of several DLAs (coordinators their region's, national operators all);
+    an officer works on their own DLA's checklist."""
+    return active_role(user) in {Role.COORDINATOR, Role.NATIONAL, Role.ADMIN}
+
+
+def marks_data_checked(user: Any) -> bool:
+    """The « données vérifiées » mark is a DLA's own (its members) or an admin's correction;
+    which DLA, ``DlaCampagne.objects.editable_by`` says."""
+    return member_dla_id(user) is not None or writes_everything(user)

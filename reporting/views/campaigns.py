@@ -95,7 +95,13 @@ def campaign_detail(request, year):
     user = _reader(request)
     year = _year(year)
     campaign = Campaign.objects.select_related("opened_by").filter(year=year).first()
-    dlas = list(DlaCampagne.objects.visible_to(user).select_related("departement"))
+    # Coordinators and national operators follow DLAs; an officer has their own checklist.
+    sees_progress = policy.sees_campaign_progress(user)
+    dlas = (
+        list(DlaCampagne.objects.visible_to(user).select_related("departement"))
+        if sees_progress
+        else []
+    )
     counts = checklist.progress(year, dlas, user)
     marks = (
         {
@@ -125,6 +131,7 @@ def campaign_detail(request, year):
         "rows": rows,
         "checked": sum(1 for *_, mark in rows if mark),
         "own_dla": policy.member_dla_id(user),
+        "sees_progress": sees_progress,
         "versions": versions,
         "freeze_form": FreezeForm() if may_freeze else None,
     }
@@ -171,7 +178,8 @@ def campaign_dla(request, year, pk):
         "campaign": campaign,
         "frozen": frozen,
         "mark": mark,
-        "writable": DlaCampagne.objects.editable_by(user).filter(pk=dla.pk).exists(),
+        "writable": policy.marks_data_checked(user)
+        and DlaCampagne.objects.editable_by(user).filter(pk=dla.pk).exists(),
         "checklist": checklist.for_dla(year, dla, user),
         "year_closed": year < timezone.localdate().year,
     }
@@ -184,6 +192,8 @@ def campaign_check(request, year, pk):
     user = request.user
     year = _year(year)
     dla = get_editable_or_403(DlaCampagne.objects, user, pk=pk)
+    if not policy.marks_data_checked(user):
+        raise PermissionDenied("La marque « données vérifiées » revient au DLA.")
     back = reverse("reporting:campaign_dla", kwargs={"year": year, "pk": dla.pk})
     campaign = Campaign.objects.filter(year=year).first()
     if campaign is None:

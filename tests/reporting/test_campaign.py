@@ -159,3 +159,16 @@ def test_the_campaign_page_query_count_does_not_grow_with_the_dlas_cases(
         )
     # Session, user, campaign, DLAs, one grouped count per check (6), marks, versions.
     assert few == queries() == 11
+
+
+def test_an_officer_works_on_their_own_checklist_not_the_progress_of_others(
+    known, personas, client_for
+):
+    response = client_for(personas.officer_a).get(
+        reverse("reporting:campaign", kwargs={"year": 2025})
+    )
+    assert response.context["rows"] == []
+    page = response.content.decode()
+    assert "Avancement des DLA" not in page
+    own = reverse("reporting:campaign_dla", kwargs={"year": 2025, "pk": departmental_dla("35").pk})
+    assert own in page

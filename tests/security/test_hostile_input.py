@@ -182,7 +182,7 @@ ROUTES: dict[str, Inputs] = {
     "accompagnements:notifications": NOTHING,
     "accompagnements:notifications_read": POST_ONLY,
     "accompagnements:digest_toggle": Inputs(fields=("subscribe",), get=False),
-    "reporting:dashboard": Inputs(query=("annee", "region", "departement")),
+    "reporting:dashboard": Inputs(query=("annee", "region", "departement", "calcul")),
     "reporting:dictionary": NOTHING,
     "reporting:exports": Inputs(forms=(Form(ExportForm),)),
     "reporting:reports": Inputs(forms=(Form(ReportRequestForm),)),

@@ -94,6 +94,8 @@ def test_ingenierie_volume_spending_and_funders(dataset):
         "banque_territoires": 1000,
         "fse": 0,
         "region": 3600,
+        # The Département is a funder of its own since the conventions (issue 16).
+        "departement": 0,
         "autre": 0,
     }
 

@@ -53,6 +53,8 @@ class Entry:
     url: str = ""
     lines: list[str] = field(default_factory=list)
     kind: str = ""
+    # The url opens the entry's edit form: a link for those who may edit the case only.
+    edits: bool = False
 
 
 def build(
@@ -169,6 +171,7 @@ def _exchanges(case, exchanges):
             detail=echange.summary,
             lines=lines,
             url=reverse("accompagnements:echange_edit", args=[case.pk, echange.pk]),
+            edits=True,
         )
 
 

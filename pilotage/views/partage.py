@@ -56,6 +56,8 @@ def partage_detail(request, pk):
         "documents": Document.objects.alive()
         .filter(accompagnement=case)
         .prefetch_related("versions"),
+        # The list of shared diagnostics is the resource centres' page: no link for others.
+        "lists_shares": policy.reads_shared_diagnostics(request.user),
     }
     return render(request, "pilotage/partage.html", context)
 

@@ -39,7 +39,13 @@ def _job(request, pk):
 
 
 def job_detail(request, pk):
-    return render(request, "reporting/job.html", {"job": _job(request, pk)})
+    job = _job(request, pk)
+    # Back to the page that requests such jobs, when its reader may open it.
+    if job.kind == ReportJob.Kind.EXPORT:
+        back = "reporting:exports" if policy.may_export_national_statistics(request.user) else ""
+    else:
+        back = "reporting:reports" if policy.may_request_reports(request.user) else ""
+    return render(request, "reporting/job.html", {"job": job, "back": back})
 
 
 @require_GET

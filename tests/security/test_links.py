@@ -51,7 +51,8 @@ def internal_links(page_url: str, body: str) -> set[str]:
             continue
         if url.path.startswith(SKIPPED_PREFIXES) or not url.path.startswith("/"):
             continue
-        links.add(url.path + (f"?{url.query}" if url.query else ""))
+        # Access depends on the path alone: its query-string variants (sort, page) are one link.
+        links.add(url.path)
     return links
 
 
@@ -89,7 +90,8 @@ def pages_for(world) -> list[str]:
     """Every page about no object, and every read page of every object of the world."""
     urls = []
     for name, spec in MATRIX.items():
-        if spec.post_only:
+        # The API answers JSON (no links to follow); writes are reached through links.
+        if spec.post_only or name.startswith("api:"):
             continue
         if isinstance(spec, PageRoute):
             urls.append(reverse_url(name, spec.kwargs))
@@ -111,6 +113,7 @@ def test_no_page_links_to_what_its_reader_cannot_open(personas, client):
         checked: dict[str, int] = {}
         for page in pages_for(world):
             response = client.get(page)  # out of the reader's scope: a 404, not crawled
+            checked[page] = response.status_code
             if response.status_code != 200 or response.streaming:
                 close_quietly(response)
                 continue

@@ -8,12 +8,13 @@ get a 403 page with a link home instead.
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 
 
 @login_not_required
-def admin_login(request):
+def admin_login(request: HttpRequest) -> HttpResponseRedirect:
     if request.user.is_authenticated:
         raise PermissionDenied(
             "L'administration de DLA Suivi est réservée aux administrateur·rices de la plateforme."

@@ -11,7 +11,7 @@ import logging
 import sys
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, OperationalError, connections
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.template import loader
 
 logger = logging.getLogger(__name__)
@@ -26,7 +26,7 @@ _BUSY_SQLITE_MESSAGES = ("database is locked", "database table is locked")
 _PROBE_TIMEOUT_SECONDS = 2
 
 
-def server_error(request):
+def server_error(request: HttpRequest) -> HttpResponse:
     _type, error, _tb = sys.exc_info()
     if isinstance(error, DatabaseError) and is_outage(error):
         logger.error("Database unavailable: %s", error)

@@ -8,12 +8,14 @@ level and territory and its contact (``Dla.email``, ``Dla.phone``); never the
 case's phase, request, officer or documents, which stay with the DLA holding it.
 """
 
+from typing import Any
+
 from territoires.models import Dla
 
 from .models import Structure
 
 
-def dlas_holding_hidden_open_cases(structure: Structure, user) -> list[Dla]:
+def dlas_holding_hidden_open_cases(structure: Structure, user: Any) -> list[Dla]:
     """The DLAs with an open case on ``structure`` that ``user`` may not open (one query)."""
     cases = structure.accompagnements
     hidden = cases.open().exclude(pk__in=cases.visible_to(user).values("pk"))

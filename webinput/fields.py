@@ -6,16 +6,22 @@ raises there (``OverflowError`` on SQLite, "bigint out of range" on PostgreSQL)
 instead of giving the form's "not a valid value" message.
 """
 
+from collections.abc import Sequence
+from typing import Any
+
 from django import forms
 from django.db import connections, models
+from django.db.models import QuerySet
 
 
 class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def _check_values(self, value):
-        meta = self.queryset.model._meta
+    def _check_values(self, value: Sequence[Any]) -> QuerySet[Any]:
+        queryset = self.queryset
+        assert queryset is not None, "the form sets the queryset before it is cleaned"
+        meta = queryset.model._meta
         key = meta.get_field(self.to_field_name) if self.to_field_name else meta.pk
         if isinstance(key, models.IntegerField):
-            ops = connections[self.queryset.db].ops
+            ops = connections[queryset.db].ops
             low, high = ops.integer_field_range(key.get_internal_type())
             for item in value:
                 if not _integer_within(item, low, high):
@@ -24,10 +30,10 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                         code="invalid_pk_value",
                         params={"pk": item},
                     )
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]
 
 
-def _integer_within(raw, low: int | None, high: int | None) -> bool:
+def _integer_within(raw: object, low: int | None, high: int | None) -> bool:
     try:
         number = int(str(raw).strip())
     except ValueError:

@@ -7,7 +7,7 @@ columns. A parameter that makes no sense is ignored (the default applies); a pag
 number past ``MAX_PAGE`` is a 404, as a page that cannot exist.
 """
 
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django_tables2 import LazyPaginator, Table
 
 MAX_PER_PAGE = 100
@@ -61,7 +61,7 @@ def sort_keys(table: Table, values: list[str]) -> list[str]:
     return keys[:MAX_SORT_KEYS]
 
 
-def configure_table(request, table: Table, *, per_page: int) -> Table:
+def configure_table(request: HttpRequest, table: Table, *, per_page: int) -> Table:
     """Sort and paginate ``table`` from the query string (without counting its rows)."""
     table.request = request
     keys = sort_keys(table, request.GET.getlist(table.prefixed_order_by_field))

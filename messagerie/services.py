@@ -2,7 +2,7 @@
 
 import datetime
 import smtplib
-from email.utils import formataddr
+from email.headerregistry import Address
 from typing import Any
 
 from django.conf import settings
@@ -104,7 +104,9 @@ def deliver(message_id: int) -> str:
         message.subject,
         text,
         settings.DEFAULT_FROM_EMAIL,
-        [formataddr((message.to_name, message.to_email))],
+        # Address quotes what needs quoting and leaves accents to Django's encoder, so
+        # the recipient reads « Marine Lévêque », not an encoded word, in any mail client.
+        [str(Address(display_name=message.to_name, addr_spec=message.to_email))],
         headers={"Auto-Submitted": "auto-generated"},
     )
     if html:

@@ -142,8 +142,11 @@ def freeze_year(year: int, *, by: Any, reason: str = "", dry_run: bool = False) 
     needs a reason and at least one changed figure.
     """
     reason = reason.strip()
+    # Only the outermost transaction may choose its isolation level, before any query;
+    # nested in a caller's transaction (a test, a request), the caller's level holds.
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if outermost and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         previous = Snapshot.objects.using(DEFAULT_DB_ALIAS).latest_of(year)

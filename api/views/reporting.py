@@ -233,6 +233,7 @@ class CaseDatasetView(GenericAPIView):
         description="Une ligne par accompagnement actif dans l'année, colonnes du schéma "
         f"d'export v{exports.SCHEMA_VERSION} (docs/exports.md). Réservé à l'opérateur national.",
         parameters=[YearParam],
+        responses=DatasetRowSerializer(many=True),
     )
     def get(self, request):
         if not policy.may_export_national_statistics(request.user):

@@ -8,7 +8,9 @@ Deterministic (derandomized, no example database) and bounded to stay well under
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -34,7 +36,18 @@ CHECKS = [
 EXAMPLES = {GenerationMode.POSITIVE: 12, GenerationMode.NEGATIVE: 6}
 
 
-def test_the_api_honours_its_schema(personas):
+@pytest.fixture
+def keep_the_test_connection():
+    """What Django's test client does: the WSGI handler would otherwise close the
+    connection at each request's end, and with it the test's transaction (PostgreSQL)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_the_api_honours_its_schema(personas, keep_the_test_connection):
     build_world(personas)
     token = create_token(personas.national, name="Fuzz", days=30).raw
     headers = {"Authorization": f"Bearer {token}"}

@@ -136,6 +136,19 @@ MATRIX = {
         scope=ingenierie_of,
         post_only=True,
     ),
+    "accompagnements:proposal_edit": ObjectRoute(
+        "proposal",
+        write=True,
+        kwargs=lambda o: {"pk": o.ingenierie_id, "proposal_pk": o.pk},
+        scope=ingenierie_of,
+    ),
+    "accompagnements:proposal_remove": ObjectRoute(
+        "proposal",
+        write=True,
+        kwargs=lambda o: {"pk": o.ingenierie_id, "proposal_pk": o.pk},
+        scope=ingenierie_of,
+        post_only=True,
+    ),
     # Exchanges and tasks: through their case (404 outside it, 403 where it is read-only).
     "accompagnements:echange_add": ObjectRoute("case", write=True),
     "accompagnements:echange_edit": ObjectRoute(
@@ -186,6 +199,15 @@ MATRIX = {
     "dossiers:version_add": ObjectRoute("document", write=True, post_only=True),
     "dossiers:sharing": ObjectRoute("document", write=True, post_only=True),
     "dossiers:delete": ObjectRoute("document", write=True),
+    "dossiers:generate_for_case": ObjectRoute(
+        "case", write=True, kwargs=lambda o: {"pk": o.pk, "kind": "diagnostic"}, post_only=True
+    ),
+    "dossiers:generate_for_ingenierie": ObjectRoute(
+        "ingenierie",
+        write=True,
+        kwargs=lambda o: {"pk": o.pk, "kind": "pv_selection"},
+        post_only=True,
+    ),
     # A file by its direct id: the same rule as its document.
     "dossiers:download": ObjectRoute("version"),
     # Espace: the officer's side of personal links and consultations (the public pages

@@ -94,7 +94,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "dla_suivi.context_processors.navigation",
-                "accompagnements.context_processors.reminders",
             ],
         },
     }

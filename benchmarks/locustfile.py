@@ -3,13 +3,17 @@
 Officers (most users) go through their lists, case pages and workboard and now
 and then take a transition (abandon, then reopen: the case ends where it was, so
 the data set stays comparable between runs); coordinators mostly read their
-region's dashboard and lists; the national operator reads national dashboards
-and asks for one national PDF report per run.
+region's dashboard and lists; the national operator reads national dashboards,
+downloads the year's case-level CSV once and asks for one national PDF report
+per run. Officers now and then export their structure register as CSV.
 """
 
+import json
 import os
 import random
 import re
+import statistics
+from collections import defaultdict
 
 from locust import HttpUser, between, events, task
 
@@ -28,7 +32,12 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 NATIONAL_OPTION = re.compile(r'<option value="([^"]*)"[^>]*>\s*France entière\s*</option>')
 SEARCHES = ["rennes", "brest", "compagnie", "club", "insertion", "jardins", "quimper"]
 _report_requested = False
+_export_requested = False
 _sent = 0
+# Endpoint → the server's CPU and SQL milliseconds of each request (Server-Timing header,
+# benchmarks/middleware.py), written to LOADTEST_TIMING_FILE when locust quits.
+_server_timing: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+TIMING_FILE = os.environ.get("LOADTEST_TIMING_FILE", "")
 
 
 _environment = None
@@ -38,6 +47,40 @@ _environment = None
 def keep_environment(environment, **kwargs):
     global _environment
     _environment = environment
+
+
+@events.request.add_listener
+def server_timing(request_type, name, response=None, **kwargs):
+    header = response.headers.get("Server-Timing", "") if response is not None else ""
+    for part in header.split(","):
+        metric, _, duration = part.strip().partition(";dur=")
+        if duration:
+            _server_timing[f"{request_type} {name}"][metric].append(float(duration))
+
+
+def _percentile(values, q):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+@events.quitting.add_listener
+def write_server_timing(**kwargs):
+    if not TIMING_FILE:
+        return
+    summary = {
+        endpoint: {
+            f"{metric}_{label}_ms": round(value, 1)
+            for metric, values in metrics.items()
+            for label, value in (
+                ("median", statistics.median(values)),
+                ("p95", _percentile(values, 0.95)),
+                ("total", sum(values)),
+            )
+        }
+        for endpoint, metrics in _server_timing.items()
+    }
+    with open(TIMING_FILE, "w", encoding="utf-8") as out:
+        json.dump(summary, out, indent=2)
 
 
 @events.request.add_listener
@@ -119,6 +162,11 @@ class Officer(Persona):
         self.client.get(f"/pilotage/?annee={YEAR}", name="dashboard (department)")
 
     @task(1)
+    def export_structures(self):
+        """The department's structure register as CSV (streamed)."""
+        self.client.get("/structures/export/?format=csv", name="structure export (CSV)")
+
+    @task(1)
     def transition(self):
         """Abandon a case in intake, then reopen it with a reason: two journaled transitions."""
         listing = self.client.get("/accompagnements/?state=accueil", name="case list")
@@ -185,6 +233,23 @@ class National(Persona):
     @task(2)
     def structures(self):
         self.structure_list(random.choice(["", "?q=association"]))
+
+    @task(1)
+    def export_cases(self):
+        """The national case-level dataset of the year as CSV, once per run (streamed)."""
+        global _export_requested
+        if _export_requested:
+            self.client.get("/pilotage/statistiques/", name="exports")
+            return
+        _export_requested = True
+        page = self.client.get("/pilotage/statistiques/", name="exports")
+        token = CSRF.search(page.text).group(1)
+        self.client.post(
+            "/pilotage/statistiques/",
+            {"csrfmiddlewaretoken": token, "annee": YEAR, "jeu": "accompagnements",
+             "format": "csv"},
+            name="case export (national CSV)",
+        )  # fmt: skip
 
     @task(1)
     def report(self):

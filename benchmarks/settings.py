@@ -16,3 +16,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# Per-request CPU and SQL time in a Server-Timing header, read by the locustfile.
+MIDDLEWARE = ["benchmarks.middleware.ServerTimingMiddleware", *MIDDLEWARE]  # noqa: F405

@@ -46,6 +46,22 @@ class OpenCaseForm(forms.Form):
     )
     opened_on = forms.DateField(label="Date du premier contact", widget=DateInput())
 
+    def __init__(self, *args, needs_reason: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if needs_reason:
+            # territoires.policy.case_opening_needs_reason; the service refuses it empty too.
+            self.fields["reason"] = forms.CharField(
+                label="Motif d'ouverture par la coordination régionale",
+                widget=forms.Textarea(attrs={"rows": 3}),
+                max_length=1000,
+                help_text=(
+                    "Cette structure n'est pas d'échelle régionale : c'est d'ordinaire le DLA "
+                    "du département qui l'accompagne. Dites pourquoi la coordination ouvre "
+                    "l'accompagnement ; les chargé·es d'accompagnement du département sont "
+                    "prévenu·es."
+                ),
+            )
+
 
 class CaseForm(forms.ModelForm):
     class Meta:

@@ -231,6 +231,11 @@ def departements_open_to_new_structures(user: Any) -> QuerySet[Departement]:
     return Departement.objects.none()
 
 
+def uses_admin_site(user: Any) -> bool:
+    """The Django admin (corrections, history screens): admins, who have staff access."""
+    return writes_everything(user) and bool(getattr(user, "is_staff", False))
+
+
 def may_merge_structures(user: Any) -> bool:
     """Merging duplicates is reference-data work: national operators and admins."""
     return active_role(user) in {Role.NATIONAL, Role.ADMIN}
@@ -246,9 +251,17 @@ def imports_anywhere(user: Any) -> bool:
 # -- Cases --------------------------------------------------------------------------------
 
 
+def is_regional_scale(structure: Any) -> bool:
+    """Networks, federations and structures working across departments: the regional DLA's
+    own cases (DOMAIN.md). The register records it as « tête de réseau ou fédération »
+    (``Structure.is_network``, « structure d'échelle régionale »)."""
+    return bool(structure.is_network)
+
+
 def may_open_case(user: Any, structure: Any) -> bool:
-    """Open a case on ``structure``: officers on the structures they may write,
-    coordinators on those of their region (regional-scale ones), admins anywhere."""
+    """Open a case on ``structure`` (the form may still ask a reason: see below): officers
+    on the structures they may write, coordinators on those of their region, admins
+    anywhere."""
     structures = type(structure)._default_manager
     role = active_role(user)
     if role == Role.OFFICER:
@@ -258,6 +271,27 @@ def may_open_case(user: Any, structure: Any) -> bool:
     if role == Role.ADMIN:
         return structures.visible_to(user).filter(pk=structure.pk).exists()
     return False
+
+
+def case_opening_needs_reason(user: Any, structure: Any) -> bool:
+    """A coordinator opens cases for regional-scale structures; on a structure of one
+    department only with a written reason, since that department's DLA would own it."""
+    return active_role(user) == Role.COORDINATOR and not is_regional_scale(structure)
+
+
+def notified_of_regional_opening(user: Any, structure: Any) -> Q | None:
+    """Filter on the user model: who is told when ``user`` opens a case on ``structure``.
+
+    The officers of the structure's department, when a coordinator opens it (regional
+    scale or with a reason); ``None`` for everyone else's openings.
+    """
+    if active_role(user) != Role.COORDINATOR:
+        return None
+    return Q(
+        role=Role.OFFICER,
+        is_active=True,
+        dla__departement_id=structure.departement_id,
+    )
 
 
 def chooses_case_officer(user: Any) -> bool:

@@ -10,6 +10,20 @@ class NotificationKind(models.TextChoices):
     TRANSITION = "transition", "changement de phase par une autre personne"
     NO_CONTACT = "no_contact", "pas de contact depuis longtemps"
     TASK_OVERDUE = "task_overdue", "tâche en retard"
+    OPENED_BY_REGION = "opened_by_region", "accompagnement ouvert par la coordination régionale"
+
+
+# Reminders whose cause is the case's stay in a phase: gone when the case moves on.
+PHASE_BOUND_KINDS = (NotificationKind.PHASE_OVERDUE, NotificationKind.FOLLOWUP_DUE)
+
+
+class NotificationQuerySet(models.QuerySet):
+    def current(self):
+        """Reminders whose cause is still there."""
+        return self.filter(resolved_at__isnull=True)
+
+    def unread(self):
+        return self.current().filter(read_at__isnull=True)
 
 
 class Notification(models.Model):
@@ -32,7 +46,12 @@ class Notification(models.Model):
     message = models.CharField("message", max_length=300)
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     read_at = models.DateTimeField("lue le", null=True, blank=True)
+    # Set by the service that removed the cause (phase left, case closed, task done,
+    # contact logged): a resolved reminder is no longer shown nor counted.
+    resolved_at = models.DateTimeField("résolue le", null=True, blank=True)
     emailed_at = models.DateTimeField("envoyée par courriel le", null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "notification"

@@ -13,9 +13,10 @@ from accounts.models import User
 from structures.models import Structure
 from territoires import policy
 
-from ..models import Accompagnement, State, TransitionLog
+from ..models import Accompagnement, Notification, NotificationKind, State, TransitionLog
 from ..models.guards import Guard
 from .history import save_by
+from .reminders import resolve_after_transition
 
 if TYPE_CHECKING:
     from territoires.models import Dla
@@ -146,6 +147,8 @@ def advance(
             timestamp=locked.state_entered_at,
             **TransitionLog.facts(locked, from_state=from_state, timestamp=locked.state_entered_at),
         )
+        # Reminders about the phase the case left (all of them if it ended) are gone.
+        resolve_after_transition(locked.pk, ended=not locked.is_open)
         transaction.on_commit(lambda: _after_transition(log.pk))
     return locked
 
@@ -180,6 +183,19 @@ def _default_dla(structure: Structure) -> "Dla | None":
     return Dla.objects.filter(level=level, **lookup).order_by("pk").first()
 
 
+class ReasonRequired(Exception):
+    """A coordinator opening a case for a structure of one department gave no reason."""
+
+    message = (
+        "Motif : cette structure n'est pas d'échelle régionale (tête de réseau, fédération, "
+        "activité sur plusieurs départements). Indiquez pourquoi la coordination régionale "
+        "ouvre cet accompagnement plutôt que le DLA du département."
+    )
+
+    def __init__(self) -> None:
+        super().__init__(self.message)
+
+
 def open_case(
     structure: Structure,
     *,
@@ -188,10 +204,19 @@ def open_case(
     request: str,
     opened_on: datetime.date | None = None,
     officer: User | None = None,
+    reason: str = "",
 ) -> Accompagnement:
-    """Open a case on ``structure`` owned by ``by``'s DLA; journal the opening."""
+    """Open a case on ``structure`` owned by ``by``'s DLA; journal the opening.
+
+    A coordinator opens cases for regional-scale structures, or for another structure
+    of the region with a written ``reason`` (journaled); either way the officers of the
+    structure's department are told (a reminder, emailed as they chose).
+    """
     if not policy.may_open_case(by, structure):
         raise PermissionDenied("Vous ne pouvez pas ouvrir d'accompagnement pour cette structure.")
+    reason = reason.strip()
+    if policy.case_opening_needs_reason(by, structure) and not reason:
+        raise ReasonRequired()
     if policy.chooses_case_officer(by):
         officer = officer or by
         dla = officer.dla or _default_dla(structure)
@@ -202,6 +227,9 @@ def open_case(
     if Accompagnement.objects.open().filter(structure=structure).exists():
         raise CaseAlreadyOpen(message)
     now = timezone.now()
+    comment = "Ouverture de l'accompagnement."
+    if reason:
+        comment = f"Ouverture par la coordination régionale. Motif : {reason}"
     try:
         with transaction.atomic():
             case = Accompagnement.objects.create(
@@ -220,14 +248,36 @@ def open_case(
                 transition="open",
                 from_state="",
                 to_state=State.ACCUEIL,
-                comment="Ouverture de l'accompagnement.",
+                comment=comment,
                 timestamp=now,
                 **TransitionLog.facts(case, from_state="", timestamp=now),
             )
+            _notify_departement(case, by=by, reason=reason)
     except IntegrityError as exc:
         # Another person opened one between the check and the insert.
         raise CaseAlreadyOpen(message) from exc
     return case
+
+
+def _notify_departement(case: Accompagnement, *, by: User, reason: str) -> None:
+    """The department's officers learn that the regional DLA opened a case there."""
+    recipients = policy.notified_of_regional_opening(by, case.structure)
+    if recipients is None:
+        return
+    text = f"{by} ({by.dla}) a ouvert un accompagnement pour {case.structure}"
+    text += f". Motif : {reason}" if reason else " (structure d'échelle régionale)."
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=officer,
+                accompagnement=case,
+                kind=NotificationKind.OPENED_BY_REGION,
+                key=f"open:{case.pk}",
+                message=text[:300],
+            )
+            for officer in User.objects.filter(recipients).exclude(pk=by.pk)
+        ]
+    )
 
 
 def update_case(case: Accompagnement, *, by: User) -> Accompagnement:

@@ -20,6 +20,7 @@ from structures.models import Contact
 from territoires import policy
 
 from ..models import Accompagnement, ActeurAppui, Echange, Prestataire, Tache
+from .reminders import resolve_contact_reminders, resolve_task_reminders
 
 
 def _check_writable(case: Accompagnement, by: Any) -> None:
@@ -119,6 +120,7 @@ def log_exchange(
         _set_participants(echange, contacts, staff, prestataires, acteurs)
         if next_step:
             _next_step_task(echange, by)
+        resolve_contact_reminders(case.pk)
     return echange
 
 
@@ -231,9 +233,14 @@ def update_task(
     errors = _task_errors(task.accompagnement, title=title, assignee=assignee)
     if errors:
         raise ValidationError(errors)
+    postponed = task.due_on != due_on
     task.title, task.due_on, task.assignee = title.strip(), due_on, assignee
     task._history_user = by  # type: ignore[attr-defined]
-    task.save(update_fields=["title", "due_on", "assignee"])
+    with transaction.atomic():
+        task.save(update_fields=["title", "due_on", "assignee"])
+        if postponed:
+            # The reminder named the old date; a new one comes if the new date passes.
+            resolve_task_reminders(task.pk)
     return task
 
 
@@ -248,4 +255,6 @@ def set_task_done(task: Tache, *, by: User, done: bool) -> Tache:
         locked.done_by = by if done else None
         locked._history_user = by  # type: ignore[attr-defined]
         locked.save(update_fields=["done_at", "done_by"])
+        if done:
+            resolve_task_reminders(locked.pk)
     return locked

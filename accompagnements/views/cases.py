@@ -20,6 +20,7 @@ from ..services import (
     TRANSITIONS,
     CaseAlreadyOpen,
     Conflict,
+    ReasonRequired,
     TransitionRefused,
     advance,
     available_transitions,
@@ -166,12 +167,18 @@ def case_create(request, structure_pk):
     structure = get_visible_or_404(Structure.objects.all(), request.user, pk=structure_pk)
     if not policy.may_open_case(request.user, structure):
         raise PermissionDenied("Vous ne pouvez pas ouvrir d'accompagnement pour cette structure.")
-    form = OpenCaseForm(request.POST or None, initial={"opened_on": timezone.localdate()})
+    form = OpenCaseForm(
+        request.POST or None,
+        initial={"opened_on": timezone.localdate()},
+        needs_reason=policy.case_opening_needs_reason(request.user, structure),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             case = open_case(structure, by=request.user, **form.cleaned_data)
         except CaseAlreadyOpen as exc:
             form.add_error(None, str(exc))
+        except ReasonRequired as exc:
+            form.add_error("reason" if "reason" in form.fields else None, str(exc))
         else:
             messages.success(request, "Accompagnement ouvert : phase d'accueil.")
             return redirect(case)

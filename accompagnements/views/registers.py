@@ -22,7 +22,11 @@ from ..models import (
     Prestataire,
 )
 from ..services.registers import add_review, create_comite, save_acteur, save_prestataire
-from ..services.reminders import mark_notifications_read, set_digest_subscription
+from ..services.reminders import (
+    mark_notifications_read,
+    open_notification,
+    set_digest_subscription,
+)
 from .common import render_form
 
 
@@ -171,15 +175,43 @@ def comite_detail(request, pk):
 
 
 def notification_list(request):
-    notifications = Notification.objects.filter(recipient=request.user).select_related(
+    """Current reminders first; those whose cause is gone (resolved) are listed apart."""
+    mine = Notification.objects.filter(recipient=request.user).select_related(
         "accompagnement__structure"
-    )[:200]
+    )
     subscribed = DigestSubscription.objects.filter(user=request.user).exists()
     return render(
         request,
         "accompagnements/notifications.html",
-        {"notifications": notifications, "subscribed": subscribed},
+        {
+            "notifications": mine.current()[:200],
+            "resolved": mine.filter(resolved_at__isnull=False).order_by("-resolved_at", "-pk")[:20],
+            "subscribed": subscribed,
+        },
     )
+
+
+@require_POST
+def notification_open(request):
+    """Opening a reminder marks it read (a POST: a GET never writes), then shows its case.
+
+    Only the recipient's own reminders: any other id is "not found", nothing written.
+    """
+    raw = request.POST.get("rappel", "")
+    notification = (
+        Notification.objects.filter(recipient=request.user, pk=int(raw)).first()
+        if raw.isascii() and raw.isdigit() and len(raw) < 12
+        else None
+    )
+    if notification is None:
+        messages.error(request, "Ce rappel n'existe pas ou ne vous est pas adressé.")
+        return redirect("accompagnements:notifications")
+    open_notification(notification)
+    case = Accompagnement.objects.visible_to(request.user).filter(pk=notification.accompagnement_id)
+    if not case.exists():
+        messages.info(request, "Vous n'avez plus accès à cet accompagnement.")
+        return redirect("accompagnements:notifications")
+    return redirect("accompagnements:detail", pk=notification.accompagnement_id)
 
 
 @require_POST

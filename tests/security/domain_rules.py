@@ -120,3 +120,19 @@ def expected(persona: str, kind: str, territory: str) -> str:
     """``W``, ``R`` or ``-`` for ``persona`` on the world's object ``kind``/``territory``."""
     row = RULES[PARENT_KIND.get(kind, kind)][territory].split()
     return row[PERSONAS.index(persona)]
+
+
+# Opening a case (issue 17), on a new structure with no case yet: Y = opens it, M = opens it
+# only with a written reason (motif), - = may not. The regional DLA owns the cases of
+# regional-scale structures (networks, federations, cross-department: "reseau_a"); its
+# coordinator opens one on a structure of a single department only with a reason.
+# National operators write no case data; partners read none.
+CASE_OPENING = {
+    "a": "Y - M - - - Y - -",
+    "reseau_a": "Y - Y - - - Y - -",
+    "o": "- - - M Y - Y - -",
+}
+
+
+def expected_opening(persona: str, territory: str) -> str:
+    return CASE_OPENING[territory].split()[PERSONAS.index(persona)]

@@ -190,6 +190,8 @@ MATRIX = {
     "accompagnements:comite": ObjectRoute("comite"),
     "accompagnements:notifications": PageRoute(),
     "accompagnements:notifications_read": PageRoute(post_only=True),
+    # Opens one's own reminder (marks it read); another id is "not found" (a redirect).
+    "accompagnements:notification_open": PageRoute(post_only=True),
     "accompagnements:digest_toggle": PageRoute(post_only=True),
     # Documents (dossiers): added where the anchor is writable, read where it is visible.
     "dossiers:add_to_case": ObjectRoute("case", write=True),

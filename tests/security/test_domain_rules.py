@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.security.domain_rules import PERSONAS, RULES, expected
+from tests.security.domain_rules import CASE_OPENING, PERSONAS, RULES, expected, expected_opening
 from tests.security.world import build_world
 
 
@@ -31,4 +31,28 @@ def test_visible_to_and_editable_by_follow_the_domain_rules(kind, personas):
             got, want = _actual(users[persona], obj), expected(persona, kind, territory)
             if got != want:
                 mismatches.append(f"{persona} on {kind} {territory}: {got}, rules say {want}")
+    assert mismatches == []
+
+
+def test_who_opens_a_case_follows_the_domain_rules(personas):
+    from territoires import policy
+    from tests.structures.factories import StructureFactory
+
+    structures = {
+        "a": StructureFactory(),
+        "reseau_a": StructureFactory(is_network=True),
+        "o": StructureFactory(in_loire_atlantique=True),
+    }
+    users = personas.all_users()
+    mismatches = []
+    for territory, structure in structures.items():
+        for persona in PERSONAS:
+            user = users[persona]
+            got = "-"
+            if policy.may_open_case(user, structure):
+                got = "M" if policy.case_opening_needs_reason(user, structure) else "Y"
+            want = expected_opening(persona, territory)
+            if got != want:
+                mismatches.append(f"{persona} opening on {territory}: {got}, rules say {want}")
+    assert set(CASE_OPENING) == set(structures)
     assert mismatches == []

@@ -26,11 +26,19 @@ def regional_table():
 
 
 def known_values(table, plan, hidden_values):
-    return {
-        key: hidden_values[key] if key in plan.hidden else Fraction(cell.value)
-        for key, cell in table.cells.items()
-        if key not in plan.hidden or key in hidden_values
-    }
+    """Every cell a reader knows, and the hidden ones a witness gives. A cell without a
+    figure (a median or a rate of nobody) is in no line and tells nothing: left out."""
+    in_lines = {key for line in table.lines for key in (line.total, *line.parts)}
+    values = {}
+    for key, cell in table.cells.items():
+        if key in plan.hidden:
+            if key in hidden_values:
+                values[key] = hidden_values[key]
+        elif cell.value is not None:
+            values[key] = Fraction(cell.value)
+        else:
+            assert key not in in_lines, key
+    return values
 
 
 def satisfies_every_line(table, values):

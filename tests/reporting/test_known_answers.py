@@ -207,14 +207,9 @@ def test_dashboard_export_and_report_show_the_known_answers(
     assert "287,5" in html
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Known defect: a size-class cell whose national figure rests on exactly 5 "
-    "structures is listed as unprotected since structures are read as of 31 December; "
-    "to be fixed in reporting/disclosure.py (see the closing note).",
-)
 def test_the_2025_publication_hides_small_cells_and_their_complements(known):
     from reporting import publication
+    from reporting.disclosure import witnesses
 
     from .test_disclosure import assert_not_determined
 
@@ -250,11 +245,31 @@ def test_the_2025_publication_hides_small_cells_and_their_complements(known):
     assert published.public("STR_JOBS", "departement", "35") == "s"
     # The breakdown by department repeats the same cells (the map of the PDF).
     assert published.public("STR_DEPARTEMENT", "national", "", "29") == "s"
-    # Only cells whose national figure itself rests on fewer than 5 structures cannot be
-    # protected (France is published in full): e.g. the 2 closures of 2025, both K3's.
+    # France is published in full, so a cell below it cannot be protected when France's
+    # figure itself rests on fewer than 5 structures: e.g. the 2 closures of 2025, both K3's.
     assert ("ACT_CLOSED", "region", "53", "") in published.plan.unprotected
-    for code, _, _, category in published.plan.unprotected:
-        assert published.table.cells[(code, "national", "", category)].contributors < 5
+    # Nor when France's figure rests on 5 structures, one of them alone in its hidden cell
+    # (the singleton rule above): size class 1-9, France 5 = Bretagne 4 (K2, K5, K7, K11)
+    # + Pays de la Loire 1 (K9 alone), every other region 0. K9 knows its own cell, so
+    # Bretagne = 5 - 1 = 4 for K9. No complement helps: France is never hidden, and a
+    # hidden 0 could only rise (Bretagne would be "at most 4", bounded by its true value).
+    one_to_nine = ("STR_SIZE_CLASS", "region", "53", "1-9")
+    assert one_to_nine in published.plan.unprotected
+    # Any other reader cannot tell it: e.g. Bretagne 5 with Pays de la Loire 0, or 3 with 2.
+    higher, lower = witnesses(published.table, published.plan, one_to_nine)
+    assert lower[one_to_nine] < 4 < higher[one_to_nine]
+    # The rule: France's figure, less one structure alone in a hidden cell of the same
+    # indicator and category, rests on fewer than 5 structures.
+    for cell in published.plan.unprotected:
+        code, _, _, category = cell
+        france = published.table.cells[(code, "national", "", category)].contributors
+        alone = any(
+            other != cell
+            and (other[0], other[3]) == (code, category)
+            and published.table.cells[other].contributors == 1
+            for other in published.plan.hidden
+        )
+        assert france - alone < 5, cell
     assert not any(c[0] in ("ACT_STRUCTURES", "STR_JOBS") for c in published.plan.unprotected)
     assert_not_determined(published.table, published.plan)
 

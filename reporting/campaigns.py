@@ -19,6 +19,7 @@ from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, transaction
 from django.utils import timezone
 from simple_history.utils import get_history_manager_for_model
 
+from accompagnements.services.history import delete_by, save_by
 from structures.models import Structure
 from territoires.actors import is_system
 
@@ -75,8 +76,7 @@ def mark_checked(campaign: Campaign, dla: Any, *, by: Any) -> DataCheck:
     try:
         with transaction.atomic():
             check = DataCheck(campaign=campaign, dla=dla, checked_by=by, open_issues=issues)
-            check._history_user = by
-            check.save()
+            save_by(check, by)
     except IntegrityError:
         raise CampaignError("Les données de ce DLA sont déjà marquées comme vérifiées.") from None
     return check
@@ -88,8 +88,7 @@ def withdraw_check(campaign: Campaign, dla: Any, *, by: Any) -> None:
         check = DataCheck.objects.select_for_update().filter(campaign=campaign, dla=dla).first()
         if check is None:
             raise CampaignError("Les données de ce DLA ne sont pas marquées comme vérifiées.")
-        check._history_user = by
-        check.delete()
+        delete_by(check, by)
 
 
 def year_end(year: int) -> datetime.datetime:

@@ -1,3 +1,5 @@
+import enum
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -45,8 +47,8 @@ class ReportJob(models.Model):
         RUNNING = "running", "en cours"
         DONE = "done", "terminé"
         FAILED = "failed", "échec"
-
-    Status.PENDING = ("queued", "running")
+        # A group of statuses, not a status (kept out of the choices by nonmember).
+        PENDING = enum.nonmember(("queued", "running"))
 
     kind = models.CharField("type", max_length=10, choices=Kind.choices, default=Kind.REPORT)
     status = models.CharField(

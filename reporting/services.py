@@ -13,6 +13,7 @@ import datetime
 import hashlib
 import json
 import logging
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -40,7 +41,7 @@ class JobLost(Exception):
     """The job is no longer ours (finished, or taken by another worker)."""
 
 
-def fingerprint(kind: str, parameters: dict, requested_by) -> str:
+def fingerprint(kind: str, parameters: dict[str, Any], requested_by: Any) -> str:
     payload = json.dumps(
         {"kind": kind, "parameters": parameters, "by": getattr(requested_by, "pk", None)},
         sort_keys=True,
@@ -48,7 +49,7 @@ def fingerprint(kind: str, parameters: dict, requested_by) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def _territory(scope: Scope) -> dict:
+def _territory(scope: Scope) -> dict[str, int | None]:
     if scope.level == Level.REGION:
         return {"region_id": scope.pk}
     if scope.level == Level.DEPARTEMENT:
@@ -56,7 +57,14 @@ def _territory(scope: Scope) -> dict:
     return {}
 
 
-def request_job(*, kind, year, scope: Scope, requested_by, options=None) -> tuple[ReportJob, bool]:
+def request_job(
+    *,
+    kind: str,
+    year: int,
+    scope: Scope,
+    requested_by: Any,
+    options: dict[str, Any] | None = None,
+) -> tuple[ReportJob, bool]:
     """Queue a job, or return the identical one already pending (or just done).
 
     ``requested_by`` is a user, or ``None`` for the service's own scheduled jobs.
@@ -95,7 +103,7 @@ def request_job(*, kind, year, scope: Scope, requested_by, options=None) -> tupl
     return job, True
 
 
-def enqueue(job: ReportJob):
+def enqueue(job: ReportJob) -> None:
     from .tasks import render_report
 
     transaction.on_commit(lambda: render_report.delay(job.pk))
@@ -120,7 +128,7 @@ def claim(job_id: int, task_id: str) -> bool:
     )
 
 
-def _progress(job: ReportJob, task_id: str, percent: int):
+def _progress(job: ReportJob, task_id: str, percent: int) -> None:
     updated = ReportJob.objects.filter(
         pk=job.pk, status=ReportJob.Status.RUNNING, worker_task_id=task_id
     ).update(progress=percent, heartbeat_at=timezone.now())
@@ -128,7 +136,7 @@ def _progress(job: ReportJob, task_id: str, percent: int):
         raise JobLost(job.pk)
 
 
-def _viewer(job: ReportJob):
+def _viewer(job: ReportJob) -> Any:
     return job.requested_by if job.requested_by_id else SYSTEM
 
 
@@ -165,7 +173,7 @@ def run(job_id: int, task_id: str) -> bool:
     return True
 
 
-def produce_data(job: ReportJob, scope: Scope):
+def produce_data(job: ReportJob, scope: Scope) -> dict[str, Any]:
     query = Query(job.year, scope, _viewer(job))
     if job.kind == ReportJob.Kind.REPORT:
         # The national report carries the key figures of France year by year.
@@ -177,6 +185,8 @@ def produce_file(job: ReportJob) -> tuple[bytes, str]:
     if job.kind == ReportJob.Kind.REPORT:
         from .report import render_pdf, report_filename
 
+        if job.data is None:
+            raise ValueError(f"report job {job.pk}: its figures are computed first (run())")
         accessible = bool(job.parameters.get("accessible"))
         name = report_filename(job.data, accessible=accessible)
         return render_pdf(job.data, accessible=accessible), name
@@ -191,7 +201,7 @@ def produce_file(job: ReportJob) -> tuple[bytes, str]:
     return content, f"{name}.{fmt}"
 
 
-def give_back(job_id: int, task_id: str, error: str, *, final: bool):
+def give_back(job_id: int, task_id: str, error: str, *, final: bool) -> None:
     """After a failed attempt: back in the queue for a retry, or failed for good."""
     status = ReportJob.Status.FAILED if final else ReportJob.Status.QUEUED
     ReportJob.objects.filter(pk=job_id, worker_task_id=task_id).exclude(
@@ -204,7 +214,7 @@ def give_back(job_id: int, task_id: str, error: str, *, final: bool):
     )
 
 
-def reap_stale_jobs(now=None) -> int:
+def reap_stale_jobs(now: datetime.datetime | None = None) -> int:
     """Jobs whose worker vanished: retried while attempts remain, then failed."""
     now = now or timezone.now()
     stale = ReportJob.objects.filter(
@@ -231,7 +241,7 @@ def reap_stale_jobs(now=None) -> int:
     return failed + len(requeued)
 
 
-def purge_expired_files(now=None) -> int:
+def purge_expired_files(now: datetime.datetime | None = None) -> int:
     """Delete export files whose download link expired (the job row stays, for the record)."""
     now = now or timezone.now()
     count = 0

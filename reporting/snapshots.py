@@ -147,7 +147,7 @@ def _blank(empty: dict, query: Query, names: TerritoryNames) -> dict:
     """An empty territory's figures, with its own territory categories (zero-filled)."""
     totals = dict(empty)
     for indicator in REGISTRY.values():
-        if indicator.is_breakdown and isinstance(indicator.breakdown.labels, str):
+        if indicator.breakdown is not None and isinstance(indicator.breakdown.labels, str):
             zero = 0 if indicator.breakdown.zero_fill else None
             totals[indicator.code] = dict.fromkeys(names.labels(indicator, query), zero)
     return totals

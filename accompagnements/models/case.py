@@ -1,6 +1,7 @@
 """The case (accompagnement), its state machine and its journal."""
 
 import datetime
+import enum
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
@@ -60,9 +61,11 @@ class State(models.TextChoices):
     REORIENTE = "reoriente", "réorienté"
     ABANDONNE = "abandonne", "abandonné"
 
+    # Groups of states, not states: enum.nonmember keeps them out of the members,
+    # the choices and the database values, and typed for mypy.
+    OPEN = enum.nonmember(("accueil", "diagnostic", "parcours", "coordination", "suivi"))
+    TERMINAL = enum.nonmember(("cloture", "reoriente", "abandonne"))
 
-State.OPEN = ("accueil", "diagnostic", "parcours", "coordination", "suivi")
-State.TERMINAL = ("cloture", "reoriente", "abandonne")
 
 # Days a case may stay in a phase before a reminder; override with the
 # ACCOMPAGNEMENT_PHASE_DELAYS setting (a dict state -> days).

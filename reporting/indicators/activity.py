@@ -18,7 +18,7 @@ from accompagnements.models import (
 
 from .base import Breakdown, Indicator, SmallCells, Unit, register
 from .expressions import Median
-from .sources import structure_had_ingenierie
+from .sources import Query, structure_had_ingenierie
 
 ACCOMPANIED = (
     "Une structure est accompagnée dans l'année si l'un de ses accompagnements a passé une "
@@ -35,11 +35,11 @@ EVENT = (
 )
 
 
-def _exit(state) -> Q:
+def _exit(state: str) -> Q:
     return Q(to_state=state, from_state__in=State.OPEN)
 
 
-def _validated(q) -> Q:
+def _validated(q: Query) -> Q:
     return validated_q("diagnostic__") & q.in_year("diagnostic__validated_on")
 
 

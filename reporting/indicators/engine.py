@@ -4,14 +4,16 @@ The query count depends on the indicators asked for, never on the number of rows
 """
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Expression, F, Q
 
 from territoires.models import Departement, Region
 
-from .base import REGISTRY, Indicator, SmallCells
+from .base import REGISTRY, Breakdown, Indicator, SmallCells
 from .scope import Level
 from .sources import SOURCES, Query
 
@@ -20,8 +22,13 @@ SECRET = "s"
 SMALL_CELL_THRESHOLD = 5
 UNKNOWN = ""
 
+# A figure: a number (or None: nothing to compute), or category → number for a breakdown.
+Number = int | float | None
+# compute()'s results: code → figure, or code → territory → figure with ``by``.
+Results = dict[str, Any]
 
-def normalise(indicator: Indicator, value):
+
+def normalise(indicator: Indicator, value: object) -> int | float | None:
     """JSON-friendly numbers: counts as int, the rest rounded to the indicator's decimals."""
     if value is None:
         return None
@@ -33,10 +40,10 @@ def normalise(indicator: Indicator, value):
 class TerritoryNames:
     """Names of regions and departments, loaded once (two queries) when first needed."""
 
-    def __init__(self, using: str):
+    def __init__(self, using: str) -> None:
         self.using = using
-        self._regions = None
-        self._departements = None
+        self._regions: dict[str, str] | None = None
+        self._departements: dict[str, tuple[str, str]] | None = None
 
     @property
     def regions(self) -> dict[str, str]:
@@ -77,7 +84,7 @@ class TerritoryNames:
         }
 
     def labels(self, indicator: Indicator, query: Query) -> dict[str, str]:
-        labels = indicator.breakdown.labels
+        labels = _breakdown(indicator).labels
         if isinstance(labels, str):
             return self.within(labels, query)
         return labels
@@ -85,20 +92,33 @@ class TerritoryNames:
 
 def batched(indicator: Indicator) -> bool:
     """Computed in its source's single aggregate query (one filtered aggregate per category)."""
-    if not indicator.is_breakdown:
+    if indicator.breakdown is None:
         return True
     return isinstance(indicator.breakdown.labels, dict) and indicator.prepare is None
 
 
-def _source_groups(indicators):
-    groups = defaultdict(list)
+def _breakdown(indicator: Indicator) -> Breakdown:
+    """The breakdown of an indicator known to be one."""
+    if indicator.breakdown is None:
+        raise ValueError(f"{indicator.code} is not a breakdown")
+    return indicator.breakdown
+
+
+def _source_groups(indicators: Iterable[Indicator]) -> dict[str, list[Indicator]]:
+    groups: dict[str, list[Indicator]] = defaultdict(list)
     for indicator in indicators:
         if batched(indicator):
             groups[indicator.source].append(indicator)
     return groups
 
 
-def compute(query: Query, indicators=None, *, by: str | None = None, names=None) -> dict:
+def compute(
+    query: Query,
+    indicators: Iterable[Indicator] | None = None,
+    *,
+    by: str | None = None,
+    names: TerritoryNames | None = None,
+) -> Results:
     """Values of ``indicators`` (default: all) for ``query``.
 
     Without ``by``: ``{code: value}``, a breakdown's value being ``{category: value}``.
@@ -108,7 +128,7 @@ def compute(query: Query, indicators=None, *, by: str | None = None, names=None)
     """
     indicators = list(REGISTRY.values()) if indicators is None else list(indicators)
     names = names or TerritoryNames(query.using)
-    results = {}
+    results: Results = {}
     for source_name, group in _source_groups(indicators).items():
         results.update(_compute_batch(query, source_name, group, by))
     for indicator in indicators:
@@ -117,7 +137,13 @@ def compute(query: Query, indicators=None, *, by: str | None = None, names=None)
     return {i.code: results[i.code] for i in indicators}
 
 
-def contributors(query: Query, indicators=None, *, by: str | None = None, names=None) -> dict:
+def contributors(
+    query: Query,
+    indicators: Iterable[Indicator] | None = None,
+    *,
+    by: str | None = None,
+    names: TerritoryNames | None = None,
+) -> Results:
     """How many distinct structures each figure rests on, in ``compute()``'s shape.
 
     Disclosure control judges every published cell by this number: the same rows as
@@ -131,10 +157,10 @@ def contributors(query: Query, indicators=None, *, by: str | None = None, names=
     return compute(query, counting, by=by, names=names)
 
 
-def _structure_counter(indicator: Indicator):
+def _structure_counter(indicator: Indicator) -> Callable[..., Expression]:
     path = SOURCES[indicator.source].structure
 
-    def expression(query, within=None):
+    def expression(query: Query, within: Q | None = None) -> Expression:
         condition = indicator.base(query) if indicator.base else None
         if within is not None:
             condition = within if condition is None else condition & within
@@ -143,16 +169,24 @@ def _structure_counter(indicator: Indicator):
     return expression
 
 
-def _category_column(indicator) -> str:
-    category = indicator.breakdown.category
+def _category_column(indicator: Indicator) -> str:
+    category = _breakdown(indicator).category
     return category if isinstance(category, str) else f"_category_{indicator.code}"
 
 
-def _batch_expressions(query, indicators):
+# Where a batched indicator's value is read: its column, or category → column.
+Columns = dict[str, str | dict[str, str]]
+
+
+def _batch_expressions(
+    query: Query, indicators: Iterable[Indicator]
+) -> tuple[dict[str, Expression], dict[str, Expression], Columns]:
     """Aliases the queryset needs, and the aggregates: ``column → expression``."""
-    aliases, expressions, columns = {}, {}, {}
+    aliases: dict[str, Expression] = {}
+    expressions: dict[str, Expression] = {}
+    columns: Columns = {}
     for indicator in indicators:
-        if not indicator.is_breakdown:
+        if indicator.breakdown is None:
             expressions[indicator.code] = indicator.expression(query)
             columns[indicator.code] = indicator.code
             continue
@@ -163,23 +197,26 @@ def _batch_expressions(query, indicators):
         keys = list(indicator.breakdown.labels)
         buckets = {key: Q(**{lookup: key}) for key in keys}
         buckets[UNKNOWN] = Q(**{f"{lookup}__isnull": True}) | ~Q(**{f"{lookup}__in": keys})
-        columns[indicator.code] = {}
+        category_columns: dict[str, str] = {}
         for index, (key, condition) in enumerate(buckets.items()):
             column = f"{indicator.code}__{index}"
             expressions[column] = indicator.expression(query, where & condition)
-            columns[indicator.code][key] = column
+            category_columns[key] = column
+        columns[indicator.code] = category_columns
     return aliases, expressions, columns
 
 
-def _read_batch(indicators, columns, row):
-    values = {}
+def _read_batch(
+    indicators: Iterable[Indicator], columns: Columns, row: Mapping[str, Any]
+) -> Results:
+    values: Results = {}
     for indicator in indicators:
         column = columns[indicator.code]
         if isinstance(column, str):
             values[indicator.code] = normalise(indicator, row[column])
             continue
-        zero = 0 if indicator.breakdown.zero_fill else None
-        breakdown = {}
+        zero = 0 if _breakdown(indicator).zero_fill else None
+        breakdown: dict[str, Number] = {}
         for key, name in column.items():
             value = normalise(indicator, row[name])
             if key == UNKNOWN and not value:
@@ -189,7 +226,9 @@ def _read_batch(indicators, columns, row):
     return values
 
 
-def _compute_batch(query, source_name, indicators, by):
+def _compute_batch(
+    query: Query, source_name: str, indicators: list[Indicator], by: str | None
+) -> Results:
     source = SOURCES[source_name]
     aliases, expressions, columns = _batch_expressions(query, indicators)
     queryset = source.queryset(query).alias(**aliases)
@@ -197,32 +236,35 @@ def _compute_batch(query, source_name, indicators, by):
         values = _read_batch(indicators, columns, queryset.aggregate(**expressions))
         return values
     rows = queryset.values(territory=F(source.territory_lookup(by))).annotate(**expressions)
-    results = {i.code: {} for i in indicators}
+    results: Results = {i.code: {} for i in indicators}
     for row in rows:
         for code, value in _read_batch(indicators, columns, row).items():
             results[code][row["territory"] or UNKNOWN] = value
     return results
 
 
-def _category(breakdown):
+def _category(breakdown: Breakdown) -> F | Expression:
     return F(breakdown.category) if isinstance(breakdown.category, str) else breakdown.category
 
 
-def _compute_breakdown(query, indicator, by, names):
+def _compute_breakdown(
+    query: Query, indicator: Indicator, by: str | None, names: TerritoryNames
+) -> dict[str, Any]:
     source = SOURCES[indicator.source]
     queryset = source.queryset(query)
     if indicator.where:
         queryset = queryset.filter(indicator.where(query))
     if indicator.prepare:
         queryset = indicator.prepare(queryset, query)
-    group = {"category": _category(indicator.breakdown)}
+    breakdown = _breakdown(indicator)
+    group: dict[str, F | Expression] = {"category": _category(breakdown)}
     if by is not None:
         group["territory"] = F(source.territory_lookup(by))
     rows = queryset.values(**group).annotate(value=indicator.expression(query, None))
     labels = names.labels(indicator, query)
-    zero = 0 if indicator.breakdown.zero_fill else None
+    zero = 0 if breakdown.zero_fill else None
 
-    def empty():
+    def empty() -> dict[str, Number]:
         return dict.fromkeys(labels, zero)
 
     if by is None:
@@ -230,12 +272,12 @@ def _compute_breakdown(query, indicator, by, names):
         for row in rows:
             values[row["category"] or UNKNOWN] = normalise(indicator, row["value"])
         return values
-    values = defaultdict(empty)
+    by_territory: defaultdict[str, dict[str, Number]] = defaultdict(empty)
     for row in rows:
-        values[row["territory"] or UNKNOWN][row["category"] or UNKNOWN] = normalise(
+        by_territory[row["territory"] or UNKNOWN][row["category"] or UNKNOWN] = normalise(
             indicator, row["value"]
         )
-    return dict(values)
+    return dict(by_territory)
 
 
 def category_label(indicator: Indicator, key: str, labels: dict[str, str]) -> str:

@@ -1,9 +1,14 @@
 """Database expressions the indicators need on both SQLite and PostgreSQL."""
 
 import statistics
+from typing import TYPE_CHECKING, Any
 
 from django.db.backends.signals import connection_created
 from django.db.models import Aggregate, FloatField, Func
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler, _AsSqlType
 
 
 class Median(Aggregate):
@@ -14,12 +19,16 @@ class Median(Aggregate):
     output_field = FloatField()
     allow_distinct = False
 
-    def as_sqlite(self, compiler, connection, **extra_context):
+    def as_sqlite(
+        self, compiler: "SQLCompiler", connection: "BaseDatabaseWrapper", **extra_context: Any
+    ) -> "_AsSqlType":
         # Also covers connections opened before this module was imported.
         _register(connection)
         return self.as_sql(compiler, connection, **extra_context)
 
-    def as_postgresql(self, compiler, connection, **extra_context):
+    def as_postgresql(
+        self, compiler: "SQLCompiler", connection: "BaseDatabaseWrapper", **extra_context: Any
+    ) -> "_AsSqlType":
         return self.as_sql(
             compiler,
             connection,
@@ -34,7 +43,9 @@ class DaysBetween(Func):
     arity = 2
     output_field = FloatField()
 
-    def as_sqlite(self, compiler, connection, **extra_context):
+    def as_sqlite(
+        self, compiler: "SQLCompiler", connection: "BaseDatabaseWrapper", **extra_context: Any
+    ) -> "_AsSqlType":
         return self.as_sql(
             compiler,
             connection,
@@ -43,7 +54,9 @@ class DaysBetween(Func):
             **extra_context,
         )
 
-    def as_postgresql(self, compiler, connection, **extra_context):
+    def as_postgresql(
+        self, compiler: "SQLCompiler", connection: "BaseDatabaseWrapper", **extra_context: Any
+    ) -> "_AsSqlType":
         return self.as_sql(
             compiler,
             connection,
@@ -57,23 +70,25 @@ class DaysBetween(Func):
 
 
 class _SqliteMedian:
-    def __init__(self):
-        self.values = []
+    def __init__(self) -> None:
+        self.values: list[float] = []
 
-    def step(self, value):
+    def step(self, value: float | None) -> None:
         if value is not None:
             self.values.append(value)
 
-    def finalize(self):
+    def finalize(self) -> float | None:
         return statistics.median(self.values) if self.values else None
 
 
-def _register(connection):
+def _register(connection: "BaseDatabaseWrapper") -> None:
     connection.ensure_connection()
     connection.connection.create_aggregate("DLA_MEDIAN", 1, _SqliteMedian)
 
 
-def register_sqlite_functions(sender, connection, **kwargs):
+def register_sqlite_functions(
+    sender: object, connection: "BaseDatabaseWrapper", **kwargs: Any
+) -> None:
     # SQLite has no median: register one, as Django registers its own SQLite functions.
     if connection.vendor == "sqlite":
         _register(connection)

@@ -1,11 +1,13 @@
 """Ingénieries paid by the DLA: volume, themes, spending, consultants, satisfaction."""
 
+from collections.abc import Callable
+
 from django.db.models import Count, F, Q, Sum
 
 from accompagnements.models import Funder, IngenierieKind, IngenierieTheme
 
 from .base import Breakdown, Indicator, SmallCells, Unit, register
-from .sources import ingenierie_finished, ingenierie_started
+from .sources import Query, ingenierie_finished, ingenierie_started
 from .structures import percent, ratio
 
 ATTRIBUTION = (
@@ -15,8 +17,15 @@ ATTRIBUTION = (
 STARTED = "Ingénieries démarrées dans l'année (date de début), hors ingénieries annulées."
 
 
-def _priced(q):
+def _priced(q: Query) -> Q:
     return ingenierie_started(q) & Q(days__isnull=False, daily_rate__isnull=False)
+
+
+def _started_of_kind(kind: str) -> Callable[[Query], Q]:
+    def condition(q: Query) -> Q:
+        return ingenierie_started(q) & Q(kind=kind)
+
+    return condition
 
 
 register(
@@ -48,7 +57,7 @@ for code, label, kind in [
             expression=lambda q, kind=kind: Count(
                 "pk", filter=ingenierie_started(q) & Q(kind=kind)
             ),
-            base=lambda q, kind=kind: ingenierie_started(q) & Q(kind=kind),
+            base=_started_of_kind(kind),
         )
     )
 register(

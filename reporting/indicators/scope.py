@@ -7,6 +7,7 @@ export) ask as ``territoires.actors.SYSTEM``, whom the access policy lets read a
 """
 
 from dataclasses import dataclass
+from typing import Any, Self
 
 from django.http import Http404
 
@@ -32,15 +33,15 @@ class Scope:
     region_pk: int | None = None
 
     @classmethod
-    def national(cls):
+    def national(cls) -> Self:
         return cls(Level.NATIONAL)
 
     @classmethod
-    def for_region(cls, region: Region):
+    def for_region(cls, region: Region) -> Self:
         return cls(Level.REGION, region.pk, region.code, region.name, region.pk)
 
     @classmethod
-    def for_departement(cls, departement: Departement):
+    def for_departement(cls, departement: Departement) -> Self:
         return cls(
             Level.DEPARTEMENT,
             departement.pk,
@@ -50,7 +51,7 @@ class Scope:
         )
 
     @classmethod
-    def for_dla(cls, dla: Dla):
+    def for_dla(cls, dla: Dla) -> Self:
         return cls(Level.DLA, dla.pk, str(dla.pk), dla.name, dla.region_id)
 
     @property
@@ -68,11 +69,11 @@ class Scope:
             return self.name
         return f"{self.name} ({self.code})"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, str]:
         return {"level": self.level, "code": self.code}
 
     @classmethod
-    def from_dict(cls, data: dict):
+    def from_dict(cls, data: dict[str, Any]) -> Self:
         level = data.get("level", Level.NATIONAL)
         if level == Level.REGION:
             return cls.for_region(Region.objects.get(code=data["code"]))
@@ -83,7 +84,7 @@ class Scope:
         return cls.national()
 
 
-def load_territory(user):
+def load_territory(user: Any) -> Any:
     """Fetch the user's DLA with its region and department in one query (cached on the user)."""
     from territoires.models import Dla
 
@@ -92,7 +93,7 @@ def load_territory(user):
     return user
 
 
-def default_scope(user) -> Scope:
+def default_scope(user: Any) -> Scope:
     try:
         territory = policy.home_territory(user)
     except LookupError:
@@ -104,7 +105,7 @@ def default_scope(user) -> Scope:
     return Scope.for_departement(territory)
 
 
-def may_read(user, scope: Scope) -> bool:
+def may_read(user: Any, scope: Scope) -> bool:
     """Read wide, write narrow: officers their department, coordinators their region."""
     if scope.level == Level.NATIONAL:
         return policy.may_read_national(user)
@@ -122,17 +123,18 @@ def _is_code(value: str) -> bool:
     return not value or (len(value) <= 3 and value.isascii() and value.isalnum())
 
 
-def resolve_scope(user, *, region: str = "", departement: str = "") -> Scope:
+def resolve_scope(user: Any, *, region: str = "", departement: str = "") -> Scope:
     """The scope a request asks for; out of the user's territory is a 404, never a clamp."""
     load_territory(user)
     if not _is_code(region) or not _is_code(departement):
         raise Http404("Ce territoire n'existe pas.")
+    scope: Scope | None
     if departement:
-        found = Departement.objects.filter(code=departement).first()
-        scope = Scope.for_departement(found) if found else None
+        found_departement = Departement.objects.filter(code=departement).first()
+        scope = Scope.for_departement(found_departement) if found_departement else None
     elif region:
-        found = Region.objects.filter(code=region).first()
-        scope = Scope.for_region(found) if found else None
+        found_region = Region.objects.filter(code=region).first()
+        scope = Scope.for_region(found_region) if found_region else None
     else:
         scope = default_scope(user)
     if scope is None or not may_read(user, scope):

@@ -13,6 +13,7 @@ Europe/Paris): a journal row written on 31 December at 23:30 UTC is dated
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
@@ -30,6 +31,7 @@ from accompagnements.models import (
     TransitionLog,
 )
 from structures.models import Structure
+from territoires.scope import ScopedQuerySet
 
 from .scope import Level, Scope
 
@@ -43,7 +45,7 @@ class Query:
     viewer: object
     using: str = ""
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.viewer is None:
             raise ValueError("a viewer (a user or SYSTEM) is required")
         if not self.using:
@@ -68,7 +70,7 @@ class Query:
     def in_year(self, lookup: str) -> Q:
         return Q(**{f"{lookup}__gte": self.first_day, f"{lookup}__lte": self.last_day})
 
-    def visible(self, queryset: QuerySet) -> QuerySet:
+    def visible[Q_: ScopedQuerySet[Any]](self, queryset: Q_) -> Q_:
         return queryset.visible_to(self.viewer)
 
 
@@ -82,7 +84,7 @@ ACCOMPANYING_PHASES = (
 )
 
 
-def in_phase_during_year(query: Query, phases=ACCOMPANYING_PHASES) -> Exists:
+def in_phase_during_year(query: Query, phases: tuple[str, ...] = ACCOMPANYING_PHASES) -> Exists:
     """The case (outer row) spent some of the year in one of ``phases``, says its journal.
 
     A journal row entering such a phase on or before 31 December, with no later row
@@ -147,7 +149,7 @@ def structure_had_ingenierie(query: Query) -> Exists:
     )
 
 
-def _cases(query):
+def _cases(query: Query) -> QuerySet[Any]:
     return accompanied_cases(query)
 
 
@@ -169,7 +171,7 @@ def structures_as_of_year_end(query: Query, structure_ids: QuerySet) -> QuerySet
     return records.filter(id__in=structure_ids).alias(as_of=as_of).filter(history_id=F("as_of"))
 
 
-def _structures(query):
+def _structures(query: Query) -> QuerySet[Any]:
     accompanied = accompanied_cases(query).values("structure_id")
     ids = query.visible(Structure.objects.all()).filter(pk__in=accompanied).values("pk")
     return structures_as_of_year_end(query, ids)
@@ -181,13 +183,13 @@ def _structures_of_dla(query: Query) -> Q:
     return Q(id__in=cases.values("structure_id"))
 
 
-def _ingenieries(query):
+def _ingenieries(query: Query) -> QuerySet[Any]:
     return query.visible(Ingenierie.objects.all()).filter(
         ingenierie_started(query) | ingenierie_finished(query)
     )
 
 
-def _fundings(query):
+def _fundings(query: Query) -> QuerySet[Any]:
     return Funding.objects.filter(
         ingenierie__in=query.visible(Ingenierie.objects.all())
         .filter(ingenierie_started(query))
@@ -195,19 +197,19 @@ def _fundings(query):
     )
 
 
-def _followups(query):
+def _followups(query: Query) -> QuerySet[Any]:
     return FollowUp.objects.filter(
         query.in_year("checked_on"), accompagnement__in=_visible_case_ids(query)
     )
 
 
-def _events(query):
+def _events(query: Query) -> QuerySet[Any]:
     return TransitionLog.objects.filter(
         query.in_year("on_date"), accompagnement__in=_visible_case_ids(query)
     )
 
 
-def _journal(query):
+def _journal(query: Query) -> QuerySet[Any]:
     return _events(query).filter(from_state__in=State.OPEN)
 
 

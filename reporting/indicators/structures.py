@@ -1,6 +1,17 @@
 """Who is accompanied: breakdowns of the structures and their jobs."""
 
-from django.db.models import Case, CharField, Count, FloatField, Q, Sum, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Expression,
+    FloatField,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Cast, NullIf
 
 from structures.models import LegalForm, Sector, SizeClass
@@ -8,7 +19,7 @@ from structures.models import LegalForm, Sector, SizeClass
 from .base import Breakdown, Indicator, SmallCells, Unit, register
 
 
-def size_class(prefix=""):
+def size_class(prefix: str = "") -> Case:
     """The size class of a structure (``prefix`` leads from the rows to the structure)."""
     return Case(
         When(**{f"{prefix}headcount": 0}, then=Value(SizeClass.NONE.value)),
@@ -19,11 +30,11 @@ def size_class(prefix=""):
     )
 
 
-def ratio(part, whole):
+def ratio(part: Expression, whole: Expression) -> CombinedExpression:
     return Cast(part, FloatField()) / NullIf(Cast(whole, FloatField()), 0.0)
 
 
-def percent(part, whole):
+def percent(part: Expression, whole: Expression) -> CombinedExpression:
     return ratio(part, whole) * 100.0
 
 
@@ -52,7 +63,9 @@ for code, label, name, category, labels in [
             theme="structures",
             source="structures",
             expression=lambda q, within=None: Count("pk", filter=within),
-            breakdown=Breakdown(name, category, dict(labels.choices)),
+            breakdown=Breakdown(
+                name, category, {value: str(text) for value, text in labels.choices}
+            ),
             total_of="ACT_STRUCTURES",
         )
     )

@@ -1,17 +1,20 @@
 """Follow-up: checkpoints, situation of the structures, satisfaction; time in each phase."""
 
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from typing import Any
+
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 
 from accompagnements.models import Situation, State, TransitionLog
 
 from .base import Breakdown, Indicator, SmallCells, Unit, register
 from .expressions import DaysBetween, Median
+from .sources import Query
 from .structures import percent
 
 FOLLOWUPS = "Points de suivi réalisés dans l'année (date du point de suivi)."
 
 
-def _with_days_in_phase(queryset, query):
+def _with_days_in_phase(queryset: QuerySet[Any], query: Query) -> QuerySet[Any]:
     # A case entered the phase it leaves at the journal row just before this one.
     previous = TransitionLog.objects.filter(
         Q(timestamp__lt=OuterRef("timestamp"))

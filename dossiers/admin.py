@@ -1,7 +1,8 @@
 """Documents in the admin: readable for corrections; files and journal never edited here."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from webinput.admin_history import HistoryAdmin
 
 from .models import Document, DocumentVersion
 
@@ -18,7 +19,7 @@ class VersionInline(admin.TabularInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(SimpleHistoryAdmin):
+class DocumentAdmin(HistoryAdmin):
     list_display = ["title", "kind", "structure", "accompagnement", "ingenierie", "deleted_at"]
     list_filter = ["kind", "shared_with_comite"]
     search_fields = ["title"]

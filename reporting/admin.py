@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
 from .models import Campaign, ReportJob, Snapshot
 
@@ -18,14 +20,28 @@ class ReportJobAdmin(admin.ModelAdmin):
     ]
     list_filter = ["kind", "status", "year"]
     list_select_related = ["requested_by"]
-    readonly_fields = [f.name for f in ReportJob._meta.fields]
-    exclude = ["data"]
+    # The file is shown by ``file_link``: the admin's own display asks the storage for a
+    # URL, and generated files have none (MEDIA_URL is unset, docs/security.md).
+    readonly_fields = [f.name for f in ReportJob._meta.fields if f.name != "file"] + ["file_link"]
+    exclude = ["data", "file"]
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="fichier")
+    def file_link(self, job: ReportJob) -> str:
+        """The file's name, linked to the download page (which checks access) while valid."""
+        if not job.file:
+            return "-"
+        name = job.file.name.rsplit("/", 1)[-1]
+        if not job.is_downloadable:
+            return f"{name} (plus disponible)"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("reporting:job_download", args=[job.pk]), name
+        )
 
 
 @admin.register(Campaign)

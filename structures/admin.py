@@ -1,5 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from webinput.admin_history import HistoryAdmin
 
 from .models import Contact, Structure, StructureMerge
 
@@ -10,7 +11,7 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(Structure)
-class StructureAdmin(SimpleHistoryAdmin):
+class StructureAdmin(HistoryAdmin):
     list_display = ["name", "siret", "rna", "commune", "departement", "legal_form", "sector"]
     list_filter = ["legal_form", "sector", "in_qpv", "in_zrr"]
     list_select_related = ["departement"]

@@ -13,8 +13,9 @@ def apply_retention_task():
     # Idempotent: contacts already anonymised are skipped, so a retry does nothing twice.
     report = apply_retention(years=settings.RGPD_RETENTION_YEARS)
     logger.info(
-        "RGPD retention: %s contacts anonymised in %s structures (cutoff %s)",
+        "RGPD retention: %s contacts and %s personal links anonymised in %s structures (cutoff %s)",
         report.contacts,
+        report.links,
         len(report.structures),
         report.cutoff,
     )

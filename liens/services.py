@@ -2,6 +2,8 @@
 
 import datetime
 import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -187,3 +189,52 @@ def links_about(objects: list[models.Model]) -> models.QuerySet[SecureLink]:
     from messagerie.services import about_q
 
     return SecureLink.objects.filter(about_q(objects))
+
+
+# -- RGPD retention ------------------------------------------------------------------------
+
+ANONYMISED = "Personne anonymisée"
+
+
+@dataclass(frozen=True)
+class ErasedLink:
+    """One link whose recipient and journal lost their personal data."""
+
+    link_id: int
+    object_id: int
+    events: int
+
+
+def erase_people(
+    model: type[models.Model], object_ids: Iterable[int], *, dry_run: bool = False
+) -> list[ErasedLink]:
+    """RGPD retention (``audit.retention``): the links about these objects, and what was
+    done through them, forget who the person was. ``dry_run``: say what, change nothing.
+
+    The link keeps its purpose, dates and state; each journal row keeps its action and
+    date but not the name, email, IP address or free answers (``details``). The journal
+    is otherwise immutable (``LinkEventQuerySet``): this is its one sanctioned erasure,
+    hence the base ``QuerySet.update``. Links already erased are skipped.
+    """
+    links = SecureLink.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), object_id__in=list(object_ids)
+    ).exclude(recipient_email="")
+    erased = [
+        ErasedLink(pk, object_id, events)
+        for pk, object_id, events in links.annotate(journal_rows=models.Count("events"))
+        .order_by("pk")
+        .values_list("pk", "object_id", "journal_rows")
+    ]
+    if erased and not dry_run:
+        link_ids = [link.link_id for link in erased]
+        models.QuerySet.update(
+            LinkEvent.objects.filter(link_id__in=link_ids),
+            name=ANONYMISED,
+            email="",
+            ip_address=None,
+            details={},
+        )
+        SecureLink.objects.filter(pk__in=link_ids).update(
+            recipient_name=ANONYMISED, recipient_email="", nonce=""
+        )
+    return erased

@@ -24,7 +24,9 @@ class Command(BaseCommand):
             f"{report.cutoff:%d/%m/%Y} : {len(report.structures)}\n"
             f"Contacts {verb} : {report.contacts} "
             f"(lignes d'historique : {report.history_rows})\n"
-            f"Validations nominatives (diagnostic, parcours) {verb} : {report.validations}"
+            f"Validations nominatives (diagnostic, parcours) {verb} : {report.validations}\n"
+            f"Liens personnels {verb} : {report.links} "
+            f"(lignes du journal des liens : {report.link_events})"
         )
         if dry_run:
             self.stdout.write("Simulation : rien n'a été modifié.")

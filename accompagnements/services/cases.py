@@ -4,7 +4,7 @@ import datetime
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
@@ -183,6 +183,19 @@ def _default_dla(structure: Structure) -> "Dla | None":
     return Dla.objects.filter(level=level, **lookup).order_by("pk").first()
 
 
+def _no_dla_message(structure: Structure, officer: User) -> str:
+    territory = (
+        f"la région {structure.region}"
+        if structure.is_network
+        else f"le département {structure.departement}"
+    )
+    return (
+        f"Aucun DLA ne peut porter cet accompagnement : {officer} n'est rattaché·e à aucun "
+        f"DLA et aucun DLA n'est enregistré pour {territory}. Rattachez la personne à son "
+        "DLA, ou enregistrez le DLA du territoire, puis recommencez."
+    )
+
+
 class ReasonRequired(Exception):
     """A coordinator opening a case for a structure of one department gave no reason."""
 
@@ -223,6 +236,9 @@ def open_case(
     else:
         officer = by
         dla = by.dla
+    if dla is None:
+        # A case is owned by a DLA (a NOT NULL column): say so instead of failing the insert.
+        raise ValidationError(_no_dla_message(structure, officer))
     message = "Cette structure a déjà un accompagnement ouvert."
     if Accompagnement.objects.open().filter(structure=structure).exists():
         raise CaseAlreadyOpen(message)
@@ -234,8 +250,7 @@ def open_case(
         with transaction.atomic():
             case = Accompagnement.objects.create(
                 structure=structure,
-                # No DLA found: the NOT NULL column refuses the row.
-                dla=dla,  # type: ignore[misc]
+                dla=dla,
                 officer=officer,
                 channel=channel,
                 request=request,

@@ -1,7 +1,7 @@
 """Cases: list, workboard, case page, opening a case and moving it between phases."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -179,6 +179,8 @@ def case_create(request, structure_pk):
             form.add_error(None, str(exc))
         except ReasonRequired as exc:
             form.add_error("reason" if "reason" in form.fields else None, str(exc))
+        except ValidationError as exc:
+            form.add_error(None, exc)
         else:
             messages.success(request, "Accompagnement ouvert : phase d'accueil.")
             return redirect(case)

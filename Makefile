@@ -29,10 +29,14 @@ install: $(UV)
 migrate: install
 	$(MANAGE) migrate --noinput
 
+# `make demo PORT=8001` serves another port. Demo settings: no debug page, French error pages.
+PORT ?= 8000
+DEMO_ENV := DJANGO_SETTINGS_MODULE=dla_suivi.settings.demo SITE_URL=http://127.0.0.1:$(PORT)
+
 demo: migrate
-	$(MANAGE) seed_demo --scale demo
-	@echo "Application : http://127.0.0.1:8000 (Ctrl-C arrête le serveur, le worker et beat)"
-	$(VENV)/bin/honcho --procfile Procfile.dev start
+	$(DEMO_ENV) $(MANAGE) seed_demo --scale demo
+	@echo "Application : http://127.0.0.1:$(PORT) (Ctrl-C arrête le serveur, le worker et beat)"
+	$(DEMO_ENV) $(VENV)/bin/honcho --procfile Procfile.dev start --port $(PORT)
 
 # The e2e marker is deselected by pyproject's addopts: `make test` needs no browser.
 test: install

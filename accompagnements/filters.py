@@ -1,9 +1,12 @@
 import django_filters
 from django import forms
+from django.db.models import Q
 
 from accounts.models import User
+from structures.text import search_terms
 from territoires import policy
 from territoires.models import Departement
+from webinput.search import validate_search
 
 from .models import Accompagnement, State
 
@@ -19,7 +22,25 @@ def officers_for(user):
     return User.objects.filter(policy.dla_members(), territory).order_by("last_name", "first_name")
 
 
+# Which cases the list shows: open ones unless asked (closed cases are history).
+STATUS_CHOICES = [
+    ("ouverts", "En cours"),
+    ("termines", "Terminés (clôturés, réorientés, abandonnés)"),
+    ("tous", "Tous"),
+]
+
+
 class AccompagnementFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Rechercher",
+        method="filter_search",
+        help_text="Nom de la structure, SIRET ou SIREN, nom du ou de la chargé·e.",
+        validators=[validate_search],
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    statut = django_filters.ChoiceFilter(
+        label="Statut", choices=STATUS_CHOICES, empty_label=None, method="filter_status"
+    )
     state = django_filters.ChoiceFilter(label="Phase", choices=State.choices, empty_label="Toutes")
     officer = django_filters.ModelChoiceFilter(
         label="Chargé·e", queryset=User.objects.none(), empty_label="Tous et toutes"
@@ -38,16 +59,42 @@ class AccompagnementFilter(django_filters.FilterSet):
 
     class Meta:
         model = Accompagnement
-        fields = ["state", "officer", "departement", "overdue"]
+        fields = ["q", "statut", "state", "officer", "departement", "overdue"]
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, user, **kwargs):
+        # Always bound: with no query the list opens on the open cases (the status's default).
+        super().__init__(data if data is not None else {}, *args, **kwargs)
         self.filters["officer"].queryset = officers_for(user)
         # DLA members pick among their region's departments (regional cases included).
         if policy.member_dla_id(user):
             self.filters["departement"].queryset = Departement.objects.filter(
                 region_id=user.dla.region_id
             )
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        # A phase asked for explicitly wins: « clôturé » shows closed cases whatever the status.
+        if self.form.cleaned_data.get("state"):
+            return queryset
+        status = self.form.cleaned_data.get("statut") or "ouverts"
+        if status == "ouverts":
+            return queryset.filter(state__in=State.OPEN)
+        if status == "termines":
+            return queryset.filter(state__in=State.TERMINAL)
+        return queryset
+
+    def filter_status(self, queryset, name, value):
+        return queryset  # applied in filter_queryset, with its default and the phase's precedence
+
+    def filter_search(self, queryset, name, value):
+        """Every word in the structure's name, identifiers or commune, or the officer's name."""
+        for term in search_terms(value):
+            queryset = queryset.filter(
+                Q(structure__search_text__contains=term)
+                | Q(officer__last_name__icontains=term)
+                | Q(officer__first_name__icontains=term)
+            )
+        return queryset
 
     def filter_overdue(self, queryset, name, value):
         if value is None:

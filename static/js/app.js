@@ -19,3 +19,22 @@ document.addEventListener("submit", (event) => {
   const message = event.target.dataset && event.target.dataset.confirm;
   if (message && !window.confirm(message)) event.preventDefault();
 });
+// Small screens: the navigation folds behind a menu button. Without JavaScript the button
+// stays hidden and the menu open (the CSS only folds it when the button is shown).
+document.addEventListener("DOMContentLoaded", () => {
+  const toggle = document.querySelector(".site-nav__toggle");
+  const menu = toggle && document.getElementById(toggle.getAttribute("aria-controls"));
+  if (!menu) return;
+  const show = (open) => {
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    menu.classList.toggle("site-nav__menu--open", open);
+  };
+  toggle.hidden = false;
+  toggle.addEventListener("click", () => show(toggle.getAttribute("aria-expanded") !== "true"));
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && toggle.getAttribute("aria-expanded") === "true") {
+      show(false);
+      toggle.focus();
+    }
+  });
+});

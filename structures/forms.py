@@ -197,7 +197,8 @@ ContactFormSet = forms.inlineformset_factory(
     Structure,
     Contact,
     form=ContactForm,
-    extra=1,
+    # Several people at once (issue 17): blank rows are ignored.
+    extra=3,
     can_delete=True,
     max_num=50,
     validate_max=True,

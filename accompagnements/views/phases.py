@@ -50,6 +50,7 @@ def diagnostic_edit(request, pk):
         form=form,
         formset=formset,
         formset_title="Axes du diagnostic",
+        formset_grid=True,
         back_url=case.get_absolute_url(),
     )
 

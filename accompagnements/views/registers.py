@@ -1,8 +1,9 @@
 """Registers shared by cases: consultants, support actors, comités d'appui; reminders."""
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from territoires import policy
 from territoires.access import get_editable_or_403, get_visible_or_404
+from webinput.search import validate_search
 
 from ..forms import ActeurAppuiForm, ComiteForm, ComiteReviewForm, PrestataireForm
 from ..models import (
@@ -35,18 +37,71 @@ def _require_dla(user):
         raise PermissionDenied("Seul·es les membres d'un DLA peuvent créer cet élément.")
 
 
+class PrestataireSearchForm(forms.Form):
+    """The register's search box and sort order (a GET form: bounded, never an error page)."""
+
+    q = forms.CharField(
+        label="Rechercher",
+        required=False,
+        validators=[validate_search],
+        help_text="Nom, SIRET, domaine d'intervention, personne de contact ou courriel.",
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    tri = forms.ChoiceField(
+        label="Trier par",
+        required=False,
+        choices=[
+            ("nom", "nom (A → Z)"),
+            ("-nom", "nom (Z → A)"),
+            ("region", "région"),
+            ("-ingenieries", "ingénieries retenues (les plus sollicités d'abord)"),
+            ("ingenieries", "ingénieries retenues (les moins sollicités d'abord)"),
+            ("statut", "statut (référencés d'abord)"),
+        ],
+    )
+
+
+# Each sort ends on the name and the id: a total order, pages never shuffle.
+PRESTATAIRE_SORTS = {
+    "nom": ("name", "pk"),
+    "-nom": ("-name", "-pk"),
+    "region": ("region__name", "name", "pk"),
+    "ingenieries": ("selections", "name", "pk"),
+    "-ingenieries": ("-selections", "name", "pk"),
+    "statut": ("-is_active", "name", "pk"),
+}
+PRESTATAIRE_SEARCH_FIELDS = ("name", "siret", "themes", "contact_name", "email")
+
+
 def prestataire_list(request):
+    form = PrestataireSearchForm(request.GET)
+    query, sort = "", "nom"
+    if form.is_valid():
+        query, sort = form.cleaned_data["q"].strip(), form.cleaned_data["tri"] or "nom"
     prestataires = (
         Prestataire.objects.visible_to(request.user)
         .select_related("region", "dla")
         .annotate(selections=Count("ingenieries"))
     )
+    for word in query.split():
+        words = Q()
+        for field in PRESTATAIRE_SEARCH_FIELDS:
+            words |= Q(**{f"{field}__icontains": word})
+        prestataires = prestataires.filter(words)
+    prestataires = prestataires.order_by(*PRESTATAIRE_SORTS[sort])
     can_add = policy.may_add_prestataire(request.user)
     editable = set(Prestataire.objects.editable_by(request.user).values_list("pk", flat=True))
     return render(
         request,
         "accompagnements/prestataires.html",
-        {"prestataires": prestataires, "can_add": can_add, "editable": editable},
+        {
+            "prestataires": prestataires,
+            "can_add": can_add,
+            "editable": editable,
+            "form": form,
+            "query": query,
+            "sort": sort,
+        },
     )
 
 
@@ -121,6 +176,8 @@ def comite_list(request):
         ComiteAppui.objects.visible_to(request.user)
         .select_related("dla")
         .annotate(review_count=Count("reviews"))
+        # The latest comité first: the one an officer is preparing or just held.
+        .order_by("-held_on", "-pk")
     )
     return render(
         request,

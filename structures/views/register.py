@@ -167,6 +167,8 @@ def structure_contacts(request, pk):
         changed = formset.save(commit=False)
         save_contacts(structure, changed=changed, removed=formset.deleted_objects, by=request.user)
         messages.success(request, "Les contacts sont enregistrés.")
+        if "encore" in request.POST:
+            return redirect("structures:contacts", pk=structure.pk)
         return redirect("structures:detail", pk=structure.pk)
     return render(request, "structures/contacts.html", {"structure": structure, "formset": formset})
 

@@ -6,6 +6,8 @@ and moves only through services.advance (journaled, guarded).
 
 from django.contrib import admin
 
+from webinput.admin_history import HistoryAdmin
+
 from .models import (
     Accompagnement,
     ActeurAppui,
@@ -20,9 +22,23 @@ from .models import (
 
 
 class TransitionLogInline(admin.TabularInline):
+    """The case's journal, newest first, every column shown."""
+
     model = TransitionLog
-    fields = ["timestamp", "user", "from_state", "to_state", "comment"]
+    fields = [
+        "timestamp",
+        "user",
+        "transition",
+        "from_state",
+        "to_state",
+        "comment",
+        "exit_reason",
+        "reoriented_to",
+        "on_date",
+        "open_days",
+    ]
     readonly_fields = fields
+    ordering = ["-timestamp", "-pk"]
     extra = 0
     can_delete = False
 
@@ -31,7 +47,9 @@ class TransitionLogInline(admin.TabularInline):
 
 
 @admin.register(Accompagnement)
-class AccompagnementAdmin(admin.ModelAdmin):
+class AccompagnementAdmin(HistoryAdmin):
+    """« Historique » shows the case's own history (django-simple-history), in French."""
+
     list_display = ["structure", "state", "dla", "officer", "opened_on", "closed_on"]
     list_filter = ["state", "dla__region"]
     list_select_related = ["structure", "dla", "officer"]
@@ -46,9 +64,21 @@ class AccompagnementAdmin(admin.ModelAdmin):
 
 @admin.register(TransitionLog)
 class TransitionLogAdmin(admin.ModelAdmin):
-    list_display = ["timestamp", "accompagnement", "user", "from_state", "to_state"]
+    list_display = [
+        "timestamp",
+        "accompagnement",
+        "user",
+        "transition",
+        "from_state",
+        "to_state",
+        "comment",
+        "exit_reason",
+        "on_date",
+    ]
     list_select_related = ["accompagnement__structure", "user"]
     list_filter = ["to_state"]
+    ordering = ["-timestamp", "-pk"]
+    date_hierarchy = "timestamp"
 
     def has_add_permission(self, request):
         return False
@@ -87,7 +117,7 @@ class FundingInline(admin.TabularInline):
 
 
 @admin.register(Ingenierie)
-class IngenierieAdmin(admin.ModelAdmin):
+class IngenierieAdmin(HistoryAdmin):
     list_display = ["title", "kind", "dla", "status", "selected_prestataire", "cost"]
     list_filter = ["kind", "status", "theme"]
     search_fields = ["title"]

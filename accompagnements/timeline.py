@@ -1,8 +1,8 @@
 """The case's story in one list: phases, exchanges, documents, tasks and corrections.
 
-Newest first, filterable by kind (``?quoi=`` on the case page). Each source is
-read in a fixed number of queries, whatever the number of rows, and only the
-sources the filter asks for are read.
+Newest first, filterable by kind (``?quoi=``), shown by a fragment of the case
+page (views/case_fragments.py). Each source is read in a fixed number of queries,
+whatever the number of rows, and only the sources the filter asks for are read.
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def build(
 
 
 def _phases(case):
-    # The case page has prefetched the journal (views.common.prefetch_case_page).
+    # The timeline fragment has prefetched the journal (views.common.prefetch_journal).
     logs = getattr(case, "timeline", None)
     if logs is None:
         logs = TransitionLog.objects.filter(accompagnement=case).select_related("user")

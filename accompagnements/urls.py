@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, echanges, passation, phases, registers
+from .views import case_fragments, cases, echanges, passation, phases, registers
 
 app_name = "accompagnements"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("", cases.case_list, name="list"),
     path("tableau-de-suivi/", cases.workboard, name="workboard"),
     path("<int:pk>/", cases.case_detail, name="detail"),
+    path("<int:pk>/historique/", case_fragments.case_timeline, name="timeline"),
+    path("<int:pk>/exterieur/", case_fragments.case_outside, name="exterieur"),
     path("<int:pk>/demande/", cases.case_edit, name="edit"),
     path("<int:pk>/transition/<slug:name>/", cases.case_transition, name="transition"),
     path("ouvrir/<int:structure_pk>/", cases.case_create, name="create"),

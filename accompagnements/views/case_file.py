@@ -1,6 +1,8 @@
 """What the case page adds for the case file: last contact, tasks, documents, timeline."""
 
-from django.db.models import Prefetch
+from urllib.parse import urlencode
+
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 
 from .. import timeline
@@ -13,7 +15,13 @@ from ..models.echanges import (
     with_last_contact,
 )
 
-__all__ = ["case_file_context", "lacks_contact", "my_pending_tasks", "with_last_contact"]
+__all__ = [
+    "case_file_context",
+    "lacks_contact",
+    "my_pending_tasks",
+    "timeline_context",
+    "with_last_contact",
+]
 
 
 def my_pending_tasks(user, limit: int | None = None):
@@ -49,16 +57,35 @@ def _stepper(case) -> list[dict]:
     ]
 
 
+def timeline_url(case, choice: str = "") -> str:
+    url = reverse("accompagnements:timeline", args=[case.pk])
+    return f"{url}?{urlencode({'quoi': choice})}" if choice else url
+
+
+def case_documents(case) -> tuple[list, list]:
+    """The live documents of the case and of its structure, with their versions (2 queries)."""
+    # Documents live in a higher app (dossiers); the case reaches them by the reverse relation.
+    documents = (
+        case.documents.model.objects.alive()
+        .filter(Q(accompagnement=case) | Q(structure_id=case.structure_id))
+        .prefetch_related(Prefetch("versions", to_attr="all_versions"))
+    )
+    mine, structure = [], []
+    for document in documents:
+        (mine if document.accompagnement_id == case.pk else structure).append(document)
+    return mine, structure
+
+
 def case_file_context(request, case, *, writable: bool, extra_transitions=()) -> dict:
+    """The case file on the case page; the timeline is a fragment of its own (its queries).
+
+    Needs ``case.last_contact_at`` (``common.case_page_queryset``).
+    """
+    # ?quoi= on the case page (older links) is handed over to the timeline fragment.
     form = TimelineFilterForm(request.GET or None, choices=timeline.filter_choices())
     choice = form.cleaned_data["quoi"] if form.is_valid() else ""
     tasks = timeline.load_tasks(case)
-    documents = timeline.load_documents(case)
-    exchanges = timeline.load_exchanges(case)
-    case.last_contact_at = max((e.occurred_at for e in exchanges), default=None)
-    structure_documents = case.structure.documents.alive().prefetch_related(
-        Prefetch("versions", to_attr="all_versions")
-    )
+    documents, structure_documents = case_documents(case)
     transitions = {name for name, *_ in extra_transitions}
     return {
         "stepper": _stepper(case),
@@ -67,15 +94,11 @@ def case_file_context(request, case, *, writable: bool, extra_transitions=()) ->
         "structure_contacts": list(
             case.structure.contacts.filter(anonymised_at__isnull=True).order_by("last_name")[:6]
         ),
-        "timeline": timeline.build(
-            case, choice, tasks=tasks, documents=documents, exchanges=exchanges
-        ),
-        "timeline_filter": form,
-        "timeline_choice": choice,
+        "timeline_url": timeline_url(case, choice),
         "pending_tasks": [t for t in tasks if not t.is_done],
         "done_tasks": [t for t in tasks if t.is_done],
-        "case_documents": [d for d in documents if d.deleted_at is None],
-        "structure_documents": list(structure_documents),
+        "case_documents": documents,
+        "structure_documents": structure_documents,
         "last_contact_at": case.last_contact_at,
         "contact_since": last_contact_or_opening(case),
         "lacks_contact": case.is_open and lacks_contact(case),
@@ -87,4 +110,16 @@ def case_file_context(request, case, *, writable: bool, extra_transitions=()) ->
             ("bilan", "Bilan (PDF)"),
         ],
         "document_add_url": (reverse("dossiers:add_to_case", args=[case.pk]) if writable else ""),
+    }
+
+
+def timeline_context(request, case) -> dict:
+    """The timeline fragment: every source read in a fixed number of queries."""
+    form = TimelineFilterForm(request.GET or None, choices=timeline.filter_choices())
+    choice = form.cleaned_data["quoi"] if form.is_valid() else ""
+    return {
+        "timeline": timeline.build(case, choice),
+        "timeline_filter": form,
+        "timeline_choice": choice,
+        "timeline_url": timeline_url(case),
     }

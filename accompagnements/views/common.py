@@ -1,12 +1,13 @@
 """Access helpers: every view reaches cases through visible_to / editable_by."""
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.shortcuts import render
 
 from territoires.access import get_editable_or_403, get_visible_or_404
 
 from ..models import Accompagnement, ComiteAppui, ComiteReview, PlanAction, TransitionLog
+from ..models.echanges import with_last_contact
 
 
 def visible_case(request, pk, queryset=None):
@@ -21,19 +22,42 @@ def editable_case(request, pk, *, must_be_open=True):
     return case
 
 
-def case_page_queryset():
-    return Accompagnement.objects.for_lists().select_related(
+def case_page_queryset(user):
+    """The case with what its page and fragments show of it, in one query.
+
+    Also carries its last contact (``last_contact_at``) and whether ``user`` may
+    write it (asked of ``editable_by``, the one rule; see ``remember_writable``).
+    """
+    cases = Accompagnement.objects.for_lists().select_related(
         "structure__region", "diagnostic", "parcours", "reoriented_to"
     )
+    writable = Accompagnement.objects.editable_by(user).filter(pk=OuterRef("pk"))
+    return with_last_contact(cases).annotate(writable_by_reader=Exists(writable))
+
+
+def visible_case_page(request, pk):
+    """The case for its page or one of its fragments: 404 out of scope, writability known."""
+    case = visible_case(request, pk, case_page_queryset(request.user))
+    # Fill is_writable_by's cache from the annotation: no second query.
+    case.__dict__.setdefault("_writable_by", {})[request.user.pk] = case.writable_by_reader
+    return case
+
+
+def prefetch_journal(case):
+    """The case's journal with its people (the timeline's phase changes), one query."""
+    prefetch_related_objects(
+        [case],
+        Prefetch(
+            "journal", queryset=TransitionLog.objects.select_related("user"), to_attr="timeline"
+        ),
+    )
+    return case
 
 
 def prefetch_case_page(case):
     """Load everything the case page shows in a fixed number of queries."""
     prefetch_related_objects(
         [case],
-        Prefetch(
-            "journal", queryset=TransitionLog.objects.select_related("user"), to_attr="timeline"
-        ),
         Prefetch(
             "plan_actions",
             queryset=PlanAction.objects.select_related(

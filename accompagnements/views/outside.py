@@ -16,8 +16,22 @@ STRUCTURE_LINKS = [
 ]
 
 
-def outside_context(case, ingenieries, *, writable: bool) -> dict:
-    """Five queries: messages, handovers, links with their journal (links, events)."""
+def outside_actions(case, *, writable: bool) -> dict:
+    """What the case page offers to send outside the DLA (no query)."""
+    return {
+        "structure_links": STRUCTURE_LINKS if writable and case.is_open else [],
+        "may_hand_over": writable
+        and case.state == "reoriente"
+        and case.reoriented_to is not None
+        and bool(case.reoriented_to.email),
+    }
+
+
+def outside_context(case, ingenieries) -> dict:
+    """What was sent (the fragment): messages, handovers, links with their journal.
+
+    Four queries at most: handovers, messages, links, their events (when there are links).
+    """
     handovers = list(case.handovers.select_related("acteur"))
     outbox = list(messages_about([case, *ingenieries]).order_by("-created_at", "-pk")[:100])
     links = list(
@@ -25,13 +39,4 @@ def outside_context(case, ingenieries, *, writable: bool) -> dict:
         .select_related("content_type")
         .prefetch_related(Prefetch("events", queryset=LinkEvent.objects.order_by("at", "pk")))
     )
-    return {
-        "outbox": outbox,
-        "case_links": links,
-        "handovers": handovers,
-        "structure_links": STRUCTURE_LINKS if writable and case.is_open else [],
-        "may_hand_over": writable
-        and case.state == "reoriente"
-        and case.reoriented_to is not None
-        and bool(case.reoriented_to.email),
-    }
+    return {"outbox": outbox, "case_links": links, "handovers": handovers}

@@ -1,4 +1,6 @@
-"""A heavy case page (50 exchanges, 20 documents, 10 tasks) costs what a light one does."""
+"""A heavy case page (50 exchanges, 20 documents, 10 tasks) costs what a light one does,
+within the 15-query page budget (docs/benchmarks.md): the timeline and what was sent
+outside the DLA are fragments loaded after the page (views/case_fragments.py)."""
 
 import datetime
 
@@ -11,16 +13,24 @@ from tests.accompagnements.factories import AccompagnementFactory
 from tests.dossiers.factories import case_document
 from tests.structures.factories import ContactFactory
 
-# The case page with exchanges and documents (test_query_counts.py pins a case without):
-#   session, user, the user's DLA (3); the case with its structure, officer, DLA,
-#   diagnostic, parcours (1); journal, plan actions, follow-ups, comité reviews (4);
-#   writable check (1); outside the DLA: handovers, emails, links (3); the structure's
-#   contacts (1); tasks (1);
-#   documents, their versions with uploader (2); exchanges, their contacts, staff,
-#   prestataires, acteurs (5); handovers (1); history of the case, diagnostic, parcours
-#   (3); the structure's own documents (1, none here); support actors of the réorientation
-#   form (1).
-CASE_FILE_QUERIES = 27
+# The case page: session, user, the user's DLA (3); the case with its structure,
+# officer, DLA, diagnostic, parcours, last contact and whether the reader may write
+# it (1); plan actions, follow-ups, comité reviews (3); tasks (1); the documents of
+# the case and of its structure (1) and their versions (1); the structure's contacts
+# (1); the navigation's count of unread reminders (1); support actors of the
+# réorientation form (1).
+CASE_PAGE_QUERIES = 13
+PAGE_BUDGET = 15
+# The timeline fragment: session, user, DLA (3); the case (1); the journal (1);
+# exchanges and their contacts, staff, prestataires, acteurs (5); documents, deleted
+# ones included, with their versions (2); tasks (1); handovers (1); history of the
+# case, its diagnostic and its parcours (3); the navigation's count of unread reminders,
+# which its context processor reads even for a fragment (1).
+TIMELINE_QUERIES = 18
+# What was sent outside: session, user, DLA (3); the case (1); its ingénieries (1);
+# handovers, emails, personal links (3) (their journal only when there are links); the
+# navigation's count (1).
+OUTSIDE_QUERIES = 9
 
 
 def heavy_case(personas, exchanges, documents, tasks):
@@ -51,13 +61,79 @@ def heavy_case(personas, exchanges, documents, tasks):
     return case
 
 
+def _writes(captured) -> list[str]:
+    verbs = ("INSERT", "UPDATE", "DELETE")
+    return [q["sql"] for q in captured if q["sql"].lstrip().upper().startswith(verbs)]
+
+
 @pytest.mark.parametrize(("exchanges", "documents", "tasks"), [(1, 1, 1), (50, 20, 10)])
-def test_case_page_of_a_heavy_case_costs_the_same(
+def test_a_heavy_case_page_and_its_fragments_cost_what_a_light_one_does(
     client_for, personas, django_assert_num_queries, exchanges, documents, tasks
 ):
+    assert CASE_PAGE_QUERIES <= PAGE_BUDGET
     case = heavy_case(personas, exchanges, documents, tasks)
     client = client_for(personas.officer_a)
-    with django_assert_num_queries(CASE_FILE_QUERIES):
-        response = client.get(reverse("accompagnements:detail", args=[case.pk]))
-    assert response.status_code == 200
-    assert response.text.count('class="timeline__entry') == exchanges + documents + tasks
+    with django_assert_num_queries(CASE_PAGE_QUERIES):
+        page = client.get(reverse("accompagnements:detail", args=[case.pk]))
+    assert page.status_code == 200
+    # Every document and pending task is on the page itself.
+    assert all(f">Document {n}</a>" in page.text for n in range(documents))
+    assert page.text.count("— pour le ") == tasks
+
+    htmx = {"HTTP_HX_REQUEST": "true"}
+    with django_assert_num_queries(TIMELINE_QUERIES) as captured:
+        timeline = client.get(reverse("accompagnements:timeline", args=[case.pk]), **htmx)
+    assert timeline.status_code == 200
+    assert timeline.text.count('class="timeline__entry') == exchanges + documents + tasks
+    assert _writes(captured) == []
+
+    with django_assert_num_queries(OUTSIDE_QUERIES) as captured:
+        outside = client.get(reverse("accompagnements:exterieur", args=[case.pk]), **htmx)
+    assert outside.status_code == 200
+    assert "Aucun lien envoyé." in outside.text
+    assert _writes(captured) == []
+
+
+def test_the_page_links_to_its_fragments_which_open_as_pages_without_javascript(
+    client_for, personas
+):
+    case = heavy_case(personas, 2, 0, 0)
+    client = client_for(personas.officer_a)
+    page = client.get(reverse("accompagnements:detail", args=[case.pk]), {"quoi": "taches"}).text
+    timeline_url = reverse("accompagnements:timeline", args=[case.pk])
+    outside_url = reverse("accompagnements:exterieur", args=[case.pk])
+    # htmx loads them; the same address is a plain link for a browser without JavaScript,
+    # and the page's filter (?quoi=) is handed over.
+    assert f'hx-get="{timeline_url}?quoi=taches"' in page
+    assert f'<a href="{timeline_url}?quoi=taches">' in page
+    assert f'<a href="{outside_url}">' in page
+    assert "Échange 0" not in page
+
+    full = client.get(timeline_url)
+    assert "<html" in full.text
+    assert f'href="{case.get_absolute_url()}"' in full.text
+    assert full.text.index("Échange 0") < full.text.index("Échange 1")  # newest first
+    assert "HX-Request" in full["Vary"]
+    fragment = client.get(timeline_url, HTTP_HX_REQUEST="true")
+    assert "<html" not in fragment.text
+    assert "Échange 0" in fragment.text
+    assert "<html" in client.get(outside_url).text
+    assert "<html" not in client.get(outside_url, HTTP_HX_REQUEST="true").text
+
+
+def test_the_timeline_offers_edit_links_to_writers_only(client_for, personas):
+    case = heavy_case(personas, 1, 0, 0)
+    edit = reverse("accompagnements:echange_edit", args=[case.pk, case.echanges.get().pk])
+    timeline_url = reverse("accompagnements:timeline", args=[case.pk])
+    assert edit in client_for(personas.officer_a).get(timeline_url).text
+    reader = client_for(personas.coordinator).get(timeline_url)
+    assert reader.status_code == 200
+    assert "Échange 0" in reader.text
+    assert edit not in reader.text
+
+
+def test_fragments_refuse_to_write(client_for, personas):
+    case = heavy_case(personas, 0, 0, 0)
+    client = client_for(personas.officer_a)
+    for name in ("accompagnements:timeline", "accompagnements:exterieur"):
+        assert client.post(reverse(name, args=[case.pk])).status_code == 405

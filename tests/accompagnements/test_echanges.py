@@ -230,7 +230,7 @@ def test_logging_an_exchange_through_the_form(case, personas, client_for):
         url, {"occurred_at": when, "kind": "telephone", "subject": "Appel de la trésorière"}
     )
     assert response.status_code == 302
-    page = client.get(reverse("accompagnements:detail", args=[case.pk])).text
+    page = client.get(reverse("accompagnements:timeline", args=[case.pk])).text
     assert "Téléphone : Appel de la trésorière" in page
 
 
@@ -259,7 +259,7 @@ def test_the_timeline_is_newest_first_and_filters_by_kind(case, personas, client
         case, by=personas.officer_a, occurred_at=ago(days=1), kind="visio", subject="Visio récente"
     )
     client = client_for(personas.officer_a)
-    url = reverse("accompagnements:detail", args=[case.pk])
+    url = reverse("accompagnements:timeline", args=[case.pk])
     page = client.get(url).text
     assert page.index("Visio récente") < page.index("Courriel ancien")
     filtered = client.get(url, {"quoi": "echange:email"}).text

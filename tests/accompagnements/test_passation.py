@@ -37,7 +37,7 @@ def test_reassigning_within_the_dla_is_immediate_and_journaled(case, personas, c
         colleague,
         PassationStatus.DONE,
     )
-    page = client_for(personas.officer_a).get(reverse("accompagnements:detail", args=[case.pk]))
+    page = client_for(personas.officer_a).get(reverse("accompagnements:timeline", args=[case.pk]))
     assert f"Confié à {colleague} (auparavant {personas.officer_a})" in page.text
 
 

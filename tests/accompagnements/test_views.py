@@ -244,7 +244,10 @@ def test_officer_takes_a_structure_from_first_contact_to_closed_case_in_the_brow
     assert page.status_code == 200
     assert "lecture seule" in page.text
     assert case.journal.count() == 6  # the opening and five transitions
-    assert "<strong>Suivi de l&#x27;accompagnement → clôturé</strong>" in page.text
+    timeline = client_for(personas.coordinator).get(
+        reverse("accompagnements:timeline", args=[case.pk])
+    )
+    assert "<strong>Suivi de l&#x27;accompagnement → clôturé</strong>" in timeline.text
 
 
 def test_reorientation_in_the_browser_records_the_destination(client_for, personas, case):

@@ -91,3 +91,19 @@ def test_a_case_is_transferred_to_another_dla_which_accepts_it(page, case, perso
     expect(page.get_by_role("heading", level=1)).to_contain_text(str(case.structure))
     moved = Accompagnement.objects.get(pk=case.pk)
     assert (moved.dla_id, moved.officer_id) == (personas.officer_b.dla_id, personas.officer_b.pk)
+    # The timeline, loaded after the page, tells the handover.
+    expect(page.locator("ol.timeline")).to_contain_text("Transfert accepté par")
+
+
+def test_without_javascript_the_timeline_opens_as_a_page(browser, live_server, case):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        login(page, case.officer)
+        page.goto(case.get_absolute_url())
+        expect(page.locator("ol.timeline")).to_have_count(0)  # nothing loads it
+        page.get_by_role("link", name="Voir l'historique").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Historique")
+        expect(page.locator("ol.timeline")).to_contain_text("Diagnostic partagé commencé")
+    finally:
+        context.close()

@@ -33,26 +33,28 @@ def test_the_officer_sees_each_email_and_link_and_can_revoke(
     personas, case, client_for, django_capture_on_commit_callbacks
 ):
     send_links(case, personas.officer_a, 1, django_capture_on_commit_callbacks)
-    page = html.unescape(client_for(personas.officer_a).get(case.get_absolute_url()).text)
+    # A fragment of the case page (loaded by htmx; a page of its own without JavaScript).
+    sent = reverse("accompagnements:exterieur", args=[case.pk])
+    assert f'hx-get="{sent}"' in client_for(personas.officer_a).get(case.get_absolute_url()).text
+    page = html.unescape(client_for(personas.officer_a).get(sent).text)
     assert "Personne 0 (p0@asso.example)" in page
     assert "Votre diagnostic partagé DLA à relire et valider" in page
     assert "envoyé le" in page
     assert "Désactiver" in page
     # Readers see the same facts without the revoke button.
-    reader = html.unescape(client_for(personas.coordinator).get(case.get_absolute_url()).text)
+    reader = html.unescape(client_for(personas.coordinator).get(sent).text)
     assert "Personne 0 (p0@asso.example)" in reader
     assert "Désactiver" not in reader
 
 
-# Session, user and DLA (3); the page of a case in diagnostic (17: case, journal,
-# actions, follow-ups, comité reviews, axes, write check, tasks, documents, last
-# contact, the timeline's five sources, structure documents, support actors of the
-# réorientation form); then handovers, emails, links and the links' journal (4).
-WITH_LINKS = 3 + 17 + 4
+# What was sent outside the DLA, a fragment of the case page (htmx): session, user and
+# DLA (3); the case (1); its ingénieries (1); handovers, emails, links and the links'
+# journal (4); the navigation's count of unread reminders (1).
+WITH_LINKS = 3 + 2 + 4 + 1
 
 
 @pytest.mark.parametrize("count", [1, 6])
-def test_the_case_page_costs_the_same_with_one_link_or_many(
+def test_what_was_sent_costs_the_same_with_one_link_or_many(
     personas,
     case,
     client_for,
@@ -63,5 +65,8 @@ def test_the_case_page_costs_the_same_with_one_link_or_many(
     send_links(case, personas.officer_a, count, django_capture_on_commit_callbacks)
     client = client_for(personas.officer_a)
     with django_assert_num_queries(WITH_LINKS):
-        response = client.get(reverse("accompagnements:detail", args=[case.pk]))
+        response = client.get(
+            reverse("accompagnements:exterieur", args=[case.pk]), HTTP_HX_REQUEST="true"
+        )
     assert response.status_code == 200
+    assert response.text.count("Personne ") == count

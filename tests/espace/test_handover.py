@@ -3,6 +3,7 @@
 import html
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from accompagnements.models import ReorientationReason, State
@@ -65,7 +66,9 @@ def test_the_actor_receives_the_request_with_consent_and_acknowledges_it(
         "Paul Bernard",
         "Rendez-vous pris le 12.",
     )
-    page = html.unescape(officer.get(reoriented.get_absolute_url()).text)
+    # What was sent outside the DLA: a fragment of the case page (its own address).
+    sent = reverse("accompagnements:exterieur", args=[reoriented.pk])
+    page = html.unescape(officer.get(sent).text)
     assert "<strong>reçue</strong> par Paul Bernard" in page
 
 

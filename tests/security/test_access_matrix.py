@@ -92,6 +92,9 @@ MATRIX = {
     "accompagnements:list": PageRoute(),
     "accompagnements:workboard": PageRoute(),
     "accompagnements:detail": ObjectRoute("case"),
+    # Fragments of the case page (htmx), pages of their own without JavaScript.
+    "accompagnements:timeline": ObjectRoute("case"),
+    "accompagnements:exterieur": ObjectRoute("case"),
     "accompagnements:edit": ObjectRoute("case", write=True),
     "accompagnements:transition": ObjectRoute(
         "case",

@@ -153,6 +153,8 @@ ROUTES: dict[str, Inputs] = {
     "accompagnements:list": Inputs(filterset=AccompagnementFilter, table=True),
     "accompagnements:workboard": NOTHING,
     "accompagnements:detail": Inputs(query=("quoi",)),
+    "accompagnements:timeline": Inputs(query=("quoi",)),
+    "accompagnements:exterieur": NOTHING,
     "accompagnements:edit": Inputs(forms=(Form(CaseForm),)),
     "accompagnements:transition": Inputs(forms=(Form(_reorient_form),), get=False),
     "accompagnements:create": Inputs(forms=(Form(OpenCaseForm),), fields=("officer",)),

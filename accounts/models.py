@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from territoires.collation import french
 from territoires.roles import Role
 
 __all__ = ["Role", "User"]
@@ -41,7 +42,7 @@ class User(AbstractUser):
 
     class Meta:
         verbose_name = "utilisateur·rice"
-        ordering = ["last_name", "first_name", "username"]
+        ordering = [french("last_name"), french("first_name"), "username"]
 
     def __str__(self):
         return self.get_full_name() or self.username

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from territoires.collation import french_column
 from webinput.admin_history import HistoryAdmin
 
 from .models import Contact, Structure, StructureMerge
@@ -12,7 +13,15 @@ class ContactInline(admin.TabularInline):
 
 @admin.register(Structure)
 class StructureAdmin(HistoryAdmin):
-    list_display = ["name", "siret", "rna", "commune", "departement", "legal_form", "sector"]
+    list_display = [
+        french_column("name", "nom"),
+        "siret",
+        "rna",
+        french_column("commune", "commune"),
+        "departement",
+        "legal_form",
+        "sector",
+    ]
     list_filter = ["legal_form", "sector", "in_qpv", "in_zrr"]
     list_select_related = ["departement"]
     search_fields = ["search_text", "siret", "rna"]
@@ -22,7 +31,13 @@ class StructureAdmin(HistoryAdmin):
 
 @admin.register(StructureMerge)
 class StructureMergeAdmin(admin.ModelAdmin):
-    list_display = ["merged_name", "merged_siret", "kept", "merged_by", "merged_at"]
+    list_display = [
+        french_column("merged_name", "nom de la structure fusionnée"),
+        "merged_siret",
+        "kept",
+        "merged_by",
+        "merged_at",
+    ]
     list_select_related = ["kept", "merged_by"]
     readonly_fields = [f.name for f in StructureMerge._meta.fields]
 

@@ -10,6 +10,7 @@ case's phase, request, officer or documents, which stay with the DLA holding it.
 
 from typing import Any
 
+from territoires.collation import french
 from territoires.models import Dla
 
 from .models import Structure
@@ -22,5 +23,5 @@ def dlas_holding_hidden_open_cases(structure: Structure, user: Any) -> list[Dla]
     return list(
         Dla.objects.filter(pk__in=hidden.values("dla_id"))
         .select_related("region", "departement")
-        .order_by("name")
+        .order_by(french("name"))
     )

@@ -1,9 +1,13 @@
-"""Likely duplicates: same SIREN, or a very similar name in the same commune."""
+"""Likely duplicates: same SIREN, or a very similar name in the same commune; and the
+national review list (same SIREN or RNA, or same normalised name and commune)."""
 
 from collections import defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from django.db.models import Count
+
+from territoires.collation import sort_key
 from territoires.policy import Actor
 
 from .models import Structure
@@ -163,3 +167,64 @@ def as_seen_by(user: Actor, groups: list[list[Candidate]]) -> list[list[Candidat
         ]
         for group in groups
     ]
+
+
+@dataclass
+class Pair:
+    """Two records that likely describe one structure, for the national review list."""
+
+    kept: Structure  # the older record, suggested as the one to keep
+    other: Structure
+    reasons: list[str]
+
+
+def likely_duplicate_pairs(user: Actor, limit: int = 200) -> tuple[list[Pair], int]:
+    """Pairs of structures ``user`` sees sharing a SIREN, an RNA, or a name and commune
+    (normalised), the older record first; at most ``limit`` of them, and how many in all.
+
+    Three grouped reads of the register, whatever its size; a group of n records
+    gives n − 1 pairs, each with the group's oldest record."""
+    visible = Structure.objects.visible_to(user)
+    reasons: dict[tuple[int, int], list[str]] = defaultdict(list)
+
+    def pair_up(pks: list[int], reason: str) -> None:
+        first, *others = sorted(pks)
+        for other in others:
+            if reason not in reasons[(first, other)]:
+                reasons[(first, other)].append(reason)
+
+    for field, reason in (("siren", "même SIREN"), ("rna", "même RNA")):
+        groups: dict[str, list[int]] = defaultdict(list)
+        shared = (
+            visible.exclude(**{field: ""})
+            .order_by()
+            .values(field)
+            .annotate(n=Count("pk"))
+            .filter(n__gt=1)
+            .values(field)
+        )
+        same = visible.filter(**{f"{field}__in": shared}).order_by()
+        for pk, value in same.values_list("pk", field):
+            groups[value].append(pk)
+        for pks in groups.values():
+            pair_up(pks, reason)
+    by_name: dict[tuple[int, str, str], list[int]] = defaultdict(list)
+    rows = visible.values_list("pk", "name", "commune", "departement_id").order_by()
+    for pk, name, commune, departement_id in rows.iterator(chunk_size=5000):
+        key = name_key(name)
+        if key:
+            by_name[(departement_id, normalize(commune), key)].append(pk)
+    for pks in by_name.values():
+        if len(pks) > 1:
+            pair_up(pks, "même nom, même commune")
+    total = len(reasons)
+    wanted = sorted(reasons)[:limit] if total > limit else sorted(reasons)
+    pks = {pk for pair in wanted for pk in pair}
+    records = Structure.objects.select_related("departement").in_bulk(pks)
+    pairs = [
+        Pair(records[a], records[b], reasons[(a, b)])
+        for a, b in wanted
+        if a in records and b in records
+    ]
+    pairs.sort(key=lambda p: (sort_key(p.kept.name), p.kept.pk, p.other.pk))
+    return pairs, total

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from simple_history.models import HistoricalRecords
 
+from territoires.collation import french
 from territoires.scope import ScopedQuerySet, ScopeFields
 
 from .text import normalize, search_terms
@@ -155,7 +156,7 @@ class Structure(models.Model):
 
     class Meta:
         verbose_name = "structure"
-        ordering = ["name"]
+        ordering = [french("name"), "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["siret"],
@@ -166,8 +167,8 @@ class Structure(models.Model):
         ]
         indexes = [
             models.Index(fields=["departement", "name"], name="structure_dept_name"),
-            # The list's default order: lets PostgreSQL read the first page from the index.
-            models.Index(fields=["name", "id"], name="structure_name_id"),
+            # The list's default order (French): PostgreSQL reads the first page from the index.
+            models.Index(french("name"), "id", name="structure_name_fr_id"),
         ]
 
     def __str__(self):
@@ -232,7 +233,7 @@ class Contact(models.Model):
 
     class Meta:
         verbose_name = "contact"
-        ordering = ["last_name", "first_name"]
+        ordering = [french("last_name"), french("first_name"), "pk"]
 
     def __str__(self):
         return f"{self.first_name} {self.last_name}"
@@ -267,3 +268,12 @@ class StructureMerge(models.Model):
 
     def __str__(self):
         return f"{self.merged_name} fusionnée dans {self.kept}"
+
+
+def find_merged_into(pk: int, user) -> Structure | None:
+    """The structure that structure ``pk``, merged and deleted, now lives in, if ``user``
+    may see it. Merges of merges need no loop: a merge moves the journal rows too."""
+    merge = StructureMerge.objects.filter(merged_pk=pk).order_by("-merged_at", "-pk").first()
+    if merge is None:
+        return None
+    return Structure.objects.visible_to(user).filter(pk=merge.kept_id).first()

@@ -1,6 +1,7 @@
 """Writes on the structure register: registering, editing, contacts, merging."""
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from typing import cast
 
 from django.core.exceptions import PermissionDenied
@@ -13,17 +14,71 @@ from accounts.models import User
 from territoires import policy
 
 from .models import Contact, Structure, StructureMerge
+from .text import normalize
 
 
 class MergeError(Exception):
     """A merge that cannot be done; the message is for the user (French)."""
 
 
-def merge_structures(*, kept: Structure, merged: Structure, by: User) -> StructureMerge:
+@dataclass(frozen=True)
+class Difference:
+    """Two records disagree on what identifies a structure (a sign of two entities)."""
+
+    key: str  # "siren", "rna" or "commune": what a confirmation names
+    label: str
+    kept: str
+    merged: str
+
+
+class MergeNeedsConfirmation(MergeError):
+    """The two records may be two entities: the merge waits for a confirmation naming
+    each difference (``confirmed``)."""
+
+    def __init__(self, differences: list[Difference]):
+        self.differences = differences
+        listing = " ; ".join(f"{d.label} : {d.kept} / {d.merged}" for d in differences)
+        super().__init__(
+            "Ces deux fiches ne désignent peut-être pas la même structure ("
+            + listing
+            + "). Confirmez la fusion en connaissance de cause."
+        )
+
+
+def identity_differences(kept: Structure, merged: Structure) -> list[Difference]:
+    """SIREN, RNA and commune where both records have one and they differ.
+
+    A blank on one side is no contradiction: the kept record takes the other's."""
+    differences = []
+    if kept.siren and merged.siren and kept.siren != merged.siren:
+        differences.append(Difference("siren", "SIREN", kept.siren, merged.siren))
+    if kept.rna and merged.rna and kept.rna != merged.rna:
+        differences.append(Difference("rna", "RNA", kept.rna, merged.rna))
+    if (kept.postal_code, normalize(kept.commune)) != (
+        merged.postal_code,
+        normalize(merged.commune),
+    ):
+        differences.append(
+            Difference(
+                "commune",
+                "commune",
+                f"{kept.postal_code} {kept.commune}",
+                f"{merged.postal_code} {merged.commune}",
+            )
+        )
+    return differences
+
+
+def merge_structures(
+    *, kept: Structure, merged: Structure, by: User, confirmed: Collection[str] = ()
+) -> StructureMerge:
     """Move everything that points at ``merged`` (cases, contacts…) to ``kept``, journal, delete.
 
-    The kept record's own fields are left as they are: the merged record's identity
-    is kept in the journal.
+    If the two records differ on SIREN, RNA or commune (``identity_differences``), each
+    difference's key must be in ``confirmed``, else ``MergeNeedsConfirmation`` and
+    nothing is written. The kept record takes the identifiers it lacks (SIRET, RNA);
+    the merged record's identity stays in the journal, which also sends its old
+    address and identifiers to the kept record.
     """
     if not policy.may_merge_structures(by):
         raise PermissionDenied("Seuls l'opérateur national et les administrateurs fusionnent.")
@@ -41,6 +96,10 @@ def merge_structures(*, kept: Structure, merged: Structure, by: User) -> Structu
             if len(locked) != 2:
                 raise MergeError("Une des deux structures n'existe plus.")
             kept, merged = locked[kept.pk], locked[merged.pk]
+            # Decided on the locked rows: a confirmation given on other values is no consent.
+            differences = identity_differences(kept, merged)
+            if any(d.key not in confirmed for d in differences):
+                raise MergeNeedsConfirmation(differences)
             moved: dict[str, int] = {}
             for relation in Structure._meta.related_objects:
                 if relation.many_to_many:
@@ -65,12 +124,28 @@ def merge_structures(*, kept: Structure, merged: Structure, by: User) -> Structu
             )
             merged._history_user = by  # type: ignore[attr-defined]
             merged.delete()
+            _take_missing_identifiers(kept, journal, by)
     except IntegrityError:
         raise MergeError(
             "La fusion est impossible : les deux structures ont des éléments incompatibles "
             "(par exemple un accompagnement en cours chacune)."
         ) from None
     return journal
+
+
+def _take_missing_identifiers(kept: Structure, journal: StructureMerge, by: User) -> None:
+    """The kept record takes the SIRET and RNA it lacks (after the duplicate is gone: a
+    SIRET is unique)."""
+    taken = []
+    if not kept.siret and journal.merged_siret:
+        kept.siret = journal.merged_siret
+        taken.append("siret")
+    if not kept.rna and journal.merged_rna:
+        kept.rna = journal.merged_rna
+        taken.append("rna")
+    if taken:
+        kept._history_user = by  # type: ignore[attr-defined]
+        kept.save(update_fields=[*taken, "updated_at"])
 
 
 def _move_rows(relation: ForeignObjectRel, merged: Structure, kept: Structure, by: User) -> int:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("importer/", imports.import_upload, name="import"),
     path("importer/confirmer/", imports.import_confirm, name="import_confirm"),
     path("importer/modele.<str:fmt>", register.import_template, name="import_template"),
+    path("doublons/", register.duplicate_list, name="duplicates"),
     path("repertoire/", registre.register_lookup, name="register_lookup"),
     path("repertoire/verifier/", registre.register_check, name="register_check"),
     path("<int:pk>/", register.structure_detail, name="detail"),

@@ -14,6 +14,14 @@ from stdnum.fr import siret as stdnum_siret
 from territoires.postal import departement_code_from_postal_code
 
 _RNA = re.compile(r"^W\d{9}$")
+# The import template's example row: identifiers INSEE and the RNA never attribute
+# (all zeros), refused everywhere so the example can never be saved nor match a record.
+EXAMPLE_SIRET = "00000000000000"
+EXAMPLE_RNA = "W000000000"
+EXAMPLE_REFUSED = (
+    "C'est l'identifiant de la ligne d'exemple du modèle d'import : remplacez la ligne "
+    "d'exemple par une structure réelle, ou supprimez-la."
+)
 _SPACES = re.compile(r"[\s\u00a0\u202f.\-]+")
 
 
@@ -32,6 +40,8 @@ def clean_siret(value: str) -> str:
             code="siret_length",
             params={"length": len(compact)},
         )
+    if compact == EXAMPLE_SIRET:
+        raise ValidationError(EXAMPLE_REFUSED, code="siret_example")
     try:
         return stdnum_siret.validate(compact)
     except stdnum_errors.ValidationError:
@@ -51,6 +61,8 @@ def clean_rna(value: str) -> str:
             "Le numéro RNA doit être la lettre W suivie de 9 chiffres (ex. : W351234567).",
             code="rna_format",
         )
+    if compact == EXAMPLE_RNA:
+        raise ValidationError(EXAMPLE_REFUSED, code="rna_example")
     return compact
 
 

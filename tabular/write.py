@@ -5,6 +5,13 @@ ODS are written row by row into a spooled temporary file. Text that a spreadshee
 would evaluate as a formula is neutralised: prefixed with an apostrophe in CSV
 (which has no cell types), written as a typed text cell in XLSX and ODS so it is
 shown, never evaluated.
+
+XLSX sheets are made to be worked in: header row in bold and frozen, an auto-filter
+over the table, column widths fitted to the headers and the first rows (or given),
+drop-down lists for coded columns (``SheetColumn.choices``, read from a hidden
+« Listes » sheet) and, when given, an « Instructions » sheet in French. Dates are
+date cells shown ``30/11/2026`` (``30/11/2026 12:02`` with a time, Paris time);
+CSV writes them the same way, as text.
 """
 
 import csv
@@ -17,10 +24,22 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import IO, Any
 from xml.sax.saxutils import escape as xml_escape
 
 from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
+
+
+@dataclass(frozen=True)
+class SheetColumn:
+    """How an XLSX column is shown: its width (characters; None: fitted) and, for a coded
+    column, the accepted values offered as a drop-down list."""
+
+    width: float | None = None
+    choices: Sequence[str] = field(default_factory=tuple)
+
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CONTENT_TYPES = {
@@ -80,8 +99,19 @@ def _csv_cell(value: Any) -> object:
     if isinstance(value, float | decimal.Decimal):
         return str(value).replace(".", ",")
     if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
+        return french_date(value)
     return neutralise(str(value))
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    return timezone.localtime(value) if timezone.is_aware(value) else value
+
+
+def french_date(value: dt.date) -> str:
+    """``30/11/2026``, or ``30/11/2026 12:02`` (Paris time) for a date and time."""
+    if isinstance(value, dt.datetime):
+        return _local(value).strftime("%d/%m/%Y %H:%M")
+    return value.strftime("%d/%m/%Y")
 
 
 # XLSX and ODS are zipped XML. Writing the XML directly, row by row, keeps a
@@ -108,95 +138,244 @@ def _is_number(value: object) -> bool:
     return type(value) is not bool and isinstance(value, int | float | decimal.Decimal)
 
 
-def _xlsx_cell(ref: str, value: object) -> str:
+_EPOCH = dt.datetime(1899, 12, 30)  # day 0 of spreadsheet serial dates
+# Cell styles of styles.xml: 0 normal, 1 header (bold), 2 date, 3 date and time.
+_HEADER, _DATE, _DATETIME = 1, 2, 3
+
+
+def _serial(value: dt.date) -> str:
+    if isinstance(value, dt.datetime):
+        delta = _local(value).replace(tzinfo=None) - _EPOCH
+        return f"{delta.days + delta.seconds / 86400:.10f}"
+    return str((value - _EPOCH.date()).days)
+
+
+def _xlsx_cell(ref: str, value: object, style: int = 0) -> str:
     value = _plain(value)
     if _is_number(value):
         return f'<c r="{ref}"><v>{value}</v></c>'
-    if isinstance(value, dt.datetime | dt.date):
-        value = value.isoformat()
-    return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{_xml_text(value)}</t></is></c>'
+    if isinstance(value, dt.date):
+        kind = _DATETIME if isinstance(value, dt.datetime) else _DATE
+        return f'<c r="{ref}" s="{kind}"><v>{_serial(value)}</v></c>'
+    styled = f' s="{style}"' if style else ""
+    return (
+        f'<c r="{ref}"{styled} t="inlineStr"><is><t xml:space="preserve">'
+        f"{_xml_text(value)}</t></is></c>"
+    )
 
 
-_XLSX_STATIC = {
-    "[Content_Types].xml": (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-        '<Default Extension="rels" '
-        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-        '<Default Extension="xml" ContentType="application/xml"/>'
-        '<Override PartName="/xl/workbook.xml" ContentType="application/'
-        'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
-        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-        '<Override PartName="/xl/styles.xml" ContentType="application/'
-        'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-        "</Types>"
-    ),
-    "_rels/.rels": (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-        'relationships/officeDocument" Target="xl/workbook.xml"/>'
-        "</Relationships>"
-    ),
-    "xl/_rels/workbook.xml.rels": (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-        'relationships/worksheet" Target="worksheets/sheet1.xml"/>'
-        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-        'relationships/styles" Target="styles.xml"/>'
-        "</Relationships>"
-    ),
-    "xl/styles.xml": (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
-        '<fills count="2"><fill><patternFill patternType="none"/></fill>'
-        '<fill><patternFill patternType="gray125"/></fill></fills>'
-        '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
-        "</cellStyleXfs>"
-        '<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-        "</cellXfs>"
-        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
-        "</styleSheet>"
-    ),
-}
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PACKAGE_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_SHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+_XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+_STYLES = (
+    _XML_HEAD + f'<styleSheet xmlns="{_MAIN}">'
+    '<numFmts count="2"><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/>'
+    '<numFmt numFmtId="165" formatCode="dd/mm/yyyy hh:mm"/></numFmts>'
+    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
+    '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
+    "</cellStyleXfs>"
+    '<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    "</cellXfs>"
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    "</styleSheet>"
+)
+LISTS_SHEET = "Listes"
+INSTRUCTIONS_SHEET = "Instructions"
+# Rows a drop-down list covers below the data: room to add lines to a template.
+_VALIDATED_ROWS = 1000
+_MIN_WIDTH, _MAX_WIDTH = 8, 60
+_SAMPLED_ROWS = 100
+
+
+def _width(header: str, sample: list[Sequence], index: int, given: float | None) -> float:
+    if given is not None:
+        return given
+    longest = len(str(header)) + 3  # room for the filter button
+    for values in sample:
+        if index < len(values):
+            value = _plain(values[index])
+            text = french_date(value) if isinstance(value, dt.date) else str(value)
+            longest = max(longest, len(text) + 1)
+    return float(min(max(longest, _MIN_WIDTH), _MAX_WIDTH))
+
+
+def _sheet_xml_start(widths: Sequence[float], frozen: bool) -> str:
+    views = (
+        '<sheetViews><sheetView workbookViewId="0">'
+        '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+        '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
+        if frozen
+        else '<sheetViews><sheetView workbookViewId="0"/></sheetViews>'
+    )
+    cols = "".join(
+        f'<col min="{i}" max="{i}" width="{w:.1f}" customWidth="1"/>'
+        for i, w in enumerate(widths, start=1)
+    )
+    return (
+        _XML_HEAD
+        + f'<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}">'
+        + views
+        + (f"<cols>{cols}</cols>" if cols else "")
+        + "<sheetData>"
+    )
+
+
+def _write_rows(sheet: IO[str], rows: Iterable[Sequence], header_style: bool) -> tuple[int, int]:
+    """Rows as XML; the first in bold when ``header_style``. Returns (rows, columns) written."""
+    letters: list[str] = []
+    number = 0
+    for number, values in enumerate(rows, start=1):
+        while len(letters) < len(values):
+            letters.append(_column_letter(len(letters)))
+        style = _HEADER if header_style and number == 1 else 0
+        cells = "".join(_xlsx_cell(f"{letters[i]}{number}", v, style) for i, v in enumerate(values))
+        sheet.write(f'<row r="{number}">{cells}</row>')
+    return number, len(letters)
 
 
 def write_xlsx(
-    output: IO[bytes], headers: Sequence[str], rows: Iterable[Sequence], title: str = "Export"
+    output: IO[bytes],
+    headers: Sequence[str],
+    rows: Iterable[Sequence],
+    title: str = "Export",
+    *,
+    columns: Sequence[SheetColumn | None] | None = None,
+    instructions: Sequence[str] = (),
 ) -> None:
+    """The table on a first sheet (the one an import reads), then « Instructions » if
+    given, then the hidden « Listes » sheet that the drop-down lists read."""
+    columns = list(columns or [])
+    columns += [None] * (len(headers) - len(columns))
+    rows = iter(rows)
+    sample = list(itertools.islice(rows, _SAMPLED_ROWS))
+    widths = [
+        _width(h, sample, i, getattr(columns[i], "width", None)) for i, h in enumerate(headers)
+    ]
+    coded = [(i, list(c.choices)) for i, c in enumerate(columns) if c and c.choices]
+    sheets = [title[:31] or "Export"]
+    if instructions:
+        sheets.append(INSTRUCTIONS_SHEET)
+    if coded:
+        sheets.append(LISTS_SHEET)
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in _XLSX_STATIC.items():
-            archive.writestr(name, content)
-        archive.writestr(
-            "xl/workbook.xml",
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-            f'<sheets><sheet name="{_xml_text(title[:31])}" sheetId="1" r:id="rId1"/></sheets>'
-            "</workbook>",
+        overrides = "".join(
+            f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="{_SHEET_TYPE}"/>'
+            for n in range(1, len(sheets) + 1)
         )
+        archive.writestr(
+            "[Content_Types].xml",
+            _XML_HEAD
+            + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" '
+            'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            + overrides
+            + '<Override PartName="/xl/styles.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+            "</Types>",
+        )
+        archive.writestr(
+            "_rels/.rels",
+            _XML_HEAD + f'<Relationships xmlns="{_PACKAGE_REL}">'
+            f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/>'
+            "</Relationships>",
+        )
+        sheet_rels = "".join(
+            f'<Relationship Id="rId{n}" Type="{_REL}/worksheet" Target="worksheets/sheet{n}.xml"/>'
+            for n in range(1, len(sheets) + 1)
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            _XML_HEAD
+            + f'<Relationships xmlns="{_PACKAGE_REL}">'
+            + sheet_rels
+            + f'<Relationship Id="rId{len(sheets) + 1}" Type="{_REL}/styles" '
+            'Target="styles.xml"/></Relationships>',
+        )
+        archive.writestr("xl/styles.xml", _STYLES)
+
         with archive.open("xl/worksheets/sheet1.xml", "w") as raw:
             sheet = io.TextIOWrapper(raw, encoding="utf-8")
-            sheet.write(
-                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-                '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-                "<sheetData>"
+            sheet.write(_sheet_xml_start(widths, frozen=True))
+            last_row, last_column = _write_rows(
+                sheet, itertools.chain([headers], sample, rows), header_style=True
             )
-            letters: list[str] = []
-            for number, values in enumerate(itertools.chain([headers], rows), start=1):
-                while len(letters) < len(values):
-                    letters.append(_column_letter(len(letters)))
-                cells = "".join(
-                    _xlsx_cell(f"{letters[i]}{number}", v) for i, v in enumerate(values)
+            sheet.write("</sheetData>")
+            last_letter = _column_letter(max(last_column, len(headers), 1) - 1)
+            table_range = f"A1:{last_letter}{last_row}"
+            sheet.write(f'<autoFilter ref="{table_range}"/>')
+            if coded:
+                bottom = max(last_row, 1) + _VALIDATED_ROWS
+                validations = []
+                for list_column, (index, choices) in enumerate(coded):
+                    letter, source = _column_letter(index), _column_letter(list_column)
+                    validations.append(
+                        '<dataValidation type="list" allowBlank="1" showErrorMessage="1" '
+                        'errorTitle="Valeur non reconnue" '
+                        'error="Choisissez une valeur de la liste déroulante." '
+                        f'sqref="{letter}2:{letter}{bottom}">'
+                        f"<formula1>{LISTS_SHEET}!${source}$2:${source}${len(choices) + 1}"
+                        "</formula1></dataValidation>"
+                    )
+                sheet.write(
+                    f'<dataValidations count="{len(validations)}">'
+                    + "".join(validations)
+                    + "</dataValidations>"
                 )
-                sheet.write(f'<row r="{number}">{cells}</row>')
-            sheet.write("</sheetData></worksheet>")
+            sheet.write("</worksheet>")
             sheet.flush()
             sheet.detach()
+
+        number = 2
+        if instructions:
+            text = io.StringIO()
+            text.write(_sheet_xml_start([100.0], frozen=False))
+            _write_rows(text, ([line] for line in instructions), header_style=True)
+            text.write("</sheetData></worksheet>")
+            archive.writestr(f"xl/worksheets/sheet{number}.xml", text.getvalue())
+            number += 1
+        if coded:
+            lists = io.StringIO()
+            lists.write(_sheet_xml_start([30.0] * len(coded), frozen=False))
+            list_headers = [headers[index] for index, _ in coded]
+            longest = max(len(choices) for _, choices in coded)
+            list_rows = [
+                [choices[r] if r < len(choices) else "" for _, choices in coded]
+                for r in range(longest)
+            ]
+            _write_rows(lists, [list_headers, *list_rows], header_style=True)
+            lists.write("</sheetData></worksheet>")
+            archive.writestr(f"xl/worksheets/sheet{number}.xml", lists.getvalue())
+
+        sheet_entries = "".join(
+            f'<sheet name="{_xml_text(name)}" sheetId="{n}" r:id="rId{n}"'
+            + (' state="hidden"' if name == LISTS_SHEET and n > 1 else "")
+            + "/>"
+            for n, name in enumerate(sheets, start=1)
+        )
+        archive.writestr(
+            "xl/workbook.xml",
+            _XML_HEAD + f'<workbook xmlns="{_MAIN}" xmlns:r="{_REL}">'
+            f"<sheets>{sheet_entries}</sheets>"
+            '<definedNames><definedName name="_xlnm._FilterDatabase" localSheetId="0" '
+            f'hidden="1">{_quoted_sheet(sheets[0])}!$A$1:${last_letter}${last_row}'
+            "</definedName></definedNames></workbook>",
+        )
+
+
+def _quoted_sheet(name: str) -> str:
+    return "'" + _xml_text(name.replace("'", "''")) + "'"
 
 
 def _ods_cell(value: object) -> str:
@@ -264,9 +443,16 @@ def write_ods(
             content.detach()
 
 
-def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence], title: str = "Export") -> bytes:
+def xlsx_bytes(
+    headers: Sequence[str],
+    rows: Iterable[Sequence],
+    title: str = "Export",
+    *,
+    columns: Sequence[SheetColumn | None] | None = None,
+    instructions: Sequence[str] = (),
+) -> bytes:
     buffer = io.BytesIO()
-    write_xlsx(buffer, headers, rows, title)
+    write_xlsx(buffer, headers, rows, title, columns=columns, instructions=instructions)
     return buffer.getvalue()
 
 
@@ -277,9 +463,17 @@ def ods_bytes(headers: Sequence[str], rows: Iterable[Sequence], title: str = "Ex
 
 
 def export_response(
-    fmt: str, filename: str, headers: Sequence[str], rows: Iterable[Sequence]
+    fmt: str,
+    filename: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence],
+    *,
+    columns: Sequence[SheetColumn | None] | None = None,
+    instructions: Sequence[str] = (),
+    title: str = "Export",
 ) -> StreamingHttpResponse:
-    """An attachment response; ``filename`` has no extension."""
+    """An attachment response; ``filename`` has no extension. ``columns``, ``instructions``
+    and ``title`` shape the XLSX file (see ``write_xlsx``); CSV and ODS ignore them."""
     if fmt == "csv":
         response = StreamingHttpResponse(
             _reporting_failure(csv_rows(headers, rows), filename),
@@ -288,7 +482,10 @@ def export_response(
     elif fmt in ("xlsx", "ods"):
         # A zip cannot be streamed before it is complete; spill to disk past a few MB.
         output = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
-        (write_xlsx if fmt == "xlsx" else write_ods)(output, headers, rows)
+        if fmt == "xlsx":
+            write_xlsx(output, headers, rows, title, columns=columns, instructions=instructions)
+        else:
+            write_ods(output, headers, rows, title)
         output.seek(0)
         response = FileResponse(output, content_type=CONTENT_TYPES[fmt])
     else:

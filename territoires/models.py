@@ -1,5 +1,7 @@
 from django.db import models
 
+from .collation import french
+
 # Partners (funders, resource centres) are models of this app, defined beside.
 from .partners import CentreRessources, Financeur
 
@@ -12,7 +14,7 @@ class Region(models.Model):
 
     class Meta:
         verbose_name = "région"
-        ordering = ["name"]
+        ordering = [french("name")]
 
     def __str__(self):
         return self.name
@@ -60,7 +62,7 @@ class Dla(models.Model):
     class Meta:
         verbose_name = "DLA"
         verbose_name_plural = "DLA"
-        ordering = ["level", "name"]
+        ordering = ["level", french("name")]
         constraints = [
             models.CheckConstraint(
                 name="dla_departement_matches_level",

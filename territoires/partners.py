@@ -9,6 +9,8 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 
+from .collation import french
+
 
 class Funder(models.TextChoices):
     """Who funds DLAs (DOMAIN.md: État, Banque des Territoires, FSE, local authorities)."""
@@ -50,7 +52,7 @@ class Financeur(models.Model):
 
     class Meta:
         verbose_name = "financeur"
-        ordering = ["name"]
+        ordering = [french("name")]
         constraints = [
             models.CheckConstraint(
                 name="financeur_departement_within_region",
@@ -96,7 +98,7 @@ class CentreRessources(models.Model):
     class Meta:
         verbose_name = "centre de ressources (CRDLA)"
         verbose_name_plural = "centres de ressources (CRDLA)"
-        ordering = ["name"]
+        ordering = [french("name")]
 
     def __str__(self) -> str:
         return self.name

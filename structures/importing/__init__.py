@@ -8,7 +8,16 @@ then by RNA, so importing the same file twice updates instead of duplicating.
 Shared by the ``import_structures`` command and the web import.
 """
 
-from .columns import COLUMNS, FIELDS, HEADERS, export_rows, template_rows
+from .columns import (
+    COLUMNS,
+    FIELDS,
+    HEADERS,
+    export_instructions,
+    export_rows,
+    sheet_columns,
+    template_instructions,
+    template_rows,
+)
 from .plan import (
     ImportConflict,
     ImportPlan,
@@ -29,7 +38,10 @@ __all__ = [
     "PlannedRow",
     "RowError",
     "apply_import",
+    "export_instructions",
     "export_rows",
     "plan_import",
+    "sheet_columns",
+    "template_instructions",
     "template_rows",
 ]

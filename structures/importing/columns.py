@@ -12,9 +12,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Choices, QuerySet
 
+from tabular import SheetColumn
+
 from ..models import LegalForm, Sector, SiaeType, Structure
 from ..text import normalize
-from ..validation import clean_postal_code, clean_rna, clean_siret
+from ..validation import EXAMPLE_RNA, EXAMPLE_SIRET, clean_postal_code, clean_rna, clean_siret
 
 # --- Cell parsers: text in, value out, ValidationError with a French message ---------
 
@@ -179,11 +181,14 @@ for _column in COLUMNS:
 
 
 def template_rows() -> tuple[list[str], list[list[str]]]:
-    """Header and one example row of the downloadable template."""
+    """Header and one example row of the downloadable template.
+
+    The example's SIRET and RNA are refused everywhere (``validation.EXAMPLE_SIRET``):
+    a template uploaded unchanged is refused, it can never create nor update a record."""
     example = {
-        "name": "Association Exemple",
-        "siret": "35600000000048",
-        "rna": "W351234567",
+        "name": "EXEMPLE – à remplacer par vos structures",
+        "siret": EXAMPLE_SIRET,
+        "rna": EXAMPLE_RNA,
         "legal_form": "association",
         "sector": "culture",
         "address": "1 rue de l'Exemple",
@@ -204,6 +209,79 @@ def template_rows() -> tuple[list[str], list[list[str]]]:
         "is_network": "non",
     }
     return [c.header for c in COLUMNS], [[example[c.field] for c in COLUMNS]]
+
+
+_YES_NO = ("oui", "non")
+# How each column shows in XLSX: width (characters) and, for coded columns, the values
+# offered as a drop-down list (the labels the import accepts).
+_SHEET = {
+    "name": SheetColumn(40),
+    "siret": SheetColumn(17),
+    "rna": SheetColumn(13),
+    "legal_form": SheetColumn(30, [str(label) for _, label in LegalForm.choices]),
+    "sector": SheetColumn(28, [str(label) for _, label in Sector.choices]),
+    "address": SheetColumn(32),
+    "postal_code": SheetColumn(12),
+    "commune": SheetColumn(24),
+    "departement": SheetColumn(13),
+    "in_qpv": SheetColumn(8, _YES_NO),
+    "in_zrr": SheetColumn(8, _YES_NO),
+    "is_esus": SheetColumn(14, _YES_NO),
+    "siae_type": SheetColumn(30, [str(label) for _, label in SiaeType.choices]),
+    "is_entreprise_adaptee": SheetColumn(18, _YES_NO),
+    "is_network": SheetColumn(15, _YES_NO),
+}
+
+
+def sheet_columns() -> list[SheetColumn | None]:
+    """The XLSX presentation of the import columns, in order."""
+    return [_SHEET.get(c.field) for c in COLUMNS]
+
+
+def column_instructions() -> list[str]:
+    """One French line per column: required or not, what it holds, accepted values."""
+    lines = []
+    for column in COLUMNS:
+        what = "obligatoire" if column.required else "facultative"
+        line = f"{column.header} ({what})"
+        if column.help:
+            line += f" : {column.help}"
+        choices = _SHEET.get(column.field, SheetColumn()).choices
+        if choices and tuple(choices) != _YES_NO:
+            line += " ; valeurs : " + ", ".join(choices)
+        lines.append(line + ".")
+    return lines
+
+
+def template_instructions() -> list[str]:
+    return [
+        "Modèle d'import des structures – mode d'emploi",
+        "Une ligne par structure dans la feuille « Structures », à partir de la ligne 2. "
+        "Gardez la ligne d'en-tête telle quelle ; l'ordre des colonnes est libre.",
+        "La ligne d'exemple est refusée telle quelle (son SIRET et son RNA ne désignent "
+        "aucune structure) : remplacez-la par vos structures ou supprimez-la.",
+        "Une structure déjà enregistrée est reconnue par son SIRET, sinon par son RNA : "
+        "l'import la met à jour. Avant de confirmer, l'aperçu montre chaque fiche touchée "
+        "et chaque valeur avant → après.",
+        "Rien n'est enregistré avant votre confirmation, et un fichier qui contient une "
+        "erreur n'enregistre rien : l'aperçu liste chaque erreur (ligne, colonne, motif).",
+        "Les colonnes à valeurs codées proposent une liste déroulante.",
+        "Colonnes :",
+        *column_instructions(),
+    ]
+
+
+def export_instructions() -> list[str]:
+    return [
+        "Export du registre des structures – mode d'emploi",
+        "Une ligne par structure que vous pouvez consulter, dans l'ordre alphabétique. "
+        "Les filtres de la liste s'appliquent à l'export.",
+        "Les colonnes sont celles du modèle d'import : après correction, ce fichier peut "
+        "être réimporté (les structures sont reconnues par leur SIRET, sinon leur RNA). "
+        "Les colonnes « Région » et « Accompagnement en cours » sont ignorées à l'import.",
+        "Colonnes :",
+        *column_instructions(),
+    ]
 
 
 _LABELS = {

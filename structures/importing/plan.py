@@ -26,7 +26,7 @@ from territoires.policy import Actor
 from territoires.postal import departement_code_from_postal_code
 
 from ..duplicates import Candidate, DuplicateIndex, as_seen_by
-from ..models import Structure
+from ..models import LegalForm, Sector, SiaeType, Structure, StructureMerge
 from ..text import normalize
 from ..validation import (
     check_contracts,
@@ -56,6 +56,15 @@ class RowError:
         return f"{where} : {self.message}"
 
 
+@dataclass(frozen=True)
+class FieldChange:
+    """One field an update changes, as the preview shows it: old → new."""
+
+    column: str
+    old: str
+    new: str
+
+
 @dataclass
 class PlannedRow:
     line: int
@@ -63,6 +72,9 @@ class PlannedRow:
     structure: Structure
     changed: list[str] = field(default_factory=list)
     duplicates: list[Candidate] = field(default_factory=list)
+    # An update: each changed field's old and new value, and how the row found its record.
+    changes: list[FieldChange] = field(default_factory=list)
+    matched_by: str = ""
 
 
 @dataclass
@@ -70,6 +82,8 @@ class ImportPlan:
     rows: list[PlannedRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    # Line → how it found an existing record: "SIRET", "RNA" or "fusion" (merge journal).
+    matched_by: dict[int, str] = field(default_factory=dict)
 
     @property
     def is_valid(self) -> bool:
@@ -207,6 +221,24 @@ def _chunks[T](items: Iterable[T]) -> Iterator[list[T]]:
         yield items[start : start + CHUNK]
 
 
+def _merged_identifiers(
+    sirets: set[str], rnas: set[str]
+) -> tuple[dict[str, Structure], dict[str, Structure]]:
+    """The kept records of merged structures, by the merged structure's SIRET and RNA."""
+    by_siret: dict[str, Structure] = {}
+    by_rna: dict[str, Structure] = {}
+    if not sirets and not rnas:
+        return by_siret, by_rna
+    journal = StructureMerge.objects.select_related("kept").order_by("merged_at", "pk")
+    for chunk in _chunks(sirets):
+        for merge in journal.filter(merged_siret__in=chunk):
+            by_siret[merge.merged_siret] = merge.kept
+    for chunk in _chunks(rnas):
+        for merge in journal.filter(merged_rna__in=chunk):
+            by_rna[merge.merged_rna] = merge.kept
+    return by_siret, by_rna
+
+
 def _match(plan: ImportPlan, good: list[Row], seen: dict[str, str]) -> Matches:
     """Match each row to an existing structure by SIRET, then RNA (None: a new one).
 
@@ -221,6 +253,9 @@ def _match(plan: ImportPlan, good: list[Row], seen: dict[str, str]) -> Matches:
     for chunk in _chunks(rnas):
         for structure in Structure.objects.filter(rna__in=chunk):
             by_rna[structure.rna].append(structure)
+    # A structure merged into another: its identifiers now lead to the kept record, so a
+    # file written before the merge updates it instead of re-creating the duplicate.
+    merged_siret, merged_rna = _merged_identifiers(sirets - set(by_siret), rnas - set(by_rna))
 
     matches: Matches = {}
     first_line_of: dict[tuple[str, str], int] = {}
@@ -239,6 +274,7 @@ def _match(plan: ImportPlan, good: list[Row], seen: dict[str, str]) -> Matches:
             continue
         first_line_of[key] = line
         existing = by_siret.get(siret) if siret else None
+        matched_by = "SIRET" if existing else ""
         if existing is None and rna:
             candidates = [s for s in by_rna.get(rna, []) if not s.siret or not siret]
             if len(candidates) > 1:
@@ -251,6 +287,15 @@ def _match(plan: ImportPlan, good: list[Row], seen: dict[str, str]) -> Matches:
                 )
                 continue
             existing = candidates[0] if candidates else None
+            matched_by = "RNA" if existing else ""
+        if existing is None and (siret in merged_siret or rna in merged_rna):
+            existing = merged_siret.get(siret) or merged_rna[rna]
+            matched_by = "fusion"
+            # The kept record keeps its own identifiers; the merged ones stay in the journal.
+            values.pop("siret", None)
+            values.pop("rna", None)
+        if existing is not None:
+            plan.matched_by[line] = matched_by
         if existing is not None:
             if existing.pk in line_of_structure:
                 plan.errors.append(
@@ -316,6 +361,8 @@ def _decide(
             outcome = _creation(line, values, authority, seen, index, region_by_departement)
         else:
             outcome = _update(line, values, existing, authority, seen, region_by_departement)
+            if isinstance(outcome, PlannedRow):
+                outcome.matched_by = plan.matched_by.get(line, "")
         if isinstance(outcome, RowError):
             plan.errors.append(outcome)
         else:
@@ -383,6 +430,8 @@ def _update(
         for name, value in values.items()
         if _current(existing, name) != (value.pk if name == "departement" else value)
     ]
+    # Read before the values are set: the preview shows each field's old → new value.
+    old = {name: _shown(name, getattr(existing, name)) for name in changed}
     for name in changed:
         setattr(existing, name, values[name])
     existing.set_derived_fields(region_by_departement)
@@ -391,7 +440,32 @@ def _update(
         "update" if changed else "unchanged",
         existing,
         changed=[HEADERS[name] for name in changed],
+        changes=[
+            FieldChange(HEADERS[name], old[name], _shown(name, values[name])) for name in changed
+        ],
     )
+
+
+_SHOWN_LABELS: dict[str, dict[str, str]] = {
+    "legal_form": dict(LegalForm.choices),
+    "sector": dict(Sector.choices),
+    "siae_type": dict(SiaeType.choices),
+}
+
+
+def _shown(name: str, value: Any) -> str:
+    """A value as the preview shows it (French: oui/non, labels, decimal comma)."""
+    if value is None or value == "":
+        return "—"
+    if name == "departement":
+        return value.code
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if name in _SHOWN_LABELS:
+        return str(_SHOWN_LABELS[name].get(value, value))
+    if name == "fte":
+        return str(value).replace(".", ",")
+    return str(value)
 
 
 def _show_duplicates_as_seen_by(plan: ImportPlan, user: Actor) -> None:

@@ -13,6 +13,7 @@ from django.core.files.storage import default_storage
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from francais import pluriel
 from territoires import policy
 
 from ..forms import ImportUploadForm
@@ -92,7 +93,8 @@ def import_confirm(request):
     _forget_pending(request)
     messages.success(
         request,
-        f"Import terminé : {result.created} structure(s) créée(s), "
-        f"{result.updated} mise(s) à jour, {result.unchanged} inchangée(s).",
+        f"Import terminé : {pluriel(result.created, 'structure créée')}, "
+        f"{pluriel(result.updated, 'mise à jour', 'mises à jour')}, "
+        f"{pluriel(result.unchanged, 'inchangée')}.",
     )
     return redirect("structures:list")

@@ -85,6 +85,8 @@ MATRIX = {
     "structures:merge": ObjectRoute(
         "structure", write=True, may_write=lambda user, obj: user.role in NATIONAL
     ),
+    # The national review list of likely duplicates: those who merge.
+    "structures:duplicates": PageRoute(roles=NATIONAL),
     # The register of companies: for those who register structures (public data only).
     "structures:register_lookup": PageRoute(roles=frozenset({"officer", "coordinator", "admin"})),
     "structures:register_check": PageRoute(roles=frozenset({"officer", "coordinator", "admin"})),

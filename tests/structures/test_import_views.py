@@ -74,16 +74,19 @@ def test_national_operator_cannot_import(personas, client_for):
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "ods"])
-def test_template_is_downloadable_and_importable(personas, client_for, fmt):
-    from structures.importing import plan_import
-    from territoires.actors import SYSTEM
-
-    response = client_for(personas.officer_a).get(reverse("structures:import_template", args=[fmt]))
+def test_template_uploaded_unchanged_is_refused_and_writes_nothing(personas, client_for, fmt):
+    client = client_for(personas.officer_a)
+    response = client.get(reverse("structures:import_template", args=[fmt]))
     assert response.status_code == 200
     data = b"".join(response.streaming_content)
-    plan = plan_import(data, f"modele.{fmt}", SYSTEM)
-    assert plan.is_valid, plan.errors
-    assert plan.rows[0].structure.siret == "35600000000048"
+    response = upload(client, data, f"modele.{fmt}")
+    plan = response.context["plan"]
+    assert not plan.is_valid
+    assert {e.column for e in plan.errors} == {"SIRET", "RNA"}
+    assert all("ligne d'exemple du modèle" in e.message for e in plan.errors)
+    assert response.context["token"] is None
+    assert "Confirmer l'import" not in response.content.decode()
+    assert Structure.objects.count() == 0
 
 
 def test_reimport_through_the_web_updates(personas, client_for):

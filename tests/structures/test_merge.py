@@ -19,7 +19,9 @@ def test_merge_moves_cases_and_contacts_and_journals(personas, pair):
     kept, merged = pair
     ContactFactory(structure=merged, first_name="Jo")
     case = AccompagnementFactory(structure=merged, officer=personas.officer_a)
-    journal = merge_structures(kept=kept, merged=merged, by=personas.national)
+    journal = merge_structures(
+        kept=kept, merged=merged, by=personas.national, confirmed={"siren", "rna"}
+    )
     case.refresh_from_db()
     assert case.structure == kept
     assert [c.first_name for c in Contact.objects.filter(structure=kept)] == ["Jo"]
@@ -38,7 +40,7 @@ def test_two_open_cases_cannot_be_merged_and_nothing_moves(personas, pair):
     AccompagnementFactory(structure=merged, officer=personas.officer_a)
     ContactFactory(structure=merged)
     with pytest.raises(MergeError, match="accompagnement en cours"):
-        merge_structures(kept=kept, merged=merged, by=personas.admin)
+        merge_structures(kept=kept, merged=merged, by=personas.admin, confirmed={"siren", "rna"})
     assert Structure.objects.count() == 2
     assert merged.contacts.count() == 1
     assert StructureMerge.objects.count() == 0
@@ -69,7 +71,9 @@ def test_merge_page_previews_then_merges(personas, client_for, pair):
     assert response.status_code == 200
     assert response.context["merged"] == merged
     assert Structure.objects.count() == 2
-    response = client.post(url, {"merged": str(merged.pk), "confirm": "1"})
+    response = client.post(
+        url, {"merged": str(merged.pk), "confirm": "1", "confirmed": ["siren", "rna"]}
+    )
     assert response.status_code == 302
     assert Structure.objects.count() == 1
     detail = client.get(reverse("structures:detail", args=[kept.pk])).content.decode()
@@ -94,7 +98,7 @@ def test_moved_cases_and_contacts_get_a_history_row_naming_who_merged(personas, 
     kept, merged = pair
     contact = ContactFactory(structure=merged)
     case = AccompagnementFactory(structure=merged, officer=personas.officer_a)
-    merge_structures(kept=kept, merged=merged, by=personas.national)
+    merge_structures(kept=kept, merged=merged, by=personas.national, confirmed={"siren", "rna"})
     case_row = case.history.order_by("-history_id").first()
     contact_row = contact.history.order_by("-history_id").first()
     assert (case_row.structure_id, case_row.history_user) == (kept.pk, personas.national)

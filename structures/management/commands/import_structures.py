@@ -3,6 +3,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from francais import pluriel
 from structures.importing import ImportConflict, apply_import, plan_import
 from territoires.actors import SYSTEM
 from territoires.policy import Actor
@@ -53,11 +54,11 @@ class Command(BaseCommand):
             for error in plan.errors:
                 self.stderr.write(str(error))
             raise CommandError(
-                f"{len(plan.errors)} erreur(s) : aucune structure n'a été enregistrée."
+                f"{pluriel(plan.errors, 'erreur')} : aucune structure n'a été enregistrée."
             )
         summary = (
             f"{plan.count('create')} à créer, {plan.count('update')} à mettre à jour, "
-            f"{plan.count('unchanged')} inchangée(s)"
+            f"{pluriel(plan.count('unchanged'), 'inchangée')}"
         )
         if dry_run:
             self.stdout.write(f"Vérification seule : {summary}. Rien n'a été enregistré.")
@@ -68,7 +69,8 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         self.stdout.write(
             self.style.SUCCESS(
-                f"Import terminé : {result.created} créée(s), {result.updated} mise(s) à jour, "
-                f"{result.unchanged} inchangée(s)."
+                f"Import terminé : {pluriel(result.created, 'créée')}, "
+                f"{pluriel(result.updated, 'mise à jour', 'mises à jour')}, "
+                f"{pluriel(result.unchanged, 'inchangée')}."
             )
         )

@@ -41,9 +41,10 @@ def _my_cases(user):
     )
     return {
         "template": "accompagnements/home/officer.html",
-        "phases": [{"label": State(s).label, "count": counts[s]} for s in State.OPEN],
+        "phases": [{"label": State(s).label, "count": counts[s], "state": s} for s in State.OPEN],
         "overdue": counts["overdue"],
-        "unread": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
+        # The reminders still true (a resolved one is no longer counted).
+        "unread": Notification.objects.unread().filter(recipient=user).count(),
         "tasks": my_pending_tasks(user, limit=10),
         "overdue_tasks": Tache.objects.visible_to(user).overdue().filter(assignee=user).count(),
     }
@@ -54,7 +55,7 @@ def _overview(user, *, by, label, title):
     rows = (
         Accompagnement.objects.visible_to(user)
         .open()
-        .values(f"{by}__code", f"{by}__name")
+        .values(f"{by}__pk", f"{by}__code", f"{by}__name")
         .annotate(
             **{state: Count("pk", filter=Q(state=state)) for state in State.OPEN},
             overdue=Count("pk", filter=Q(pk__in=overdue_ids)),
@@ -69,7 +70,11 @@ def _overview(user, *, by, label, title):
         "rows": [
             {
                 "territory": f"{row[f'{by}__code']} - {row[f'{by}__name']}",
-                "counts": [row[s] for s in State.OPEN],
+                # Each count opens the case list filtered alike (it filters by department).
+                "filter": (
+                    f"departement={row[f'{by}__pk']}" if by == "structure__departement" else ""
+                ),
+                "counts": list(zip(State.OPEN, [row[s] for s in State.OPEN], strict=True)),
                 "overdue": row["overdue"],
             }
             for row in rows

@@ -82,21 +82,27 @@ def horizontal_bars(
     """Labelled horizontal bars, one per (label, value) item: fits long category names."""
     items = list(items)
     label_width, bar_width, row, top = 230, 300, 26, 8
+    # Long category names wrap onto a second line instead of being cut (issue 17).
+    labels = [_wrap(label, 34, 2) for label, _ in items]
+    if any(len(lines) > 1 for lines in labels):
+        row = 38
     width = label_width + bar_width + 90
     height = top * 2 + row * max(len(items), 1)
     maximum = max((_numeric(v) for _, v in items), default=0) or 1
     description = _describe(items, unit, decimals)
     _, svg = _open_svg(width, height, title, description)
     parts = [svg]
-    for index, (label, value) in enumerate(items):
+    for index, ((_, value), lines) in enumerate(zip(items, labels, strict=True)):
         y = top + index * row
+        middle = y + row / 2 + 4
         length = bar_width * _numeric(value) / maximum
+        first = middle - 7 * (len(lines) - 1)
         parts.append(
-            f'<text x="{label_width - 8}" y="{y + 17}" text-anchor="end" font-size="12" '
-            f'fill="{TEXT}">{escape(_shorten(label, 34))}</text>'
+            f'<text x="{label_width - 8}" y="{first:.1f}" text-anchor="end" font-size="12" '
+            f'fill="{TEXT}">{_tspans(lines, label_width - 8, 14)}</text>'
             f'<rect x="{label_width}" y="{y + 4}" width="{length:.1f}" height="{row - 8}" '
             f'fill="{BLUE}"/>'
-            f'<text x="{label_width + length + 6:.1f}" y="{y + 17}" font-size="12" '
+            f'<text x="{label_width + length + 6:.1f}" y="{middle:.1f}" font-size="12" '
             f'fill="{TEXT}">{escape(fmt(value, decimals, unit))}</text>'
         )
     parts.append(
@@ -134,7 +140,8 @@ def bar_chart(
             f'<text x="{x + column / 2}" y="{baseline - bar - 6:.1f}" text-anchor="middle" '
             f'font-size="12" fill="{TEXT}">{escape(fmt(value, decimals, unit))}</text>'
             f'<text x="{x + column / 2}" y="{baseline + 16}" text-anchor="middle" '
-            f'font-size="11" fill="{TEXT}">{escape(_shorten(label, 14))}</text>'
+            f'font-size="11" fill="{TEXT}">'
+            f"{_tspans(_wrap(label, 14, 3), x + column / 2, 13)}</text>"
         )
     parts.append(
         f'<line x1="{left}" y1="{baseline}" x2="{width - left}" y2="{baseline}" '
@@ -146,6 +153,28 @@ def bar_chart(
         mark_safe("".join(parts)),  # every interpolated text is escaped
         (category_header, value_header),
         [(label, fmt(value, decimals, unit)) for label, value in items],
+    )
+
+
+def _wrap(text, length, max_lines):
+    """``text`` on lines of about ``length`` characters, cut between words; only a word
+    longer than a whole line, or a label longer than ``max_lines`` lines, ends in "…"."""
+    lines: list[str] = []
+    for word in str(text).split():
+        if lines and len(lines[-1]) + 1 + len(word) <= length:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    if len(lines) > max_lines:
+        lines = [*lines[: max_lines - 1], _shorten(" ".join(lines[max_lines - 1 :]), length)]
+    # A single long word may run a little past the line: still readable, not cut.
+    return [_shorten(line, length + 3) for line in lines] or [""]
+
+
+def _tspans(lines, x, step):
+    return "".join(
+        f'<tspan x="{x}" dy="{0 if i == 0 else step}">{escape(line)}</tspan>'
+        for i, line in enumerate(lines)
     )
 
 

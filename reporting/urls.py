@@ -6,6 +6,7 @@ app_name = "reporting"
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
+    path("comparaison/", dashboard.comparison_export, name="comparison_export"),
     path("indicateurs/", dashboard.dictionary, name="dictionary"),
     path("statistiques/", exports.exports_view, name="exports"),
     path("rapports/", reports.reports, name="reports"),

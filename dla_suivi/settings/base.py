@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "dla_suivi.context_processors.navigation",
+                "accompagnements.context_processors.reminders",
             ],
         },
     }

@@ -1,15 +1,22 @@
 """Dashboards by level and the indicator dictionary."""
 
 import datetime
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
+import tabular
 from territoires import policy
 from territoires.actors import SYSTEM
+from territoires.models import Departement, Region
 
 from .. import extensions, figures, maps
 from .. import snapshots as frozen_figures
@@ -28,8 +35,23 @@ def selected_year(request, years: list[int]) -> int:
     return year if year in years else timezone.localdate().year
 
 
-def dashboard(request):
-    """Officer: their department; coordinator: their region; national: regions compared.
+@dataclass
+class Asked:
+    """What a dashboard request asks for, checked: year, territory, and its figures."""
+
+    user: Any
+    years: list[int]
+    year: int
+    scope: Any
+    departement: "AskedDepartement"
+    public: bool
+    live: bool
+    names: Any
+    data: dict
+
+
+def asked_figures(request) -> Asked:
+    """The dashboard's parameters and figures (the page and its comparison table's export).
 
     A territory outside the user's scope is a 404, whatever the parameters say.
     """
@@ -40,11 +62,10 @@ def dashboard(request):
         )
     years = years_with_data()
     year = selected_year(request, years)
-    scope = resolve_scope(
-        user,
-        region=request.GET.get("region", "").strip(),
-        departement=request.GET.get("departement", "").strip(),
+    region, departement = linked_territory(
+        request.GET.get("region", "").strip(), request.GET.get("departement", "").strip()
     )
+    scope = resolve_scope(user, region=region, departement=departement.code)
     # A funder reads published aggregates: its whole territory, small cells hidden.
     public = policy.reads_aggregates_only(user)
     query = Query(year, scope, SYSTEM if public else user)
@@ -54,7 +75,34 @@ def dashboard(request):
     # National operators follow France year by year.
     series = scope.level == Level.NATIONAL and policy.sees_national_key_figures(user)
     data = cached_figures(query, names, public=public, live=live, years=years, series=series)
+    return Asked(user, years, year, scope, departement, public, live, names, data)
+
+
+def dashboard(request):
+    """Officer: their department; coordinator: their region; national: regions compared."""
+    asked = asked_figures(request)
+    user, years, year, scope = asked.user, asked.years, asked.year, asked.scope
+    departement, public, live, names, data = (
+        asked.departement,
+        asked.public,
+        asked.live,
+        asked.names,
+        asked.data,
+    )
     regions, departements = _selectable(user, names)
+    # The department choices follow the region shown (the department's own, when zoomed in).
+    shown_region = scope.code if scope.level == Level.REGION else ""
+    if scope.level == Level.DEPARTEMENT:
+        shown_region = names.departements.get(scope.code, ("", ""))[1]
+    if shown_region:
+        departements = [d for d in departements if d[2] == shown_region]
+    else:
+        # Grouped by region (optgroups), regions in the order of the region selector.
+        rank = {code: i for i, (code, _) in enumerate(regions)}
+        departements.sort(key=lambda d: (rank.get(d[2], len(rank)), d[0]))
+    sections = figures.sections(data, public=public, skip=figures.chart_skips(scope.level))
+    for section in sections:
+        with_units(section.figures)
     context = {
         "data": data,
         "generated_at": datetime.datetime.fromisoformat(data["generated_at"]),
@@ -65,11 +113,15 @@ def dashboard(request):
         "previous_year": (data.get("previous") or {}).get("year"),
         "regions": regions,
         "departements": departements,
+        "shown_region": shown_region,
+        # The comparison table's export asks for exactly what the page shows.
+        "export_query": _territory_query(year, scope, live),
+        "territory_refused": departement.refused,
         "offers_national": policy.may_read_national(user),
         "offers_all_departements": policy.reads_several_departements(user),
-        "key_figures": figures.key_figures(data, public=public),
+        "key_figures": with_units(figures.key_figures(data, public=public)),
         "comparison": figures.comparison(data, public=public),
-        "sections": figures.sections(data, public=public, skip=figures.chart_skips(scope.level)),
+        "sections": sections,
         "map": figures.map_chart(data, public=public),
         "map_attribution": maps.ATTRIBUTION,
         "public": public,
@@ -117,28 +169,140 @@ def cached_figures(
     return data
 
 
+@dataclass(frozen=True)
+class AskedDepartement:
+    code: str = ""
+    # Why the department asked for was not shown (French, for the page), or "".
+    refused: str = ""
+
+
+def linked_territory(region: str, departement: str) -> tuple[str, AskedDepartement]:
+    """Region and department as the filters send them, checked against each other.
+
+    A department outside the chosen region is refused, with a French message, and the
+    region is shown: never one of the two silently ignored. Codes that are not
+    territories are left to ``resolve_scope`` (a 404).
+    """
+    if not (region and departement) or not all(
+        len(code) <= 3 and code.isascii() and code.isalnum() for code in (region, departement)
+    ):
+        # Nothing to check, or not codes: resolve_scope answers (a 404), unqueried.
+        return region, AskedDepartement(departement)
+    found = (
+        Departement.objects.filter(code=departement)
+        .values_list("name", "region__code", "region__name")
+        .first()
+    )
+    if found is None or found[1] == region:
+        return region, AskedDepartement(departement)
+    region_name = Region.objects.filter(code=region).values_list("name", flat=True).first()
+    if region_name is None:
+        return region, AskedDepartement(departement)
+    return region, AskedDepartement(
+        "",
+        f"Le département {found[0]} ({departement}) n'est pas dans la région {region_name} "
+        f"(il est en {found[2]}) : voici les chiffres de la région {region_name}. "
+        "Choisissez un de ses départements, ou la région du département.",
+    )
+
+
+# Units as a figure says them: 0 and 1 take the singular in French (« 1 structure »).
+SINGULAR_UNITS = {
+    "structures": "structure",
+    "accompagnements": "accompagnement",
+    "diagnostics": "diagnostic",
+    "ingénieries": "ingénierie",
+    "points de suivi": "point de suivi",
+    "prestataires": "prestataire",
+    "salarié·es": "salarié·e",
+    "jours": "jour",
+}
+
+
+def unit_text(value, unit: str) -> str:
+    """The unit written after a figure, "" when its text already carries it (%, €)."""
+    if not unit or unit in {"%", "€", "€ / jour"} or not isinstance(value, int | float):
+        return ""
+    return SINGULAR_UNITS.get(unit, unit) if abs(value) < 2 else unit
+
+
+def with_units(shown):
+    """Every figure with its unit (issue 17): a count reads « 12 structures », not « 12 »."""
+    for figure in shown:
+        figure.unit_text = unit_text(figure.value, figure.unit)
+    return shown
+
+
 def _selectable(user, names):
     """The territories the filters offer: exactly those ``resolve_scope`` accepts."""
     dla = user.dla if user.dla_id else None
     if policy.may_read_national(user):
         regions = names.regions
-        departements = {code: name for code, (name, _) in names.departements.items()}
+        departements = dict(names.departements)
     elif policy.read_region_id(user) is not None and dla:
         regions = {dla.region.code: dla.region.name}
         departements = {
-            code: name
+            code: (name, region)
             for code, (name, region) in names.departements.items()
             if region == dla.region.code
         }
     elif policy.read_departement_id(user) is not None and dla:
         regions = {}
-        departements = {dla.departement.code: dla.departement.name}
+        departements = {dla.departement.code: (dla.departement.name, dla.region.code)}
     elif policy.reads_aggregates_only(user):
         regions = dict(policy.readable_regions(user).values_list("code", "name"))
-        departements = dict(policy.readable_departements(user).values_list("code", "name"))
+        departements = {
+            code: (name, region)
+            for code, name, region in policy.readable_departements(user).values_list(
+                "code", "name", "region__code"
+            )
+        }
     else:
         regions, departements = {}, {}
-    return list(regions.items()), list(departements.items())
+    # (code, name, region code): the template groups departments by region.
+    return list(regions.items()), [(c, n, r) for c, (n, r) in departements.items()]
+
+
+COMPARISON_FORMATS = ("csv", "xlsx")
+
+
+def _territory_query(year, scope, live) -> str:
+    params = {"annee": year}
+    if scope.level in (Level.REGION, Level.DEPARTEMENT):
+        params[scope.level] = scope.code
+    if live:
+        params["calcul"] = "provisoire"
+    return urlencode(params)
+
+
+def comparison_export(request):
+    """The dashboard's comparison table as a spreadsheet: the same figures as the page
+    (the same parameters, scope and disclosure control), a row per indicator with its unit."""
+    asked = asked_figures(request)
+    table = figures.comparison(asked.data, public=asked.public)
+    if table is None:
+        messages.info(
+            request,
+            "Ce territoire n'a pas de tableau comparatif : choisissez la France entière ou une "
+            "région pour comparer ses territoires.",
+        )
+        return redirect(f"{reverse('reporting:dashboard')}?{request.GET.urlencode()}")
+    fmt = request.GET.get("format", "")
+    fmt = fmt if fmt in COMPARISON_FORMATS else "csv"
+    by_territory = figures.view(asked.data, asked.public)["by_territory"]
+    codes = [code for code, _ in table.territories]
+    headers = ["Indicateur", "Code", "Unité", *(name for _, name in table.territories)]
+    rows = [
+        [
+            indicator.label,
+            indicator.code,
+            indicator.unit,
+            *(by_territory[indicator.code].get(code, "") for code in codes),
+        ]
+        for indicator, _ in table.rows
+    ]
+    territory = asked.scope.code or "france"
+    return tabular.export_response(fmt, f"comparaison-{territory}-{asked.year}", headers, rows)
 
 
 def dictionary(request):

@@ -135,3 +135,26 @@ def test_someone_elses_reminder_is_not_found(client_for, personas, late_case):
     notification.refresh_from_db()
     assert notification.read_at is None
 
+
+def test_the_menu_counts_unread_current_reminders_in_one_query(
+    client_for, personas, late_case, django_assert_num_queries
+):
+    from accompagnements.context_processors import reminders
+
+    send_reminders()  # two: phase overdue, no contact
+    late_case.notifications.filter(kind=NotificationKind.NO_CONTACT).update(read_at=timezone.now())
+    request = type("Request", (), {"user": personas.officer_a})()
+    with django_assert_num_queries(1):
+        assert reminders(request)["unread_reminders"] == 1
+    advance(late_case, "start_diagnostic", by=personas.officer_a)
+    assert reminders(request)["unread_reminders"] == 0
+    # People who work no cases get no badge (and no query).
+    request.user = personas.national
+    with django_assert_num_queries(0):
+        assert reminders(request) == {}
+
+
+def test_the_menu_shows_the_unread_count_beside_rappels(client_for, personas, late_case):
+    send_reminders()  # two unread
+    page = client_for(personas.officer_a).get(reverse("accompagnements:list")).text
+    assert '<span class="badge badge--count">2<span class="visually-hidden"> non lus' in page

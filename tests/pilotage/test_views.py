@@ -287,6 +287,6 @@ def test_dla_page_query_count_does_not_grow_with_lines(
     client.get(url)
     # session, user, the header's DLA, the DLA, writable?, the year, contributions,
     # committed lines, objectives, the lines with their ingénieries, conventions, their
-    # years, comités, dépassements.
-    with django_assert_num_queries(14):
+    # years, comités, dépassements; the navigation's unread reminders.
+    with django_assert_num_queries(15):
         client.get(url)

@@ -146,8 +146,8 @@ class TestListPage:
                 AccompagnementFactory(structure=structure, officer=personas.officer_a)
         client = client_for(personas.officer_a)
         # session, user, user's DLA, departement choices, page, open cases of the page,
-        # count, can-create check
-        with django_assert_num_queries(8):
+        # count, can-create check, the navigation's unread reminders
+        with django_assert_num_queries(9):
             response = client.get(LIST_URL)
         assert response.status_code == 200
 
@@ -192,8 +192,9 @@ class TestDetailPage:
         AccompagnementFactory(structure=structure, officer=personas.officer_a)
         client = client_for(personas.officer_a)
         # session, user, user's DLA, structure, contacts, cases, DLAs holding an open case
-        # the reader may not open, history, merges, can-edit, may-open-a-case
-        with django_assert_num_queries(11):
+        # the reader may not open, history, merges, can-edit, may-open-a-case, the
+        # navigation's unread reminders
+        with django_assert_num_queries(12):
             response = client.get(detail_url(structure))
         assert response.status_code == 200
 

@@ -172,7 +172,7 @@ ROUTES: dict[str, Inputs] = {
     "accompagnements:ingenierie_edit": Inputs(forms=(Form(IngenierieForm),)),
     "accompagnements:proposal_add": Inputs(forms=(Form(ProposalForm),), get=False),
     "accompagnements:proposal_informed": POST_ONLY,
-    "accompagnements:prestataires": NOTHING,
+    "accompagnements:prestataires": Inputs(query=("q", "tri")),
     "accompagnements:prestataire_add": Inputs(forms=(Form(PrestataireForm),)),
     "accompagnements:prestataire_edit": Inputs(forms=(Form(PrestataireForm),)),
     "accompagnements:acteurs": NOTHING,
@@ -183,8 +183,12 @@ ROUTES: dict[str, Inputs] = {
     "accompagnements:comite": Inputs(forms=(Form(ComiteReviewForm),)),
     "accompagnements:notifications": NOTHING,
     "accompagnements:notifications_read": POST_ONLY,
+    "accompagnements:notification_open": Inputs(fields=("rappel",), get=False),
     "accompagnements:digest_toggle": Inputs(fields=("subscribe",), get=False),
     "reporting:dashboard": Inputs(query=("annee", "region", "departement", "calcul")),
+    "reporting:comparison_export": Inputs(
+        query=("annee", "region", "departement", "calcul", "format")
+    ),
     "reporting:dictionary": NOTHING,
     "reporting:exports": Inputs(forms=(Form(ExportForm),)),
     "reporting:reports": Inputs(forms=(Form(ReportRequestForm),)),

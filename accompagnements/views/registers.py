@@ -19,16 +19,11 @@ from ..models import (
     ActeurAppui,
     ComiteAppui,
     ComiteReview,
-    DigestSubscription,
     Notification,
     Prestataire,
 )
 from ..services.registers import add_review, create_comite, save_acteur, save_prestataire
-from ..services.reminders import (
-    mark_notifications_read,
-    open_notification,
-    set_digest_subscription,
-)
+from ..services.reminders import mark_notifications_read, open_notification
 from .common import render_form
 
 
@@ -236,14 +231,12 @@ def notification_list(request):
     mine = Notification.objects.filter(recipient=request.user).select_related(
         "accompagnement__structure"
     )
-    subscribed = DigestSubscription.objects.filter(user=request.user).exists()
     return render(
         request,
         "accompagnements/notifications.html",
         {
             "notifications": mine.current()[:200],
             "resolved": mine.filter(resolved_at__isnull=False).order_by("-resolved_at", "-pk")[:20],
-            "subscribed": subscribed,
         },
     )
 
@@ -277,13 +270,3 @@ def notifications_read(request):
     messages.success(request, "Rappels marqués comme lus.")
     return redirect("accompagnements:notifications")
 
-
-@require_POST
-def digest_toggle(request):
-    subscribed = request.POST.get("subscribe") == "1"
-    set_digest_subscription(request.user, subscribed=subscribed)
-    if subscribed:
-        messages.success(request, "Vous recevrez chaque lundi un récapitulatif par courriel.")
-    else:
-        messages.success(request, "Vous ne recevrez plus le récapitulatif hebdomadaire.")
-    return redirect("accompagnements:notifications")

@@ -12,6 +12,7 @@ from structures.models import Structure
 from territoires import policy
 from territoires.access import get_visible_or_404
 from webinput.lists import configure_table
+from webinput.tables import plain_selects
 
 from ..filters import AccompagnementFilter
 from ..forms import CaseForm, OpenCaseForm, TransitionForm
@@ -31,14 +32,15 @@ from ..services import (
 from ..tables import AccompagnementTable
 from .case_file import case_file_context, lacks_contact, my_pending_tasks, with_last_contact
 from .common import (
+    case_page_queryset,
     editable_case,
     mark_readable_comites,
     prefetch_case_page,
     related_or_none,
     render_form,
-    visible_case_page,
+    visible_case,
 )
-from .outside import outside_actions
+from .outside import outside_context
 
 # The forward transitions of each phase, to explain what is missing before them.
 NEXT_STEPS = {
@@ -52,6 +54,7 @@ NEXT_STEPS = {
 def case_list(request):
     queryset = Accompagnement.objects.visible_to(request.user).for_lists()
     filterset = AccompagnementFilter(request.GET or None, queryset=queryset, user=request.user)
+    plain_selects(filterset.form)  # same HTML, options written without a template each
     table = AccompagnementTable(filterset.qs)
     configure_table(request, table, per_page=50)
     return render(request, "accompagnements/list.html", {"filter": filterset, "table": table})
@@ -84,8 +87,7 @@ def workboard(request):
 
 
 def case_detail(request, pk):
-    # The timeline and what was sent outside the DLA are fragments (views.case_fragments).
-    case = visible_case_page(request, pk)
+    case = visible_case(request, pk, case_page_queryset())
     prefetch_case_page(case)
     mark_readable_comites(case, request.user)
     writable = case.is_writable_by(request.user)
@@ -119,7 +121,7 @@ def case_detail(request, pk):
         "diagnostic": related_or_none(case, "diagnostic"),
         "parcours": related_or_none(case, "parcours"),
         "ingenieries": _ingenieries(case),
-        **outside_actions(case, writable=writable),
+        **outside_context(case, _ingenieries(case), writable=writable),
         **case_file_context(request, case, writable=writable, extra_transitions=transitions),
     }
     return render(request, "accompagnements/detail.html", context)

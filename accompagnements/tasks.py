@@ -3,18 +3,12 @@
 import datetime
 
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from territoires.actors import SYSTEM
 
 from .models import (
     Accompagnement,
-    DigestSent,
-    DigestSubscription,
     Notification,
     NotificationKind,
     Tache,
@@ -133,55 +127,3 @@ def _contact_and_task_reminders(
             )
         )
     return notifications
-
-
-def _week_start(today: datetime.date) -> datetime.date:
-    return today - datetime.timedelta(days=today.weekday())
-
-
-@shared_task(acks_late=True, **RETRY)
-def send_weekly_digests() -> None:
-    week = _week_start(timezone.localdate())
-    for user_id in DigestSubscription.objects.values_list("user_id", flat=True):
-        send_digest.delay(user_id, week.isoformat())
-
-
-@shared_task(acks_late=True, **RETRY)
-def send_digest(user_id: int, week: str) -> bool:
-    """Send one officer's digest for ``week``, at most once."""
-    try:
-        with transaction.atomic():
-            claim, _ = DigestSent.objects.get_or_create(user_id=user_id, week=week)
-    except IntegrityError:
-        return False
-    # A conditional update claims the send: a second run finds sent_at already set.
-    claimed = DigestSent.objects.filter(pk=claim.pk, sent_at__isnull=True).update(
-        sent_at=timezone.now()
-    )
-    if not claimed:
-        return False
-    subscription = DigestSubscription.objects.select_related("user").get(user_id=user_id)
-    user = subscription.user
-    pending = list(
-        Notification.objects.filter(recipient=user, read_at__isnull=True)
-        .select_related("accompagnement__structure")
-        .order_by("accompagnement__structure__name", "kind")
-    )
-    if not pending or not user.email:
-        return False
-    body = render_to_string(
-        "accompagnements/email/digest.txt", {"user": user, "notifications": pending}
-    )
-    try:
-        send_mail(
-            "DLA Suivi : vos rappels de la semaine",
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            [user.email],
-        )
-    except OSError:
-        # Release the claim so that the retry can send.
-        DigestSent.objects.filter(pk=claim.pk).update(sent_at=None)
-        raise
-    Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=timezone.now())
-    return True

@@ -65,5 +65,4 @@ urlpatterns = [
     path("rappels/", registers.notification_list, name="notifications"),
     path("rappels/lus/", registers.notifications_read, name="notifications_read"),
     path("rappels/ouvrir/", registers.notification_open, name="notification_open"),
-    path("rappels/recapitulatif/", registers.digest_toggle, name="digest_toggle"),
 ]

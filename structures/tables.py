@@ -1,5 +1,6 @@
 import django_tables2 as tables
 
+from territoires.collation import french_order
 from webinput.tables import html_rows
 
 from .models import Structure, cases
@@ -56,6 +57,18 @@ class StructureTable(tables.Table):
         self.open_case_pks = set(
             cases().open().filter(structure_id__in=pks).values_list("structure_id", flat=True)
         )
+
+    # Names and communes in French order (territoires.collation), not byte order.
+    def order_name(self, queryset, is_descending):
+        return queryset.order_by(*french_order("-name" if is_descending else "name", "pk")), True
+
+    def order_commune(self, queryset, is_descending):
+        commune = "-commune" if is_descending else "commune"
+        return queryset.order_by(*french_order(commune, "pk")), True
+
+    def order_departement(self, queryset, is_descending):
+        code = "-departement__code" if is_descending else "departement__code"
+        return queryset.order_by(*french_order(code, "name", "pk")), True
 
     def render_has_open_case(self, value):
         return "oui" if value in self.open_case_pks else "—"

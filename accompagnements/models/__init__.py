@@ -26,7 +26,7 @@ from .ingenierie import (
     Proposal,
     Satisfaction,
 )
-from .notifications import DigestSent, DigestSubscription, Notification, NotificationKind
+from .notifications import Notification, NotificationKind
 from .parcours import ActionKind, Parcours, PlanAction
 from .passation import Passation, PassationKind, PassationStatus
 from .suivi import FollowUp, Situation
@@ -44,8 +44,6 @@ __all__ = [
     "ComiteReview",
     "Diagnostic",
     "DiagnosticAxis",
-    "DigestSent",
-    "DigestSubscription",
     "Echange",
     "EchangeKind",
     "FollowUp",

@@ -1,4 +1,4 @@
-"""In-app reminders and the weekly digest log."""
+"""In-app reminders (emailed as each person chose: messagerie preferences)."""
 
 from django.conf import settings
 from django.db import models
@@ -66,45 +66,3 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.message
-
-
-class DigestSubscription(models.Model):
-    """An officer who asked for the weekly email digest."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="digest_subscription",
-        verbose_name="utilisateur·rice",
-    )
-    created_at = models.DateTimeField("depuis le", auto_now_add=True)
-
-    class Meta:
-        verbose_name = "abonnement au récapitulatif hebdomadaire"
-        verbose_name_plural = "abonnements au récapitulatif hebdomadaire"
-
-    def __str__(self):
-        return str(self.user)
-
-
-class DigestSent(models.Model):
-    """One row per officer and week: claiming it is what makes the digest send once."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name="utilisateur·rice",
-    )
-    week = models.DateField("semaine du")
-    sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
-
-    class Meta:
-        verbose_name = "récapitulatif envoyé"
-        verbose_name_plural = "récapitulatifs envoyés"
-        constraints = [
-            models.UniqueConstraint(fields=["user", "week"], name="digest_once_per_week")
-        ]
-
-    def __str__(self):
-        return f"{self.user} - {self.week}"

@@ -1,4 +1,4 @@
-"""A person's reminders: reading them, resolving them, the weekly digest subscription.
+"""A person's reminders: reading them, resolving them.
 
 A reminder stays true: the service that removes its cause resolves it in the same
 transaction (``advance`` when the case leaves its phase or ends, ``complete_task`` when
@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from ..models import DigestSubscription, Notification, NotificationKind
+from ..models import Notification, NotificationKind
 from ..models.notifications import PHASE_BOUND_KINDS
 
 
@@ -64,10 +64,3 @@ def resolve_contact_reminders(case_id: int) -> int:
     if without_recent_contact(Accompagnement.objects.filter(pk=case_id)).exists():
         return 0
     return _resolve(Q(accompagnement_id=case_id, kind=NotificationKind.NO_CONTACT))
-
-
-def set_digest_subscription(user: User, *, subscribed: bool) -> None:
-    if subscribed:
-        DigestSubscription.objects.get_or_create(user=user)
-    else:
-        DigestSubscription.objects.filter(user=user).delete()

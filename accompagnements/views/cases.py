@@ -32,15 +32,14 @@ from ..services import (
 from ..tables import AccompagnementTable
 from .case_file import case_file_context, lacks_contact, my_pending_tasks, with_last_contact
 from .common import (
-    case_page_queryset,
     editable_case,
     mark_readable_comites,
     prefetch_case_page,
     related_or_none,
     render_form,
-    visible_case,
+    visible_case_page,
 )
-from .outside import outside_context
+from .outside import outside_actions
 
 # The forward transitions of each phase, to explain what is missing before them.
 NEXT_STEPS = {
@@ -87,7 +86,8 @@ def workboard(request):
 
 
 def case_detail(request, pk):
-    case = visible_case(request, pk, case_page_queryset())
+    # The timeline and what was sent outside the DLA are fragments (views.case_fragments).
+    case = visible_case_page(request, pk)
     prefetch_case_page(case)
     mark_readable_comites(case, request.user)
     writable = case.is_writable_by(request.user)
@@ -121,7 +121,7 @@ def case_detail(request, pk):
         "diagnostic": related_or_none(case, "diagnostic"),
         "parcours": related_or_none(case, "parcours"),
         "ingenieries": _ingenieries(case),
-        **outside_context(case, _ingenieries(case), writable=writable),
+        **outside_actions(case, writable=writable),
         **case_file_context(request, case, writable=writable, extra_transitions=transitions),
     }
     return render(request, "accompagnements/detail.html", context)

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 
 from territoires import policy
 from territoires.access import get_editable_or_403, get_visible_or_404
-from territoires.collation import french
 from webinput.search import validate_search
 
 from ..forms import ActeurAppuiForm, ComiteForm, ComiteReviewForm, PrestataireForm
@@ -20,16 +19,11 @@ from ..models import (
     ActeurAppui,
     ComiteAppui,
     ComiteReview,
-    DigestSubscription,
     Notification,
     Prestataire,
 )
 from ..services.registers import add_review, create_comite, save_acteur, save_prestataire
-from ..services.reminders import (
-    mark_notifications_read,
-    open_notification,
-    set_digest_subscription,
-)
+from ..services.reminders import mark_notifications_read, open_notification
 from .common import render_form
 
 
@@ -62,16 +56,14 @@ class PrestataireSearchForm(forms.Form):
     )
 
 
-# Each sort ends on the name and the id: a total order, pages never shuffle. Names in
-# French order (territoires.collation: « École » among the E's).
-_NAME = french("name").asc()
+# Each sort ends on the name and the id: a total order, pages never shuffle.
 PRESTATAIRE_SORTS = {
-    "nom": (_NAME, "pk"),
-    "-nom": (french("name").desc(), "-pk"),
-    "region": (french("region__name").asc(), _NAME, "pk"),
-    "ingenieries": ("selections", _NAME, "pk"),
-    "-ingenieries": ("-selections", _NAME, "pk"),
-    "statut": ("-is_active", _NAME, "pk"),
+    "nom": ("name", "pk"),
+    "-nom": ("-name", "-pk"),
+    "region": ("region__name", "name", "pk"),
+    "ingenieries": ("selections", "name", "pk"),
+    "-ingenieries": ("-selections", "name", "pk"),
+    "statut": ("-is_active", "name", "pk"),
 }
 PRESTATAIRE_SEARCH_FIELDS = ("name", "siret", "themes", "contact_name", "email")
 
@@ -239,14 +231,12 @@ def notification_list(request):
     mine = Notification.objects.filter(recipient=request.user).select_related(
         "accompagnement__structure"
     )
-    subscribed = DigestSubscription.objects.filter(user=request.user).exists()
     return render(
         request,
         "accompagnements/notifications.html",
         {
             "notifications": mine.current()[:200],
             "resolved": mine.filter(resolved_at__isnull=False).order_by("-resolved_at", "-pk")[:20],
-            "subscribed": subscribed,
         },
     )
 
@@ -280,13 +270,3 @@ def notifications_read(request):
     messages.success(request, "Rappels marqués comme lus.")
     return redirect("accompagnements:notifications")
 
-
-@require_POST
-def digest_toggle(request):
-    subscribed = request.POST.get("subscribe") == "1"
-    set_digest_subscription(request.user, subscribed=subscribed)
-    if subscribed:
-        messages.success(request, "Vous recevrez chaque lundi un récapitulatif par courriel.")
-    else:
-        messages.success(request, "Vous ne recevrez plus le récapitulatif hebdomadaire.")
-    return redirect("accompagnements:notifications")

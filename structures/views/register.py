@@ -9,18 +9,27 @@ from django.views.decorators.http import require_GET, require_http_methods
 import tabular
 from territoires import policy
 from territoires.access import get_editable_or_403, get_visible_or_404
+from territoires.collation import french_order
 from webinput.lists import configure_table
 from webinput.tables import plain_selects
 
 from ..continuity import dlas_holding_hidden_open_cases
-from ..duplicates import likely_duplicates
+from ..duplicates import likely_duplicate_pairs, likely_duplicates
 from ..filters import StructureFilter
 from ..forms import ContactFormSet, MergeForm, StructureForm
 from ..history import history_entries
-from ..importing import COLUMNS, export_rows, template_rows
-from ..models import Structure
+from ..importing import (
+    COLUMNS,
+    export_instructions,
+    export_rows,
+    sheet_columns,
+    template_instructions,
+    template_rows,
+)
+from ..models import Structure, find_merged_into
 from ..services import (
     MergeError,
+    identity_differences,
     merge_structures,
     register_structure,
     save_contacts,
@@ -30,6 +39,7 @@ from ..tables import StructureTable
 from . import registre as registre_views
 
 PER_PAGE = 50
+DUPLICATES_SHOWN = 200
 EXPORT_EXTRA_HEADERS = ["Région", "Accompagnement en cours"]
 
 
@@ -61,6 +71,7 @@ def structure_list(request):
         "table": table,
         "total": queryset.count(),
         "can_create": policy.departements_open_to_new_structures(request.user).exists(),
+        "can_merge": policy.may_merge_structures(request.user),
         "export_formats": tabular.FORMATS,
     }
     return _htmx_aware(request, "structures/list.html", context)
@@ -80,10 +91,18 @@ def structure_export(request):
         return HttpResponseBadRequest(
             _filter_errors(filterset), content_type="text/plain; charset=utf-8"
         )
-    queryset = queryset.with_open_case().order_by("name", "pk")
+    queryset = queryset.with_open_case().order_by(*french_order("name", "pk"))
     rows = export_rows(queryset, extra=("region__name", "has_open_case"))
     headers = [c.header for c in COLUMNS] + EXPORT_EXTRA_HEADERS
-    return tabular.export_response(fmt, "structures", headers, rows)
+    return tabular.export_response(
+        fmt,
+        "structures",
+        headers,
+        rows,
+        columns=[*sheet_columns(), tabular.SheetColumn(22), tabular.SheetColumn(14)],
+        instructions=export_instructions(),
+        title="Structures",
+    )
 
 
 def _filter_errors(filterset) -> str:
@@ -107,9 +126,17 @@ def _case_url_name():
 
 @require_GET
 def structure_detail(request, pk):
-    structure = get_visible_or_404(
-        Structure.objects.select_related("departement", "region"), request.user, pk=pk
-    )
+    try:
+        structure = get_visible_or_404(
+            Structure.objects.select_related("departement", "region"), request.user, pk=pk
+        )
+    except Http404:
+        # A merged structure's page leads to the record it was merged into (read from the
+        # merge journal: nothing is written), for whoever may see that record.
+        kept = find_merged_into(pk, request.user)
+        if kept is None:
+            raise
+        return redirect("structures:detail", pk=kept.pk)
     context = {
         "structure": structure,
         "contacts": list(structure.contacts.all()),
@@ -180,13 +207,23 @@ def structure_merge(request, pk):
     kept = get_visible_or_404(Structure.objects.all(), request.user, pk=pk)
     if not policy.may_merge_structures(request.user):
         raise PermissionDenied("Seuls l'opérateur national et les administrateurs fusionnent.")
-    form = MergeForm(request.POST or None, kept=kept, user=request.user)
+    # ``?avec=<pk>`` (from the list of likely duplicates) opens on the comparison; a GET
+    # only compares, the merge itself is a POST.
+    data = request.POST if request.method == "POST" else None
+    if data is None and "avec" in request.GET:
+        data = {"merged": request.GET["avec"]}
+    form = MergeForm(data, kept=kept, user=request.user)
     merged = None
-    if request.method == "POST" and form.is_valid():
+    if form.is_bound and form.is_valid():
         merged = form.cleaned_data["merged"]
-        if request.POST.get("confirm") == "1":
+        if request.method == "POST" and request.POST.get("confirm") == "1":
             try:
-                merge_structures(kept=kept, merged=merged, by=request.user)
+                merge_structures(
+                    kept=kept,
+                    merged=merged,
+                    by=request.user,
+                    confirmed=request.POST.getlist("confirmed"),
+                )
             except MergeError as error:
                 form.add_error(None, str(error))
             else:
@@ -199,11 +236,24 @@ def structure_merge(request, pk):
         "candidates": (
             [] if merged else [c for c in likely_duplicates(kept, request.user) if not c.hidden]
         ),
-        "merged": merged if form.is_bound and not form.errors else None,
+        # Also after a refusal by the service: the comparison and its error, again.
+        "merged": merged,
+        "differences": identity_differences(kept, merged) if merged else [],
+        "confirmed": request.POST.getlist("confirmed"),
         "form": form,
         "merged_counts": _merge_counts(merged) if merged else None,
     }
     return render(request, "structures/merge.html", context)
+
+
+@require_GET
+def duplicate_list(request):
+    """Likely duplicates across the register, each pair linking to its merge comparison."""
+    if not policy.may_merge_structures(request.user):
+        raise PermissionDenied("Seuls l'opérateur national et les administrateurs fusionnent.")
+    pairs, total = likely_duplicate_pairs(request.user, limit=DUPLICATES_SHOWN)
+    context = {"pairs": pairs, "total": total, "shown_limit": DUPLICATES_SHOWN}
+    return render(request, "structures/duplicates.html", context)
 
 
 def _merge_counts(structure):
@@ -218,4 +268,12 @@ def import_template(request, fmt):
     if fmt not in tabular.FORMATS:
         raise Http404("Format inconnu.")
     headers, rows = template_rows()
-    return tabular.export_response(fmt, "modele-import-structures", headers, rows)
+    return tabular.export_response(
+        fmt,
+        "modele-import-structures",
+        headers,
+        rows,
+        columns=sheet_columns(),
+        instructions=template_instructions(),
+        title="Structures",
+    )

@@ -5,10 +5,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from accompagnements.models import DigestSubscription, Notification, State
+from accompagnements.models import Notification, State
 from accompagnements.reminder_emails import email_daily_reminders, email_immediate_reminders
 from accompagnements.tasks import send_reminders
-from messagerie.models import Message, Preference
+from messagerie.models import Message
 from messagerie.services import set_reminder_frequency
 from tests.accompagnements.factories import AccompagnementFactory
 
@@ -55,14 +55,3 @@ def test_daily_digest_waits_for_the_morning_task(
         assert email_daily_reminders.delay().get() == 1
     assert [m.subject for m in mailoutbox] == ["DLA Suivi : vos rappels du jour"]
     assert Message.objects.get().concerns == personas.officer_b
-
-
-def test_weekly_subscribers_keep_a_recap_after_the_migration(personas):
-    from importlib import import_module
-
-    from django.apps import apps
-
-    DigestSubscription.objects.create(user=personas.officer_a)
-    migration = import_module("espace.migrations.0002_reminder_preferences_from_digests")
-    migration.forwards(apps, None)
-    assert Preference.objects.get(user=personas.officer_a).reminders == "quotidien"

@@ -1,15 +1,14 @@
-"""Daily reminders and the weekly digest: running twice sends nothing twice."""
+"""Daily reminders: running twice sends nothing twice."""
 
 import datetime
 
 import pytest
-from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from accompagnements.models import DigestSubscription, Notification, NotificationKind, State
+from accompagnements.models import Notification, NotificationKind, State
 from accompagnements.services import advance
-from accompagnements.tasks import send_reminders, send_weekly_digests
+from accompagnements.tasks import send_reminders
 from tests.accompagnements.factories import AccompagnementFactory, FollowUpFactory
 
 
@@ -78,21 +77,6 @@ def test_officer_is_told_when_someone_else_moves_their_case(
     assert "diagnostic partagé" in notification.message
 
 
-def test_weekly_digest_is_sent_once_to_subscribers_only(personas, late_case):
-    other = AccompagnementFactory(
-        officer=personas.officer_b, state_entered_at=days_ago(45), structure__in_finistere=True
-    )
-    send_reminders()
-    assert Notification.objects.filter(accompagnement=other).exists()
-    DigestSubscription.objects.create(user=personas.officer_a)
-    send_weekly_digests()
-    send_weekly_digests()
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == [personas.officer_a.email]
-    assert late_case.structure.name in mail.outbox[0].body
-    assert Notification.objects.get(accompagnement=late_case).emailed_at is not None
-
-
 def test_notifications_page_lists_and_marks_read(client_for, personas, late_case):
     send_reminders()
     client = client_for(personas.officer_a)
@@ -106,11 +90,3 @@ def test_notifications_page_lists_and_marks_read(client_for, personas, late_case
         .text.count(late_case.structure.name)
         == 0
     )
-
-
-def test_officer_opts_in_and_out_of_the_digest(client_for, personas):
-    client = client_for(personas.officer_a)
-    client.post(reverse("accompagnements:digest_toggle"), {"subscribe": "1"})
-    assert DigestSubscription.objects.filter(user=personas.officer_a).exists()
-    client.post(reverse("accompagnements:digest_toggle"), {"subscribe": "0"})
-    assert not DigestSubscription.objects.filter(user=personas.officer_a).exists()

@@ -197,7 +197,6 @@ MATRIX = {
     "accompagnements:notifications_read": PageRoute(post_only=True),
     # Opens one's own reminder (marks it read); another id is "not found" (a redirect).
     "accompagnements:notification_open": PageRoute(post_only=True),
-    "accompagnements:digest_toggle": PageRoute(post_only=True),
     # Documents (dossiers): added where the anchor is writable, read where it is visible.
     "dossiers:add_to_case": ObjectRoute("case", write=True),
     "dossiers:add_to_structure": ObjectRoute("structure", write=True),

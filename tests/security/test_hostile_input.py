@@ -184,7 +184,6 @@ ROUTES: dict[str, Inputs] = {
     "accompagnements:notifications": NOTHING,
     "accompagnements:notifications_read": POST_ONLY,
     "accompagnements:notification_open": Inputs(fields=("rappel",), get=False),
-    "accompagnements:digest_toggle": Inputs(fields=("subscribe",), get=False),
     "reporting:dashboard": Inputs(query=("annee", "region", "departement", "calcul")),
     "reporting:comparison_export": Inputs(
         query=("annee", "region", "departement", "calcul", "format")

@@ -5,6 +5,7 @@ at the end and bumps the minor version; a test pins the column lists. Cells a
 spreadsheet would read as a formula are neutralised by ``tabular``.
 """
 
+import functools
 import hashlib
 import hmac
 from collections.abc import Callable, Iterable, Iterator
@@ -191,8 +192,14 @@ def pseudonym(kind: str, pk: int, year: int) -> str:
     Keyed by year: the datasets of two years cannot be joined on it, which would undo
     the generalisations of one year with the details of another.
     """
-    message = f"{kind}:{year}:{pk}".encode()
-    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()[:16]
+    keyed = _keyed_hmac(settings.SECRET_KEY).copy()  # the key's setup once, not per row
+    keyed.update(f"{kind}:{year}:{pk}".encode())
+    return keyed.hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=2)
+def _keyed_hmac(secret: str) -> hmac.HMAC:
+    return hmac.new(secret.encode(), digestmod=hashlib.sha256)
 
 
 def _count(queryset):
@@ -251,7 +258,11 @@ def dataset_structures(query: Query) -> tuple[dict[int, Characteristics], set[in
     Their records of 31 December (docs/statistics.md), in one query; the recoding is
     computed on the whole year, whatever part of the dataset is then read.
     """
-    ids = case_queryset(query).values("structure_id")
+    # The ids first, as a list: given as a subquery, PostgreSQL re-evaluated the year's
+    # case filter for every history row (6 s a year on the national data set).
+    ids = sorted(
+        set(SOURCES["cases"].queryset(query).order_by().values_list("structure_id", flat=True))
+    )
     records = {
         row[0]: row[1:]
         for row in structures_as_of_year_end(query, ids)

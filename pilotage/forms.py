@@ -137,6 +137,12 @@ class CommitmentForm(forms.Form):
         help_text="Nécessaire seulement si l'engagement dépasse le fonds disponible ; "
         "la confirmation est journalisée.",
     )
+    confirm_beyond_cost = forms.BooleanField(
+        label="Je confirme un financement au-delà du coût",
+        required=False,
+        help_text="Nécessaire seulement si les financements de l'ingénierie dépassent son "
+        "coût ; la confirmation est journalisée.",
+    )
 
 
 class CorrectionForm(forms.Form):
@@ -153,6 +159,7 @@ class CorrectionForm(forms.Form):
     )
     reason = forms.CharField(label="Motif", max_length=300)
     confirm_overrun = CommitmentForm.base_fields["confirm_overrun"]
+    confirm_beyond_cost = CommitmentForm.base_fields["confirm_beyond_cost"]
 
 
 class CancellationForm(forms.Form):

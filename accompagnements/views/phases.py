@@ -1,5 +1,7 @@
 """Each phase's forms: diagnostic, plan and actions, ingénieries, follow-up checkpoints."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
@@ -124,16 +126,40 @@ def _ingenierie_queryset():
     return Ingenierie.objects.select_related("dla", "selected_prestataire")
 
 
+def funding_summary(ingenierie, lines) -> dict:
+    """The total row and what remains to fund (cost − total), from the lines shown.
+
+    A line counts unless it is cancelled or corrects a cancelled line: the line rule of
+    ``pilotage.budget.live_lines``, which the commitment service checks the cost with
+    (``pilotage.services.engagements.funding_totals``; this app cannot import it). A
+    cancelled ingénierie commits nothing in the budget; its page still adds its lines.
+    """
+    total = sum(
+        (
+            line.amount
+            for line in lines
+            if line.cancelled_on is None
+            and (line.corrects_id is None or line.corrects.cancelled_on is None)
+        ),
+        Decimal("0.00"),
+    )
+    remaining = None if ingenierie.cost is None else ingenierie.cost - total
+    overrun = -remaining if remaining is not None and remaining < 0 else None
+    return {"funding_total": total, "funding_remaining": remaining, "funding_overrun": overrun}
+
+
 def ingenierie_detail(request, pk):
     ingenierie = get_visible_or_404(_ingenierie_queryset(), request.user, pk=pk)
     writable = Ingenierie.objects.editable_by(request.user).filter(pk=pk).exists()
+    # Commitments of the fund are written by pilotage (its check, its journal).
+    fundings = list(ingenierie.fundings.select_related("corrects"))
     context = {
         "ingenierie": ingenierie,
         "writable": writable,
         "cases": ingenierie.accompagnements.visible_to(request.user).select_related("structure"),
         "proposals": ingenierie.proposals.select_related("prestataire"),
-        # Commitments of the fund are written by pilotage (its check, its journal).
-        "fundings": ingenierie.fundings.select_related("corrects"),
+        "fundings": fundings,
+        **funding_summary(ingenierie, fundings),
         "proposal_form": (
             ProposalForm(user=request.user, ingenierie=ingenierie) if writable else None
         ),

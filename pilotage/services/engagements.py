@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Sum
 
 from accompagnements.models import Funding, Ingenierie, IngenierieStatus
 from accompagnements.services.history import save_by
@@ -76,6 +77,56 @@ class OverrunNotConfirmed(CommitmentRefused):
     def __init__(self, check: CommitmentCheck):
         super().__init__(check.message(), field="confirm_overrun")
         self.check = check
+
+
+@dataclass(frozen=True)
+class FundingTotals:
+    """What an ingénierie's funding lines commit, against its cost."""
+
+    cost: Decimal | None
+    funded: Decimal
+
+    @property
+    def remaining(self) -> Decimal | None:
+        """Cost minus fundings: negative beyond the cost, ``None`` without a cost."""
+        return None if self.cost is None else self.cost - self.funded
+
+    def beyond_cost(self, amount: Decimal) -> bool:
+        return self.cost is not None and amount > 0 and self.funded + amount > self.cost
+
+
+def funding_totals(ingenierie: Ingenierie) -> FundingTotals:
+    """Total of the lines that commit money (``budget.live_lines``: not cancelled, with
+    their corrections) and the cost; one query."""
+    funded = budget.live_lines().filter(ingenierie=ingenierie).aggregate(total=Sum("amount"))
+    return FundingTotals(ingenierie.cost, funded["total"] or budget.ZERO)
+
+
+class BeyondCostNotConfirmed(CommitmentRefused):
+    """Fundings would exceed the ingénierie's cost and the person has not confirmed it."""
+
+    def __init__(self, totals: FundingTotals, amount: Decimal):
+        assert totals.cost is not None
+        super().__init__(
+            f"Les financements dépasseraient le coût de l'ingénierie : {_euros(totals.cost)} "
+            f"de coût, {_euros(totals.funded)} déjà financés, cet engagement "
+            f"{_euros(amount)}, dépassement de {_euros(totals.funded + amount - totals.cost)}. "
+            "Cochez « Je confirme un financement au-delà du coût » pour l'enregistrer.",
+            field="confirm_beyond_cost",
+        )
+        self.totals = totals
+
+
+# The history row of a line confirmed beyond the cost says so (who and when: the row's).
+BEYOND_COST_REASON = "Financement au-delà du coût de l'ingénierie confirmé"
+
+
+def _check_cost(ingenierie: Ingenierie, amount: Decimal, confirmed: bool) -> bool:
+    """Whether ``amount`` takes the fundings beyond the cost; refused unless ``confirmed``."""
+    totals = funding_totals(ingenierie)
+    if totals.beyond_cost(amount) and not confirmed:
+        raise BeyondCostNotConfirmed(totals, amount)
+    return totals.beyond_cost(amount)
 
 
 def _euros(value: Decimal) -> str:
@@ -152,11 +203,14 @@ def commit(
     by: Any,
     label: str = "",
     confirm_overrun: bool = False,
+    confirm_beyond_cost: bool = False,
 ) -> Funding:
     """A new funding line, drawing on the fund of the convention year of ``committed_on``.
 
     Beyond the fund: refused (``OverrunNotConfirmed``) unless ``confirm_overrun``, in
-    which case the confirmation is journaled (``Depassement``) with the line.
+    which case the confirmation is journaled (``Depassement``) with the line. Beyond
+    the ingénierie's cost: refused (``BeyondCostNotConfirmed``) unless
+    ``confirm_beyond_cost``, the line's history row then saying so.
     """
     _writable(ingenierie, by)
     if funder not in Funder.values:
@@ -165,6 +219,7 @@ def commit(
     with transaction.atomic():
         # One commitment at a time per DLA: two people cannot both take the last euros.
         Dla.objects.select_for_update().get(pk=ingenierie.dla_id)
+        beyond_cost = _check_cost(ingenierie, value, confirm_beyond_cost)
         check = check_commitment(ingenierie.dla_id, funder=funder, amount=value, on=committed_on)
         if check.exceeds and not confirm_overrun:
             raise OverrunNotConfirmed(check)
@@ -175,6 +230,8 @@ def commit(
             committed_on=committed_on,
             label=(label or "").strip()[:200],
         )
+        if beyond_cost:
+            line._change_reason = BEYOND_COST_REASON  # type: ignore[attr-defined]
         save_by(line, by)
         if check.exceeds:
             _journal_overrun(check, line, ingenierie.dla_id, by)
@@ -204,8 +261,11 @@ def correct_line(
     reason: str,
     by: Any,
     confirm_overrun: bool = False,
+    confirm_beyond_cost: bool = False,
 ) -> Funding:
-    """A signed correction of ``line``, counted in the convention year of ``line``."""
+    """A signed correction of ``line``, counted in the convention year of ``line``.
+
+    A positive correction meets the same checks as a new line (fund, cost)."""
     _writable(line.ingenierie, by)
     value = _amount(amount, signed=True)
     reason = _reason(reason)
@@ -219,6 +279,7 @@ def correct_line(
                 "négative.",
                 "amount",
             )
+        beyond_cost = _check_cost(line.ingenierie, value, confirm_beyond_cost)
         check = check_commitment(
             line.ingenierie.dla_id, funder=line.funder, amount=value, on=line.committed_on
         )
@@ -233,6 +294,8 @@ def correct_line(
             corrects=line,
             reason=reason,
         )
+        if beyond_cost:
+            correction._change_reason = BEYOND_COST_REASON  # type: ignore[attr-defined]
         save_by(correction, by)
         if check.exceeds:
             _journal_overrun(check, correction, line.ingenierie.dla_id, by)

@@ -53,8 +53,10 @@ def fund(personas):
 @pytest.fixture
 def ledger(fund, personas):
     by = personas.officer_a
-    i1 = IngenierieFactory(dla=by.dla, attributed=True)
-    i2 = IngenierieFactory(dla=by.dla, finished=True)
+    # A cost above what these tests fund: the cost has its own check (issue 13,
+    # tests/accompagnements/test_ingenierie_fundings.py); 4 days × 10 000 € = 40 000 €.
+    i1 = IngenierieFactory(dla=by.dla, attributed=True, daily_rate=10_000)
+    i2 = IngenierieFactory(dla=by.dla, finished=True, daily_rate=10_000)
     i3 = IngenierieFactory(dla=by.dla)
     lines = {
         "L1": commit(i1, funder="etat", amount=6000, committed_on=D(2024, 3, 10), by=by),

@@ -84,6 +84,14 @@ def test_a_parcours_cannot_be_validated_in_the_future(case, personas):
     refused(lambda: save_parcours(case, plan, by=personas.officer_a), "validated_on")
 
 
+def test_a_parcours_is_validated_after_the_case_opened(case, personas):
+    plan = Parcours(accompagnement=case, validated_by_name="Marie", validated_on=days(-61))
+    message = refused(lambda: save_parcours(case, plan, by=personas.officer_a), "validated_on")
+    assert "précéder l'ouverture de l'accompagnement (" in message
+    plan.validated_on = days(-60)  # the opening day itself
+    save_parcours(case, plan, by=personas.officer_a)
+
+
 def test_the_diagnostic_form_names_the_field(case, personas, client_for):
     response = client_for(personas.officer_a).post(
         reverse("accompagnements:diagnostic", args=[case.pk]),
@@ -126,6 +134,14 @@ def test_selection_comes_after_the_consultation(ingenierie, personas):
     ingenierie.consultation_sent_on = days(-4)
     message = refused(lambda: save_ingenierie(ingenierie, by=personas.officer_a), "selection_on")
     assert "précéder l'envoi de la consultation" in message
+
+
+@pytest.mark.parametrize("field", ["consultation_sent_on", "selection_on"])
+def test_consultation_and_selection_are_not_in_the_future(ingenierie, personas, field):
+    ingenierie.consultation_sent_on = days(-1)
+    setattr(ingenierie, field, days(1))
+    message = refused(lambda: save_ingenierie(ingenierie, by=personas.officer_a), field)
+    assert "la date ne peut pas être dans le futur" in message
 
 
 def test_an_ingenierie_cannot_be_finished_before_its_end_date(ingenierie, personas):
@@ -228,3 +244,10 @@ def test_follow_up_contracts_cannot_exceed_the_headcount(case, personas):
 def test_a_follow_up_is_not_dated_in_the_future(case, personas):
     followup = checkpoint(case, checked_on=days(1))
     refused(lambda: record_followup(case, followup, by=personas.officer_a), "checked_on")
+
+
+def test_a_follow_up_is_not_dated_before_the_case_opened(case, personas):
+    followup = checkpoint(case, checked_on=days(-61))
+    message = refused(lambda: record_followup(case, followup, by=personas.officer_a), "checked_on")
+    assert "précéder l'ouverture de l'accompagnement" in message
+    record_followup(case, checkpoint(case, checked_on=days(-60)), by=personas.officer_a)

@@ -10,7 +10,7 @@ from dossiers.models import Document, DocumentKind, DocumentVersion, Source
 from dossiers.services import add_document, add_version, delete_document, set_shared_with_comite
 from tests.accompagnements.factories import AccompagnementFactory, IngenierieFactory
 from tests.structures.factories import StructureFactory
-from tests.uploads.files import EXE, pdf_bytes, png_bytes
+from tests.uploads.files import EXE, pdf_bytes, png_bytes, zip_bytes
 
 from .factories import case_document, upload
 
@@ -50,6 +50,22 @@ def test_an_oversized_upload_is_refused_with_the_limit(case, settings):
     settings.DOCUMENTS_MAX_UPLOAD_BYTES = 1_000
     with pytest.raises(Exception, match="pèse 2,1 ko : la taille maximale est de 1 ko"):
         case_document(case, upload=upload("gros.pdf", pdf_bytes(b"%" + b"x" * 2_000 + b"\n")))
+    assert Document.objects.count() == 0
+    assert stored_files(settings) == []
+
+
+def test_a_polyglot_upload_is_refused_and_stores_nothing(case, personas, client_for, settings):
+    # A PDF hiding an archive: ZIP readers would open it as one (docs/case-file.md).
+    polyglot = pdf_bytes(b"% " + zip_bytes({"payload.txt": b"x"}) + b"\n")
+    response = client_for(personas.officer_a).post(
+        reverse("dossiers:add_to_case", args=[case.pk]),
+        {"kind": "statuts", "file": upload("statuts.pdf", polyglot)},
+    )
+    assert response.status_code == 200
+    [message] = response.context["form"].errors["file"]
+    assert "polyglotte" in message
+    assert Document.objects.count() == 0
+    assert DocumentVersion.objects.count() == 0
     assert stored_files(settings) == []
 
 

@@ -236,6 +236,8 @@ MATRIX = {
     # Reporting
     # Every role with a territory; a resource centre has none (403).
     "reporting:dashboard": PageRoute(roles=DASHBOARD_READERS),
+    # The dashboard's comparison table as CSV/XLSX: the dashboard's readers and scope.
+    "reporting:comparison_export": PageRoute(roles=DASHBOARD_READERS),
     "reporting:dictionary": PageRoute(),
     "reporting:exports": PageRoute(roles=NATIONAL),
     "reporting:reports": PageRoute(roles=frozenset({"coordinator", "national", "admin"})),

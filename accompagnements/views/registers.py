@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from territoires import policy
 from territoires.access import get_editable_or_403, get_visible_or_404
+from territoires.collation import french
 from webinput.search import validate_search
 
 from ..forms import ActeurAppuiForm, ComiteForm, ComiteReviewForm, PrestataireForm
@@ -56,14 +57,16 @@ class PrestataireSearchForm(forms.Form):
     )
 
 
-# Each sort ends on the name and the id: a total order, pages never shuffle.
+# Each sort ends on the name and the id: a total order, pages never shuffle. Names in
+# French order (territoires.collation: « École » among the E's).
+_NAME = french("name").asc()
 PRESTATAIRE_SORTS = {
-    "nom": ("name", "pk"),
-    "-nom": ("-name", "-pk"),
-    "region": ("region__name", "name", "pk"),
-    "ingenieries": ("selections", "name", "pk"),
-    "-ingenieries": ("-selections", "name", "pk"),
-    "statut": ("-is_active", "name", "pk"),
+    "nom": (_NAME, "pk"),
+    "-nom": (french("name").desc(), "-pk"),
+    "region": (french("region__name").asc(), _NAME, "pk"),
+    "ingenieries": ("selections", _NAME, "pk"),
+    "-ingenieries": ("-selections", _NAME, "pk"),
+    "statut": ("-is_active", _NAME, "pk"),
 }
 PRESTATAIRE_SEARCH_FIELDS = ("name", "siret", "themes", "contact_name", "email")
 

@@ -164,3 +164,14 @@ def test_the_case_list_searches_structure_siren_and_officer(client_for, personas
     assert found("") == {"Café des Halles", "Théâtre du Pont"}
     too_long = " ".join(f"mot{i}" for i in range(11))
     assert "La recherche est limitée à 10 mots" in client.get(url, {"q": too_long}).text
+
+
+def test_the_consultant_register_sorts_names_in_french_order(client_for, personas):
+    dla = regional_dla("53")
+    for name in ("Fabrique Conseil", "École des Communs", "alpha RH"):
+        PrestataireFactory(name=name, dla=dla)
+    client = client_for(personas.officer_a)
+    url = reverse("accompagnements:prestataires")
+    names = ("alpha RH", "École des Communs", "Fabrique Conseil")
+    assert names_in(client.get(url).text, names) == list(names)
+    assert names_in(client.get(url, {"tri": "-nom"}).text, names) == list(reversed(names))

@@ -2,6 +2,7 @@ from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
 
 from accounts.models import User
+from territoires.collation import french
 from webinput.fields import BoundedModelMultipleChoiceField
 
 from .models import (
@@ -98,7 +99,7 @@ class TransitionForm(forms.Form):
                 acteurs = acteurs.filter(region_id=case.structure.region_id)
             self.fields["acteur"] = forms.ModelChoiceField(
                 label="Acteur d'appui vers lequel la structure est orientée",
-                queryset=acteurs.order_by("name"),
+                queryset=acteurs.order_by(french("name")),
                 help_text="Absent de la liste ? Ajoutez-le à l'annuaire des acteurs d'appui.",
             )
         elif transition == "abandon":

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from structures.models import Contact
+from territoires.collation import french
 from webinput.fields import BoundedModelMultipleChoiceField
 
 from .forms import DateInput
@@ -124,7 +125,7 @@ class TransferForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["to_dla"].queryset = (
-            Dla.objects.exclude(pk=case.dla_id).select_related("departement").order_by("name")
+            Dla.objects.exclude(pk=case.dla_id).select_related("departement").order_by(french("name"))
         )
 
 

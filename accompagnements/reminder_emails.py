@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import User
 from messagerie.models import Preference, ReminderFrequency
 from messagerie.services import queue_message
+from territoires.collation import french_order
 
 from .models import Notification
 
@@ -30,7 +31,7 @@ def email_pending_reminders(frequency: str) -> int:
                 Notification.objects.select_for_update()
                 .filter(recipient=user, read_at__isnull=True, emailed_at__isnull=True)
                 .select_related("accompagnement__structure")
-                .order_by("accompagnement__structure__name", "kind", "pk")
+                .order_by(*french_order("accompagnement__structure__name", "kind", "pk"))
             )
             if not pending:
                 continue

@@ -28,6 +28,7 @@ from accompagnements.models import (
 )
 from structures.models import Structure
 from territoires.actors import SYSTEM
+from territoires.collation import french_order
 
 from .indicators import Query, Scope
 from .indicators.sources import (
@@ -204,7 +205,8 @@ def _items(check: CheckDef, rows: QuerySet) -> list[Item]:
         ]
     items = []
     structure_fix = check.code in {"secteur", "taille"}
-    for case in rows.select_related("structure").order_by("structure__name", "pk")[:SHOWN]:
+    by_name = french_order("structure__name", "pk")
+    for case in rows.select_related("structure").order_by(*by_name)[:SHOWN]:
         items.append(
             Item(
                 str(case.structure),

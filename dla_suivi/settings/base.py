@@ -96,6 +96,9 @@ TEMPLATES = [
                 "dla_suivi.context_processors.navigation",
                 "accompagnements.context_processors.reminders",
             ],
+            # French plurals in every template (0 and 1 singular): francais/; and
+            # ``unlocalize`` everywhere, for years and identifiers (« 2015 », not « 2 015 »).
+            "builtins": ["francais.templatetags.francais", "django.templatetags.l10n"],
         },
     }
 ]
@@ -148,6 +151,8 @@ TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
+# « 30 nov. 2026 à 12:02 »: Django's French formats, months abbreviated (francais/formats).
+FORMAT_MODULE_PATH = ["francais.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"

@@ -10,6 +10,7 @@ from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accompagnements.models import Ingenierie, Prestataire, Proposal
+from territoires.collation import french
 
 from ..models import Attestation, Invitation, Referencement
 from .common import Refused
@@ -17,10 +18,10 @@ from .common import Refused
 # A referencing to renew within this many days is flagged on the register.
 RENEWAL_WARNING_DAYS = 60
 SORTS = {
-    "nom": ("name", "pk"),
-    "missions": ("-mission_count", "name"),
-    "satisfaction": ("-satisfaction_mean", "name"),
-    "renouvellement": ("referencement__renewal_on", "name"),
+    "nom": (french("name"), "pk"),
+    "missions": ("-mission_count", french("name")),
+    "satisfaction": ("-satisfaction_mean", french("name")),
+    "renouvellement": ("referencement__renewal_on", french("name")),
 }
 
 
@@ -120,7 +121,7 @@ def duplicates_of(prestataire: Prestataire) -> list[Prestataire]:
     name = _normalised(prestataire.name)
     return [
         other
-        for other in same_region.order_by("name")
+        for other in same_region.order_by(french("name"))
         if (prestataire.siret and other.siret == prestataire.siret)
         or _normalised(other.name) == name
     ]

@@ -5,6 +5,7 @@ from django.shortcuts import render
 
 from reporting.models import ReportJob
 from territoires import policy
+from territoires.collation import french_order
 
 from .. import budget
 from ..models import ConventionYear, DlaPilotage, Objective
@@ -22,7 +23,7 @@ def index(request):
     dlas = list(
         DlaPilotage.objects.visible_to(user)
         .select_related("region", "departement")
-        .order_by("region__name", "level", "name")
+        .order_by(*french_order("region__name", "level", "name"))
     )
     convention_years = ConventionYear.objects.visible_to(user).filter(
         year=year, dla__in=[d.pk for d in dlas]

@@ -125,7 +125,9 @@ class TransferForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["to_dla"].queryset = (
-            Dla.objects.exclude(pk=case.dla_id).select_related("departement").order_by(french("name"))
+            Dla.objects.exclude(pk=case.dla_id)
+            .select_related("departement")
+            .order_by(french("name"))
         )
 
 

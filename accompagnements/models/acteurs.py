@@ -2,6 +2,7 @@
 
 from django.db import models
 
+from territoires.collation import french
 from territoires.scope import ScopedQuerySet, ScopeFields
 
 
@@ -55,7 +56,7 @@ class ActeurAppui(models.Model):
     class Meta:
         verbose_name = "acteur d'appui"
         verbose_name_plural = "acteurs d'appui"
-        ordering = ["name"]
+        ordering = [french("name"), "pk"]
 
     def __str__(self):
         return self.name

@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from territoires.collation import french
 from territoires.partners import Funder
 from territoires.scope import ScopedQuerySet, ScopeFields
 
@@ -50,7 +51,7 @@ class Prestataire(models.Model):
 
     class Meta:
         verbose_name = "prestataire"
-        ordering = ["name"]
+        ordering = [french("name"), "pk"]
 
     def __str__(self):
         return self.name

@@ -61,9 +61,11 @@ class AccompagnementFilter(django_filters.FilterSet):
         model = Accompagnement
         fields = ["q", "statut", "state", "officer", "departement", "overdue"]
 
-    def __init__(self, data=None, *args, user, **kwargs):
-        # Always bound: with no query the list opens on the open cases (the status's default).
+    def __init__(self, data=None, *args, user, open_by_default=False, **kwargs):
+        # Always bound, so that the status's default applies to a query without it: the
+        # case list opens on open cases (open_by_default); the API keeps answering all.
         super().__init__(data if data is not None else {}, *args, **kwargs)
+        self.open_by_default = open_by_default
         self.filters["officer"].queryset = officers_for(user)
         # DLA members pick among their region's departments (regional cases included).
         if policy.member_dla_id(user):
@@ -76,7 +78,9 @@ class AccompagnementFilter(django_filters.FilterSet):
         # A phase asked for explicitly wins: « clôturé » shows closed cases whatever the status.
         if self.form.cleaned_data.get("state"):
             return queryset
-        status = self.form.cleaned_data.get("statut") or "ouverts"
+        status = self.form.cleaned_data.get("statut") or (
+            "ouverts" if self.open_by_default else "tous"
+        )
         if status == "ouverts":
             return queryset.filter(state__in=State.OPEN)
         if status == "termines":

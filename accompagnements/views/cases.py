@@ -52,7 +52,9 @@ NEXT_STEPS = {
 
 def case_list(request):
     queryset = Accompagnement.objects.visible_to(request.user).for_lists()
-    filterset = AccompagnementFilter(request.GET or None, queryset=queryset, user=request.user)
+    filterset = AccompagnementFilter(
+        request.GET or None, queryset=queryset, user=request.user, open_by_default=True
+    )
     plain_selects(filterset.form)  # same HTML, options written without a template each
     table = AccompagnementTable(filterset.qs)
     configure_table(request, table, per_page=50)

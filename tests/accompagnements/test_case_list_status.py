@@ -90,3 +90,11 @@ def test_the_list_table_scrolls_in_its_own_named_region(client_for, personas, ca
         '<div class="table-scroll" tabindex="0" role="region" '
         'aria-label="Liste des accompagnements">' in page
     )
+
+
+def test_the_api_still_lists_every_case_unless_asked(client_for, personas, cases):
+    client = client_for(personas.officer_a)
+    every = client.get("/api/v1/accompagnements/").json()["results"]
+    assert len(every) == 4
+    open_only = client.get("/api/v1/accompagnements/", {"statut": "ouverts"}).json()["results"]
+    assert [case["id"] for case in open_only] == [cases["open"].pk]

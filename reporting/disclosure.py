@@ -28,11 +28,17 @@ the two tables with exact fractions, which is the proof the tests check.
 """
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy
+import numpy.typing
+
+# Lines as rows, or a basis of directions as rows; one column per cell.
+Matrix = numpy.typing.NDArray[numpy.float64]
+# The lines each cell appears in.
+LinesOf = dict[Hashable, list["Line"]]
 
 THRESHOLD = 5
 _EPSILON = 1e-9
@@ -56,36 +62,36 @@ class Cell:
 
     @property
     def positive(self) -> bool:
-        return bool(self.value) and self.value > 0
+        return self.value is not None and self.value > 0
 
 
 @dataclass(frozen=True)
 class Line:
     total: Hashable
-    parts: tuple
+    parts: tuple[Hashable, ...]
 
 
 @dataclass
 class Plan:
-    hidden: set = field(default_factory=set)
-    primary: set = field(default_factory=set)
+    hidden: set[Hashable] = field(default_factory=set)
+    primary: set[Hashable] = field(default_factory=set)
     # Sensitive cells no complement could protect (only when a national total is tiny).
-    unprotected: set = field(default_factory=set)
+    unprotected: set[Hashable] = field(default_factory=set)
 
-    def shows(self, key) -> bool:
+    def shows(self, key: Hashable) -> bool:
         return key not in self.hidden
 
 
 @dataclass
 class Table:
-    cells: dict = field(default_factory=dict)
-    lines: list = field(default_factory=list)
+    cells: dict[Hashable, Cell] = field(default_factory=dict)
+    lines: list[Line] = field(default_factory=list)
 
     def add(self, cell: Cell) -> Cell:
         self.cells[cell.key] = cell
         return cell
 
-    def relate(self, total, parts: Iterable):
+    def relate(self, total: Hashable, parts: Iterable[Hashable]) -> None:
         parts = tuple(p for p in parts if p in self.cells)
         if total in self.cells and parts:
             self.lines.append(Line(total, parts))
@@ -99,7 +105,7 @@ def protect(table: Table) -> Plan:
             plan.hidden.add(cell.key)
         if cell.sensitive:
             plan.primary.add(cell.key)
-    lines_of = defaultdict(list)
+    lines_of: LinesOf = defaultdict(list)
     for line in table.lines:
         for key in (line.total, *line.parts):
             lines_of[key].append(line)
@@ -108,12 +114,13 @@ def protect(table: Table) -> Plan:
     return plan
 
 
-def _components(table, lines_of):
-    seen, components = set(), []
+def _components(table: Table, lines_of: LinesOf) -> list[set[Hashable]]:
+    seen: set[Hashable] = set()
+    components: list[set[Hashable]] = []
     for start in table.cells:
         if start in seen or not lines_of.get(start):
             continue
-        stack, component = [start], set()
+        stack, component = [start], set[Hashable]()
         while stack:
             key = stack.pop()
             if key in component:
@@ -126,12 +133,14 @@ def _components(table, lines_of):
     return components
 
 
-def _lines_in(component, lines_of):
+def _lines_in(component: set[Hashable], lines_of: LinesOf) -> list[Line]:
     lines = {id(line): line for key in component for line in lines_of[key]}
     return list(lines.values())
 
 
-def _null_space(table, lines, support):
+def _null_space(
+    table: Table, lines: list[Line], support: Sequence[Hashable]
+) -> tuple[dict[Hashable, int], Matrix]:
     """Rows: a basis of the directions the ``support`` cells may move in together."""
     index = {key: i for i, key in enumerate(support)}
     matrix = _matrix(lines, index)
@@ -142,8 +151,8 @@ def _null_space(table, lines, support):
     return index, vh[rank:]
 
 
-def _matrix(lines, index):
-    rows = []
+def _matrix(lines: list[Line], index: dict[Hashable, int]) -> Matrix:
+    rows: list[Matrix] = []
     for line in lines:
         row = numpy.zeros(len(index))
         touched = False
@@ -156,11 +165,17 @@ def _matrix(lines, index):
     return numpy.array(rows) if rows else numpy.zeros((0, len(index)))
 
 
-def _moves(null, index, key) -> bool:
+def _moves(null: Matrix, index: dict[Hashable, int], key: Hashable) -> bool:
     return bool(null.size) and float(numpy.abs(null[:, index[key]]).max()) > 1e-7
 
 
-def _failing(table, lines, hidden, component, known=()):
+def _failing(
+    table: Table,
+    lines: list[Line],
+    hidden: set[Hashable],
+    component: set[Hashable],
+    known: set[Hashable] | tuple[()] = (),
+) -> list[Hashable]:
     """Sensitive hidden cells that the published cells (and ``known`` ones) pin down."""
     sensitive = [
         k
@@ -188,10 +203,12 @@ def _failing(table, lines, hidden, component, known=()):
     return failing
 
 
-def _protect_component(table, component, lines_of, plan):
+def _protect_component(
+    table: Table, component: set[Hashable], lines_of: LinesOf, plan: Plan
+) -> None:
     lines = _lines_in(component, lines_of)
     hidden = {k for k in component if k in plan.hidden}
-    given_up = set()
+    given_up: set[Hashable] = set()
     while True:
         failing = [k for k in _failing(table, lines, hidden, component) if k not in given_up]
         if not failing:
@@ -217,11 +234,14 @@ def _protect_component(table, component, lines_of, plan):
     plan.hidden |= hidden
 
 
-def _complement(table, cell, hidden, lines_of):
+def _complement(
+    table: Table, cell: Hashable, hidden: set[Hashable], lines_of: LinesOf
+) -> Hashable | None:
     """The cheapest published cell near ``cell``: its own lines first, then further out."""
     frontier, seen = [cell], {cell}
     while frontier:
-        candidates, following = [], []
+        candidates: list[Cell] = []
+        following: list[Hashable] = []
         for key in frontier:
             for line in lines_of[key]:
                 for other in (line.total, *line.parts):
@@ -239,7 +259,9 @@ def _complement(table, cell, hidden, lines_of):
     return None
 
 
-def witnesses(table: Table, plan: Plan, cell) -> tuple[dict, dict] | None:
+def witnesses(
+    table: Table, plan: Plan, cell: Hashable
+) -> tuple[dict[Hashable, Fraction], dict[Hashable, Fraction] | None] | None:
     """Two tables, exact, equal on every published cell and line, differing in ``cell``.
 
     Returns ``(higher, lower)`` values of the hidden cells (``lower`` is ``None`` when
@@ -250,7 +272,7 @@ def witnesses(table: Table, plan: Plan, cell) -> tuple[dict, dict] | None:
     if cell not in support:
         return None
     index = {key: i for i, key in enumerate(support)}
-    rows = []
+    rows: list[list[Fraction]] = []
     for line in table.lines:
         row = [Fraction(0)] * len(support)
         touched = False
@@ -263,7 +285,7 @@ def witnesses(table: Table, plan: Plan, cell) -> tuple[dict, dict] | None:
     direction = _null_vector(rows, len(support), index[cell])
     if direction is None:
         return None
-    values = {k: Fraction(table.cells[k].value).limit_denominator(10**6) for k in support}
+    values = {k: _fraction(table.cells[k]) for k in support}
     step = Fraction(1)
     for key, d in zip(support, direction, strict=True):
         if d and key != cell:
@@ -276,10 +298,17 @@ def witnesses(table: Table, plan: Plan, cell) -> tuple[dict, dict] | None:
     return higher, lower
 
 
-def _null_vector(rows, width, column):
+def _fraction(cell: Cell) -> Fraction:
+    if cell.value is None:
+        # As Fraction(None) did, with the cell named: a cell without a value has no witness.
+        raise TypeError(f"cell {cell.key!r} has no value")
+    return Fraction(cell.value).limit_denominator(10**6)
+
+
+def _null_vector(rows: list[list[Fraction]], width: int, column: int) -> list[Fraction] | None:
     """A null-space vector of ``rows`` with a 1 in ``column`` (exact RREF), or None."""
     matrix = [list(r) for r in rows]
-    pivots = []
+    pivots: list[int] = []
     r = 0
     for c in range(width):
         pivot = next((i for i in range(r, len(matrix)) if matrix[i][c] != 0), None)
@@ -299,7 +328,7 @@ def _null_vector(rows, width, column):
     free = [c for c in range(width) if c not in pivots]
     pivot_row = {c: i for i, c in enumerate(pivots)}
 
-    def basis(f):
+    def basis(f: int) -> list[Fraction]:
         vector = [Fraction(0)] * width
         vector[f] = Fraction(1)
         for c, i in pivot_row.items():

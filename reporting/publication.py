@@ -12,14 +12,25 @@ Public figures are the same for every reader: they are computed by the system
 actor, never restricted to what the requester may see.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 
 from territoires.actors import SYSTEM
 
 from . import disclosure
-from .indicators import REGISTRY, SECRET, Level, Query, Scope, TerritoryNames, compute
+from .indicators import (
+    REGISTRY,
+    SECRET,
+    Indicator,
+    Level,
+    Query,
+    Scope,
+    TerritoryNames,
+    compute,
+)
 from .indicators.engine import UNKNOWN, contributors
 
 RANK = {Level.DEPARTEMENT: 0, Level.REGION: 1, Level.NATIONAL: 2}
@@ -28,11 +39,15 @@ ALIASES = {"STR_REGION": Level.REGION, "STR_DEPARTEMENT": Level.DEPARTEMENT}
 BASE = "ACT_STRUCTURES"
 
 
-def key(code: str, level: str, territory: str = "", category: str = "") -> tuple:
+# A cell of the table: (indicator code, level, territory code, category).
+CellKey = tuple[str, str, str, str]
+
+
+def key(code: str, level: str, territory: str = "", category: str = "") -> CellKey:
     return (code, level, territory if level != Level.NATIONAL else "", category)
 
 
-def _residual(code: str, level: str, territory: str, category: str = "") -> tuple:
+def _residual(code: str, level: str, territory: str, category: str = "") -> CellKey:
     return (code, f"{level}-hors-ventilation", territory, category)
 
 
@@ -41,9 +56,9 @@ class Publication:
     year: int
     table: disclosure.Table
     plan: disclosure.Plan
-    values: dict = field(default_factory=dict)
+    values: dict[CellKey, Any] = field(default_factory=dict)
 
-    def public(self, code: str, level: str, territory: str = "", category: str = ""):
+    def public(self, code: str, level: str, territory: str = "", category: str = "") -> Any:
         """The value an output may show for a cell, or ``SECRET``."""
         if code in ALIASES:
             code, level, territory, category = BASE, ALIASES[code], category, ""
@@ -54,10 +69,10 @@ class Publication:
             return SECRET
         return self.table.cells[cell].value
 
-    def scope_values(self, scope: Scope, data: dict) -> dict:
+    def scope_values(self, scope: Scope, data: dict[str, Any]) -> dict[str, Any]:
         """The public overlay of ``figures.build`` data: same shape, hidden cells as ``s``."""
         level, code = scope.level, scope.code
-        totals = {}
+        totals: dict[str, Any] = {}
         for indicator in REGISTRY.values():
             value = data["totals"][indicator.code]
             if isinstance(value, dict):
@@ -76,15 +91,17 @@ class Publication:
         return {"totals": totals, "by_territory": by_territory, "departements": departements}
 
 
-def _scalars_and_breakdowns():
+def _scalars_and_breakdowns() -> tuple[list[Indicator], list[Indicator]]:
     scalars = [i for i in REGISTRY.values() if not i.is_breakdown]
     breakdowns = [
-        i for i in REGISTRY.values() if i.is_breakdown and isinstance(i.breakdown.labels, dict)
+        i
+        for i in REGISTRY.values()
+        if i.breakdown is not None and isinstance(i.breakdown.labels, dict)
     ]
     return scalars, breakdowns
 
 
-def inputs(year: int, using: str = "") -> dict:
+def inputs(year: int, using: str = "") -> dict[str, list[dict[str, Any]]]:
     """What the year's table is made of, computed live: ``{level: [values, contributors]}``.
 
     JSON-able: a snapshot stores it, so that a frozen year's publication is rebuilt from
@@ -122,10 +139,12 @@ def build(year: int, using: str = "") -> Publication:
     return from_inputs(year, inputs(year, using=using), TerritoryNames(using))
 
 
-def from_inputs(year: int, levels: dict, names: TerritoryNames) -> Publication:
+def from_inputs(
+    year: int, levels: dict[str, list[dict[str, Any]]], names: TerritoryNames
+) -> Publication:
     scalars, breakdowns = _scalars_and_breakdowns()
     table = disclosure.Table()
-    values = {}
+    values: dict[CellKey, Any] = {}
     regions = names.regions
     departements = names.departements
     territories = {
@@ -134,7 +153,7 @@ def from_inputs(year: int, levels: dict, names: TerritoryNames) -> Publication:
         Level.DEPARTEMENT: list(departements),
     }
 
-    def read(level, code, territory, category=None):
+    def read(level: str, code: str, territory: str, category: str | None = None) -> tuple[Any, int]:
         found, counted = levels[level]
         value, count = found[code], counted[code]
         if level != Level.NATIONAL:
@@ -156,7 +175,7 @@ def from_inputs(year: int, levels: dict, names: TerritoryNames) -> Publication:
         if indicator.additive:
             _hierarchy(table, indicator.code, "", regions, departements)
     for indicator in breakdowns:
-        categories = set(indicator.breakdown.labels)
+        categories = set(indicator.breakdown.labels if indicator.breakdown else ())
         for level in (Level.NATIONAL, Level.REGION):
             found = levels[level][0][indicator.code]
             for value in found.values() if level == Level.REGION else [found]:
@@ -188,7 +207,7 @@ def from_inputs(year: int, levels: dict, names: TerritoryNames) -> Publication:
     return Publication(year, table, disclosure.protect(table), values)
 
 
-def _cell(cell, value, count, level) -> disclosure.Cell:
+def _cell(cell: CellKey, value: object, count: int, level: str) -> disclosure.Cell:
     number = value if isinstance(value, int | float) else None
     return disclosure.Cell(
         cell,
@@ -199,7 +218,14 @@ def _cell(cell, value, count, level) -> disclosure.Cell:
     )
 
 
-def _hierarchy(table, code, category, regions, departements, depth=2):
+def _hierarchy(
+    table: disclosure.Table,
+    code: str,
+    category: str,
+    regions: Iterable[str],
+    departements: dict[str, tuple[str, str]],
+    depth: int = 2,
+) -> None:
     """France = its regions (+ what no region holds); a region = its departments (+ rest)."""
     national = key(code, Level.NATIONAL, "", category)
     children = [key(code, Level.REGION, r, category) for r in regions]
@@ -216,7 +242,9 @@ def _hierarchy(table, code, category, regions, departements, depth=2):
         _line_with_residual(table, total, parts, _residual(code, Level.REGION, region, category))
 
 
-def _line_with_residual(table, total, parts, residual):
+def _line_with_residual(
+    table: disclosure.Table, total: CellKey, parts: list[CellKey], residual: CellKey
+) -> None:
     """The line ``total = parts + residual``; the residual (never shown) covers the rows
     of no sub-territory, e.g. ingénieries of a regional DLA, or unknown categories."""
     if total not in table.cells:

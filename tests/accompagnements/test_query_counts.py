@@ -108,8 +108,8 @@ REGISTER_QUERIES = {
     "accompagnements:comite": 8,
     # +1: its documents (dossiers), versions read only when there are some.
     "accompagnements:ingenierie": 11,
-    # +1: the reminders resolved recently (listed apart).
-    "accompagnements:notifications": 7,
+    # +1: the reminders resolved recently (listed apart); no digest subscription any more.
+    "accompagnements:notifications": 6,
 }
 
 

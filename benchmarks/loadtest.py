@@ -61,8 +61,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for(url, process, seconds=60):
-    """Wait until our server answers (not some other server left on the port)."""
+def wait_for(url, process, seconds=240):
+    """Wait until our server answers (not some other server left on the port).
+
+    Four workers importing Django at once on a loaded 2-core machine took over 60 s."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:

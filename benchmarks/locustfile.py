@@ -115,8 +115,8 @@ class Persona(HttpUser):
         self.structures = STRUCTURE_LINK.findall(response.text)[:50] or self.structures
 
     def case_list(self, query=""):
-        with self.client.get(f"/accompagnements/{query}", name="case list") as response:
-            self.remember(response)
+        # No with-block: locust refuses one without catch_response (the task stopped there).
+        self.remember(self.client.get(f"/accompagnements/{query}", name="case list"))
 
     def case_page(self):
         if not self.cases:
@@ -124,8 +124,7 @@ class Persona(HttpUser):
         self.client.get(f"/accompagnements/{random.choice(self.cases)}/", name="case page")
 
     def structure_list(self, query=""):
-        with self.client.get(f"/structures/{query}", name="structure list") as response:
-            self.remember(response)
+        self.remember(self.client.get(f"/structures/{query}", name="structure list"))
 
     def structure_page(self):
         if not self.structures:

@@ -135,6 +135,8 @@ PAGES = [
     Page("case_page", "accompagnements:detail", "charge35", pk_of=richest_case),
     # Issue 13: a case page carrying 50 exchanges, 20 documents and 10 tasks.
     Page("case_page_heavy", "accompagnements:detail", "charge35", pk_of=heavy_case),
+    # Its timeline, loaded after the page (here as a page of its own, as without JavaScript).
+    Page("case_timeline_heavy", "accompagnements:timeline", "charge35", pk_of=heavy_case),
     Page("structure_page", "structures:detail", "charge35", pk_of=structure_with_most_cases),
     Page("ingenierie_page", "accompagnements:ingenierie", "charge35", pk_of=any_ingenierie),
     Page("workboard", "accompagnements:workboard", "charge35"),
@@ -161,6 +163,28 @@ PAGES = [
         cached=True,
     ),
 ]
+
+
+def prepare_dashboards() -> int:
+    """Compute the summary cells the dashboard pages read and lack (reporting.summaries):
+    France and its regions, Bretagne and its departments, Ille-et-Vilaine, for the year
+    shown and the one before, and France for every earlier year (the series)."""
+    from reporting import summaries
+    from reporting.indicators import Level
+    from reporting.models import SummaryCell
+    from territoires.models import Departement, Region
+
+    years = [y for y in summaries.open_years() if y <= DASHBOARD_YEAR]
+    keys = {(y, Level.NATIONAL, "") for y in years}
+    for year in (DASHBOARD_YEAR, DASHBOARD_YEAR - 1):
+        keys |= {(year, Level.REGION, c) for c in Region.objects.values_list("code", flat=True)}
+        bretagne = Departement.objects.filter(region__code="53").values_list("code", flat=True)
+        keys |= {(year, Level.DEPARTEMENT, c) for c in bretagne}
+    done = set(
+        SummaryCell.objects.filter(values__isnull=False).values_list("year", "level", "territory")
+    )
+    summaries.mark_stale(keys - done)
+    return summaries.refresh()
 
 
 def percentile(values, q):

@@ -64,9 +64,9 @@ def reference(codes: list[str], year: int) -> dict[str, EtablissementsEss]:
     return found
 
 
-def build(query: Query, names: TerritoryNames) -> dict[str, Any]:
-    """The coverage figures of the query's territory, JSON-able (three queries)."""
-    departements = names.within(Level.DEPARTEMENT, query)
+def summarise(query: Query, names: TerritoryNames) -> dict[str, Any]:
+    """What coverage reads from the year's data, by department (two queries): kept with
+    the territory's maintained figures (reporting.summaries), JSON-able."""
     indicators = [get("ACT_STRUCTURES"), get("STR_QPV"), get("STR_ZRR")]
     values = compute(query, indicators, by=Level.DEPARTEMENT, names=names)
     communes = dict(
@@ -76,6 +76,18 @@ def build(query: Query, names: TerritoryNames) -> dict[str, Any]:
         .annotate(n=Count("commune", distinct=True))
         .values_list("code", "n")
     )
+    return {**values, "communes": communes}
+
+
+def build(
+    query: Query, names: TerritoryNames, summary: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The coverage figures of the query's territory, JSON-able (three queries; one with
+    ``summary``, what ``summarise`` gave for the territory)."""
+    departements = names.within(Level.DEPARTEMENT, query)
+    if summary is None:
+        summary = summarise(query, names)
+    values, communes = summary, summary["communes"]
     refs = reference(list(departements), query.year)
     rows = {}
     for code in departements:

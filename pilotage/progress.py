@@ -150,7 +150,11 @@ def _rate(achieved_value: Any, target: float) -> float | None:
 
 
 def progress(
-    objectives: Iterable[Objective], year: int, *, today: datetime.date | None = None
+    objectives: Iterable[Objective],
+    year: int,
+    *,
+    today: datetime.date | None = None,
+    known: dict[int, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Planned vs achieved for ``objectives`` (one year), JSON-able (frozen with reports).
 
@@ -165,7 +169,12 @@ def progress(
     for objective in objectives:
         by_dla[objective.dla_id].append(objective)
         names[objective.dla_id] = objective.dla.name
-    values = achieved(by_dla.keys(), year)
+    # ``known``: ``achieved`` values already computed (reporting's maintained summaries).
+    known = known or {}
+    values: dict[int, Any] = {pk: known[pk] for pk in by_dla if pk in known}
+    missing = [pk for pk in by_dla if pk not in known]
+    if missing:
+        values.update(achieved(missing, year))
     dlas: list[dict[str, Any]] = []
     totals: dict[str, dict[str, Any]] = {}
     shares: dict[str, dict[str, Any]] = {}

@@ -11,7 +11,7 @@ from territoires.models import Dla
 
 from . import coverage
 from .models import Objective
-from .progress import progress
+from .progress import achieved, progress
 
 
 def _dlas(query: Query):
@@ -23,15 +23,30 @@ def _dlas(query: Query):
     return Dla.objects.all()
 
 
-def build(query: Query, names: TerritoryNames) -> dict[str, Any]:
+def summarise(query: Query, names: TerritoryNames) -> dict[str, Any]:
+    """What the panels read from the year's data: reporting keeps it with the territory's
+    maintained figures (reporting.summaries), so a dashboard does not recompute it."""
+    dlas = list(_dlas(query).values_list("pk", flat=True))
+    return {
+        # JSON keys are text: DLA ids back to numbers in ``build``.
+        "achieved": {str(pk): values for pk, values in achieved(dlas, query.year).items()},
+        "couverture": coverage.summarise(query, names),
+    }
+
+
+def build(
+    query: Query, names: TerritoryNames, summary: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The panels' figures; ``summary``: what ``summarise`` stored for the territory."""
     objectives = (
         Objective.objects.visible_to(query.viewer)
         .filter(dla__in=_dlas(query), year=query.year)
         .select_related("dla")
     )
+    known = {int(pk): values for pk, values in summary["achieved"].items()} if summary else None
     return {
-        "objectifs": progress(objectives, query.year),
-        "couverture": coverage.build(query, names),
+        "objectifs": progress(objectives, query.year, known=known),
+        "couverture": coverage.build(query, names, summary["couverture"] if summary else None),
     }
 
 

@@ -6,4 +6,7 @@ class ReportingConfig(AppConfig):
     verbose_name = "pilotage et statistiques"
 
     def ready(self):
+        from . import summaries
         from .indicators import expressions  # noqa: F401  (registers the SQLite median)
+
+        summaries.connect()

@@ -8,7 +8,11 @@ sections (``dla_suivi.views.home_sections``). The module has:
 - ``build(query, names) -> dict``: its figures for the query's year and territory,
   JSON-able, computed with the other figures and frozen with a report;
 - ``render(panel, data, *, public, pdf) -> list[dict]``: items ``{"template": ...}``
-  the dashboard and the PDF include, in that order (``public``: small cells hidden).
+  the dashboard and the PDF include, in that order (``public``: small cells hidden);
+- optionally ``summarise(query, names) -> dict``: the costly, data-derived part of its
+  figures for one territory and year, JSON-able, which ``reporting.summaries`` stores
+  with the territory's figures and keeps up to date; ``build`` then receives it as
+  ``summary`` (``None`` when there is none: it computes everything itself).
 """
 
 from __future__ import annotations
@@ -33,8 +37,24 @@ def _contributors() -> tuple[tuple[str, ModuleType], ...]:
     )
 
 
-def build(query: Any, names: Any) -> dict[str, Any]:
-    return {label: module.build(query, names) for label, module in _contributors()}
+def build(query: Any, names: Any, summaries: dict | None = None) -> dict[str, Any]:
+    """Each app's panel; ``summaries``: what ``summarise`` stored for the territory."""
+    built = {}
+    for label, module in _contributors():
+        if summaries is not None and hasattr(module, "summarise"):
+            built[label] = module.build(query, names, summary=summaries.get(label))
+        else:
+            built[label] = module.build(query, names)
+    return built
+
+
+def summarise(query: Any, names: Any) -> dict[str, Any]:
+    """What each app stores with a territory's maintained figures (``reporting.summaries``)."""
+    return {
+        label: module.summarise(query, names)
+        for label, module in _contributors()
+        if hasattr(module, "summarise")
+    }
 
 
 def render(data: dict, *, public: bool = False, pdf: bool = False) -> list[dict]:

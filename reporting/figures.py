@@ -54,6 +54,7 @@ def build(
     snapshot: Any = LOOKUP,
     years: list[int] | None = None,
     series: bool = False,
+    summary: Any = None,
 ) -> dict:
     """Every indicator for the query's scope, the scalars by compared territory, the map,
     and the year before (``previous``).
@@ -64,7 +65,9 @@ def build(
     version), unless ``live`` asks for the provisional recomputation. ``snapshot``: the
     year's latest snapshot when the caller already looked it up (``None``: not frozen).
     ``years``: the years with data, when the caller has them; ``series``: the key figures
-    of France year by year (national scope only).
+    of France year by year (national scope only). ``summary``: the maintained figures
+    (``reporting.summaries.Loaded``) a dashboard reads instead of computing them; a
+    cell it lacks is computed here.
     """
     names = names or TerritoryNames(query.using)
     if not live and snapshot is LOOKUP:
@@ -72,26 +75,53 @@ def build(
 
         snapshot = snapshots.frozen(query.year, using=query.using)
     if not live and snapshot is not None:
-        data = frozen(snapshot, query, names, public=public)
+        data = frozen(snapshot, query, names, public=public, summary=summary)
     else:
-        data = _live(query, names, public=public)
+        data = _live(query, names, public=public, summary=None if live else summary)
     years = trends.years_with_data(query.using) if years is None else years
-    data["previous"] = trends.previous(query, names, years, public=public)
+    data["previous"] = trends.previous(query, names, years, public=public, summary=summary)
     data["series"] = []
     if series and query.scope.level == Level.NATIONAL:
         known = {query.year: data}
         if data["previous"]:
             known[query.year - 1] = data["previous"]
-        data["series"] = trends.series(query, names, years, known)
+        data["series"] = trends.series(query, names, years, known, summary=summary)
     return data
 
 
-def _live(query: Query, names: TerritoryNames, *, public: bool = False) -> dict:
+def _summarised(query: Query, names: TerritoryNames, level: str | None, summary: Any):
+    """The scope's totals and its compared territories' scalars from maintained cells:
+    ``(totals, by_territory, computed_at)``, each ``None`` where a cell is missing."""
+    scope, year = query.scope, query.year
+    own = (year, scope.level, scope.code)
+    totals = summary.values_at(*own)
+    keys = [own]
+    by_territory = None
+    if level:
+        territories = list(names.within(level, query))
+        cells = {t: summary.values_at(year, level, t) for t in territories}
+        if all(values is not None for values in cells.values()):
+            by_territory = {
+                i.code: {t: cells[t].get(i.code) for t in territories}
+                for i in REGISTRY.values()
+                if not i.is_breakdown
+            }
+            keys += [(year, level, t) for t in territories]
+    computed_at = summary.computed_at(keys) if totals is not None else None
+    return totals, by_territory, computed_at
+
+
+def _live(query: Query, names: TerritoryNames, *, public: bool = False, summary=None) -> dict:
     scope = query.scope
     level = scope.compare_level
-    totals = compute(query, names=names)
+    totals = by_territory = computed_at = None
+    if summary is not None:
+        totals, by_territory, computed_at = _summarised(query, names, level, summary)
+    if totals is None:
+        totals = compute(query, names=names)
     scalars = [i for i in REGISTRY.values() if not i.is_breakdown]
-    by_territory = compute(query, scalars, by=level, names=names) if level else {}
+    if by_territory is None:
+        by_territory = compute(query, scalars, by=level, names=names) if level else {}
     territories = names.within(level, query) if level else {}
     # Structures accompanied by department: the breakdown already computed for the totals.
     departements = totals[MAP_INDICATOR]
@@ -110,11 +140,11 @@ def _live(query: Query, names: TerritoryNames, *, public: bool = False) -> dict:
         "departements": {code: departements.get(code, 0) for code in departement_names},
         "departement_names": departement_names,
         "region_names": names.regions if level == Level.REGION else {},
-        "generated_at": timezone.now().isoformat(),
+        "generated_at": (computed_at or timezone.now()).isoformat(),
         # Computed live: provisional (a frozen year's data names its snapshot).
         "snapshot": None,
         # Figures of the apps above reporting (pilotage: objectives, coverage), frozen too.
-        "panels": extensions.build(query, names),
+        "panels": extensions.build(query, names, _panels(query, summary)),
     }
     if public:
         from . import publication
@@ -123,7 +153,16 @@ def _live(query: Query, names: TerritoryNames, *, public: bool = False) -> dict:
     return data
 
 
-def frozen(snapshot, query: Query, names: TerritoryNames, *, public: bool = False) -> dict:
+def _panels(query: Query, summary: Any) -> dict | None:
+    """What the extensions summarised for the query's territory, if maintained."""
+    if summary is None:
+        return None
+    return summary.panels_at(query.year, query.scope.level, query.scope.code)
+
+
+def frozen(
+    snapshot, query: Query, names: TerritoryNames, *, public: bool = False, summary=None
+) -> dict:
     """``build()``'s data for a frozen year, read from ``snapshot`` (same shape)."""
     from . import snapshots
 
@@ -153,7 +192,7 @@ def frozen(snapshot, query: Query, names: TerritoryNames, *, public: bool = Fals
         "generated_at": snapshot.created_at.isoformat(),
         "snapshot": snapshots.describe(snapshot),
         # Figures of the apps above reporting (pilotage) are not part of the snapshot.
-        "panels": extensions.build(query, names),
+        "panels": extensions.build(query, names, _panels(query, summary)),
     }
     if public:
         data["public"] = snapshots.publication_of(snapshot).scope_values(scope, data)

@@ -276,3 +276,38 @@ class Snapshot(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Un instantané figé ne peut pas être supprimé.")
+
+
+class SummaryCell(models.Model):
+    """One territory's figures for one year, kept up to date by the write services.
+
+    ``values`` is ``indicators.compute()`` for the territory, as the system actor
+    computes it (the same figures a snapshot freezes); ``panels`` holds what the apps
+    above reporting summarise for it (``reporting.extensions``). ``reporting.summaries``
+    writes them; dashboards read them.
+    """
+
+    year = models.PositiveSmallIntegerField("année")
+    # "national", "region" or "departement" (reporting.indicators.Level).
+    level = models.CharField("niveau", max_length=12)
+    # INSEE code of the region or department; "" for France.
+    territory = models.CharField("territoire", max_length=3, blank=True)
+    values = models.JSONField("indicateurs", null=True)
+    panels = models.JSONField("volets", default=dict)
+    # Marked by a write (after its commit), cleared by the refresh that recomputed the
+    # cell from that generation on.
+    stale = models.BooleanField("à recalculer", default=True)
+    generation = models.PositiveIntegerField("génération", default=0)
+    computed_at = models.DateTimeField("calculé le", null=True)
+
+    class Meta:
+        verbose_name = "chiffres maintenus d'un territoire"
+        verbose_name_plural = "chiffres maintenus des territoires"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "year", "territory"], name="summary_cell_one_per_territory"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.level} {self.territory or 'France'}"

@@ -18,6 +18,11 @@ BEAT_SCHEDULE = {
         "task": "reporting.tasks.reap_stale_jobs",
         "schedule": crontab(minute="*/5"),
     },
+    # Summary cells a lost mark left stale, and the new year's cells (reporting.summaries).
+    "reporting-refresh-summaries": {
+        "task": "reporting.tasks.refresh_summaries",
+        "schedule": crontab(minute="*/10"),
+    },
     "reporting-purge-expired-files": {
         "task": "reporting.tasks.purge_expired_files",
         "schedule": crontab(hour=3, minute=15),

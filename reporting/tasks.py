@@ -68,3 +68,13 @@ def freeze_due_years():
     from . import campaigns
 
     return campaigns.freeze_due(by=SYSTEM)
+
+
+@shared_task
+def refresh_summaries(using: str = "default"):
+    """After a write's commit, and every few minutes: recompute the stale summary cells;
+    on 1 January, the new year's cells are created first (reporting.summaries)."""
+    from . import summaries
+
+    summaries.ensure_year(timezone.localdate().year, using=using)
+    return summaries.refresh(using=using)

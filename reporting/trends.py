@@ -37,17 +37,31 @@ def _scalars() -> list:
     return [i for i in REGISTRY.values() if not i.is_breakdown]
 
 
-def _year_totals(year: int, query: Query, names: TerritoryNames, indicators: list) -> dict:
-    """The scalars of ``year`` for the query's scope: frozen if the year is, else live."""
+def _year_totals(
+    year: int, query: Query, names: TerritoryNames, indicators: list, summary: Any = None
+) -> dict:
+    """The scalars of ``year`` for the query's scope: frozen if the year is, else from the
+    maintained cells (``summary``, a ``reporting.summaries.Loaded``) or live."""
     from . import snapshots
 
-    snapshot = snapshots.frozen(year, using=query.using)
+    if summary is not None:
+        snapshot = summary.snapshot(year)
+    else:
+        snapshot = snapshots.frozen(year, using=query.using)
     if snapshot is not None:
         totals = snapshots.scope_totals(snapshot, query.scope)
         return {
             "year": year,
             "totals": {i.code: totals.get(i.code) for i in indicators},
             "snapshot": snapshots.describe(snapshot),
+        }
+    scope = query.scope
+    stored = summary.values_at(year, scope.level, scope.code) if summary is not None else None
+    if stored is not None:
+        return {
+            "year": year,
+            "totals": {i.code: stored.get(i.code) for i in indicators},
+            "snapshot": None,
         }
     live = Query(year, query.scope, query.viewer, using=query.using)
     return {
@@ -58,13 +72,18 @@ def _year_totals(year: int, query: Query, names: TerritoryNames, indicators: lis
 
 
 def previous(
-    query: Query, names: TerritoryNames, years: list[int], *, public: bool = False
+    query: Query,
+    names: TerritoryNames,
+    years: list[int],
+    *,
+    public: bool = False,
+    summary: Any = None,
 ) -> dict | None:
     """Year Y−1 of the query's scope (scalars), or ``None`` when it has no data."""
     year = query.year - 1
     if year not in years:
         return None
-    data = _year_totals(year, query, names, _scalars())
+    data = _year_totals(year, query, names, _scalars(), summary)
     if public:
         from . import publication
 
@@ -78,7 +97,12 @@ def previous(
 
 
 def series(
-    query: Query, names: TerritoryNames, years: list[int], known: dict[int, dict] | None = None
+    query: Query,
+    names: TerritoryNames,
+    years: list[int],
+    known: dict[int, dict] | None = None,
+    *,
+    summary: Any = None,
 ) -> list[dict]:
     """The key figures of France for every year with data up to the query's year.
 
@@ -95,7 +119,7 @@ def series(
             entry = {"year": year, "totals": {i.code: totals.get(i.code) for i in keys}}
             entries.append({**entry, "snapshot": known[year]["snapshot"]})
         else:
-            entries.append(_year_totals(year, national, names, keys))
+            entries.append(_year_totals(year, national, names, keys, summary))
     return entries
 
 

@@ -14,6 +14,7 @@ from accounts.models import User
 from territoires import policy
 
 from .models import Contact, Structure, StructureMerge
+from .signals import structures_changed
 from .text import normalize
 
 
@@ -125,6 +126,8 @@ def merge_structures(
             merged._history_user = by  # type: ignore[attr-defined]
             merged.delete()
             _take_missing_identifiers(kept, journal, by)
+            # The moved rows bypassed post_save (bulk): one notice for both structures.
+            structures_changed.send(Structure, structure_ids=[kept.pk, journal.merged_pk])
     except IntegrityError:
         raise MergeError(
             "La fusion est impossible : les deux structures ont des éléments incompatibles "

@@ -18,9 +18,8 @@ from territoires import policy
 from territoires.actors import SYSTEM
 from territoires.models import Departement, Region
 
-from .. import extensions, figures, maps
-from .. import snapshots as frozen_figures
-from ..indicators import REGISTRY, SOURCES, THEMES, Level, Query, TerritoryNames, resolve_scope
+from .. import extensions, figures, maps, summaries
+from ..indicators import REGISTRY, SOURCES, THEMES, Level, Query, resolve_scope
 from ..trends import years_with_data
 
 DEFAULT_CACHE_SECONDS = 300
@@ -69,7 +68,7 @@ def asked_figures(request) -> Asked:
     # A funder reads published aggregates: its whole territory, small cells hidden.
     public = policy.reads_aggregates_only(user)
     query = Query(year, scope, SYSTEM if public else user)
-    names = TerritoryNames(query.using)
+    names = summaries.territory_names(query.using)
     # A frozen year shows its snapshot; national operators may recompute it (provisional).
     live = request.GET.get("calcul") == "provisoire" and policy.may_recompute_frozen_year(user)
     # National operators follow France year by year.
@@ -140,13 +139,16 @@ def cached_figures(
 ) -> dict:
     """The dashboard's figures, shared for a few minutes by people who see the same data.
 
+    Read from the maintained summaries (``reporting.summaries``: a few indexed reads)
+    and, for a frozen year, its snapshot; only a cell never computed is computed here.
     What a user may read depends only on their role and DLA, hence the key. Reports
-    never read this cache: their figures are computed when the job runs.
+    never read this cache nor the summaries: their figures are computed when the job runs.
     """
     seconds = getattr(settings, "REPORTING_DASHBOARD_CACHE_SECONDS", DEFAULT_CACHE_SECONDS)
     user, scope = query.viewer, query.scope
     # A new version of a year's snapshot changes the key: no stale frozen figures.
-    snapshot = None if live else frozen_figures.frozen(query.year, using=query.using)
+    frozen_years = summaries.latest_snapshots(query.using)
+    snapshot = None if live else frozen_years.get(query.year)
     edition = f"v{snapshot.version}" if snapshot else "live"
     key = (
         f"reporting:dashboard:v{figures.DATA_VERSION}:{policy.reach_key(user)}:"
@@ -155,6 +157,16 @@ def cached_figures(
     )
     data = cache.get(key) if seconds else None
     if data is None:
+        summary = None
+        if not live:
+            summary = summaries.load(
+                query.year,
+                scope,
+                names,
+                using=query.using,
+                series=series,
+                snapshots=frozen_years,
+            )
         data = figures.build(
             query,
             names=names,
@@ -163,6 +175,7 @@ def cached_figures(
             snapshot=snapshot,
             years=years,
             series=series,
+            summary=summary,
         )
         if seconds:
             cache.set(key, data, seconds)

@@ -27,6 +27,7 @@ from territoires.postal import departement_code_from_postal_code
 
 from ..duplicates import Candidate, DuplicateIndex, as_seen_by
 from ..models import LegalForm, Sector, SiaeType, Structure, StructureMerge
+from ..signals import structures_changed
 from ..text import normalize
 from ..validation import (
     check_contracts,
@@ -513,6 +514,8 @@ def apply_import(plan: ImportPlan, user: Actor) -> ImportResult:
                     default_user=history_user,
                     default_date=now,
                 )
+                # One notice for the batch (reporting's summaries refresh once, on commit).
+                structures_changed.send(Structure, structure_ids=[s.pk for s in updates])
     except IntegrityError:
         raise ImportConflict(
             "Une autre personne a enregistré une de ces structures pendant l'import : "

@@ -1,0 +1,506 @@
+"""Maintained summaries: each territory's figures of each open year, stored, so that a
+dashboard reads them instead of aggregating a year of data on every view.
+
+What a cell holds (``models.SummaryCell``): for one year and one territory (France, a
+region, a department), ``indicators.compute()`` of that territory computed by the
+system actor — the very function a snapshot freezes (``snapshots.compute_figures``) —
+and what the apps above reporting summarise for it (``extensions.summarise``: the
+pilotage coverage and objectives figures). No figure has a second implementation here.
+
+How cells stay true:
+
+- **Writes mark, a refresh recomputes.** Saves and deletions of the rows the sources
+  read (structures, cases, journal, diagnostics, ingénieries and their plan actions and
+  fundings, follow-ups) are noted per transaction (``hooks``); when the transaction
+  commits (``transaction.on_commit``), one callback works out the affected cells —
+  the territories of the structures concerned (every department they were ever
+  registered in, from their history), of the cases' DLAs and of the ingénieries' DLAs,
+  their regions, and France — for every year not frozen from the earliest year the
+  write can change to the current year; it marks them stale (a generation counter) and
+  queues ``tasks.refresh_summaries``. Bulk paths (an import's updates, a merge's moved
+  rows) send ``structures.signals.structures_changed`` once per batch.
+- **Idempotent.** A refresh recomputes a stale cell whole from the registry and stores
+  it only if no write marked it again meanwhile: running it twice, or after a lost
+  mark, is harmless; never a +1/−1 delta.
+- **Rebuildable.** ``manage.py rebuild_summaries`` recomputes every cell of the open
+  years (or ``--year``); the beat refreshes stale cells every few minutes and creates
+  the new year's cells on 1 January.
+
+Frozen years are not summarised: they read their snapshot (``reporting.snapshots``).
+A cell never computed is computed live by its reader (a GET never writes).
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.models import F, Min, Q
+from django.utils import timezone
+
+from territoires.actors import SYSTEM
+from territoires.models import Departement, Region
+
+from . import extensions
+from .indicators import Level, Query, Scope, TerritoryNames, compute
+from .models import Snapshot, SummaryCell
+
+logger = logging.getLogger(__name__)
+
+LEVELS = (Level.NATIONAL, Level.REGION, Level.DEPARTEMENT)
+# (year, level, territory code; "" for France)
+Key = tuple[int, str, str]
+
+
+# -- Territories ---------------------------------------------------------------------------
+
+
+def territory_names(using: str) -> TerritoryNames:
+    """``TerritoryNames`` filled by one query: the regions joined to their departments."""
+    names = TerritoryNames(using)
+    rows = (
+        Region.objects.using(using)
+        .order_by("code", "departements__code")
+        .values_list("code", "name", "departements__code", "departements__name")
+    )
+    regions: dict[str, str] = {}
+    departements: dict[str, tuple[str, str]] = {}
+    for code, name, departement, departement_name in rows:
+        regions[code] = name
+        if departement is not None:
+            departements[departement] = (departement_name, code)
+    names._regions = regions
+    names._departements = dict(sorted(departements.items()))
+    return names
+
+
+def _scopes(using: str) -> dict[tuple[str, str], Scope]:
+    scopes = {(Level.NATIONAL, ""): Scope.national()}
+    for region in Region.objects.using(using).order_by("code"):
+        scopes[(Level.REGION, region.code)] = Scope.for_region(region)
+    for departement in Departement.objects.using(using).order_by("code"):
+        scopes[(Level.DEPARTEMENT, departement.code)] = Scope.for_departement(departement)
+    return scopes
+
+
+def open_years(using: str = DEFAULT_DB_ALIAS) -> list[int]:
+    """The years with data that are not frozen, oldest first."""
+    from .trends import years_with_data
+
+    frozen = set(Snapshot.objects.using(using).values_list("year", flat=True))
+    return sorted(y for y in years_with_data(using) if y not in frozen)
+
+
+# -- Computing and storing -------------------------------------------------------------------
+
+
+def compute_cell(year: int, scope: Scope, names: TerritoryNames, using: str) -> tuple[dict, dict]:
+    """A cell's figures and panels, from the registry and the extensions."""
+    query = Query(year, scope, SYSTEM, using=using)
+    return compute(query, names=names), extensions.summarise(query, names)
+
+
+def rebuild(years: Iterable[int] | None = None, *, using: str = DEFAULT_DB_ALIAS) -> int:
+    """Recompute every cell of ``years`` (default: the open years); returns the count."""
+    from .snapshots import _active, _blank
+
+    years = open_years(using) if years is None else list(years)
+    names = territory_names(using)
+    scopes = _scopes(using)
+    count = 0
+    for year in years:
+        rows = []
+        now = timezone.now()
+        # As a freeze does: a territory without a row in any source has the figures of an
+        # empty one, computed once; its panels are left to the reader (computed live).
+        active = _active(year, using)
+        empty = None
+        for (level, code), scope in scopes.items():
+            if level == Level.NATIONAL or code in active[level]:
+                values, panels = compute_cell(year, scope, names, using)
+            else:
+                query = Query(year, scope, SYSTEM, using=using)
+                if empty is None:
+                    empty = compute(query, names=names)
+                values, panels = _blank(empty, query, names), {}
+            rows.append(
+                SummaryCell(
+                    year=year,
+                    level=level,
+                    territory=code,
+                    values=values,
+                    panels=panels,
+                    stale=False,
+                    computed_at=now,
+                )
+            )
+        with transaction.atomic(using=using):
+            SummaryCell.objects.using(using).filter(year=year).delete()
+            SummaryCell.objects.using(using).bulk_create(rows)
+        count += len(rows)
+    return count
+
+
+def _cells_q(keys: Iterable[Key]) -> Q:
+    condition = Q(pk__in=[])
+    for year, level, code in keys:
+        condition |= Q(year=year, level=level, territory=code)
+    return condition
+
+
+def mark_stale(keys: Iterable[Key], *, using: str = DEFAULT_DB_ALIAS) -> int:
+    """Mark cells for recomputation (creating the missing ones); one generation more."""
+    keys = sorted(set(keys))
+    if not keys:
+        return 0
+    cells = SummaryCell.objects.using(using)
+    cells.bulk_create(
+        [SummaryCell(year=y, level=lv, territory=c) for y, lv, c in keys], ignore_conflicts=True
+    )
+    return cells.filter(_cells_q(keys)).update(stale=True, generation=F("generation") + 1)
+
+
+def refresh(*, using: str = DEFAULT_DB_ALIAS) -> int:
+    """Recompute the stale cells; a cell marked again meanwhile stays stale. Returns how
+    many were stored."""
+    stale = list(
+        SummaryCell.objects.using(using)
+        .filter(stale=True)
+        .order_by("year", "level", "territory")
+        .values_list("pk", "year", "level", "territory", "generation")
+    )
+    if not stale:
+        return 0
+    names = territory_names(using)
+    scopes = _scopes(using)
+    stored = 0
+    for pk, year, level, code, generation in stale:
+        scope = scopes.get((level, code))
+        if scope is None:
+            # A territory that no longer exists.
+            SummaryCell.objects.using(using).filter(pk=pk, generation=generation).delete()
+            continue
+        values, panels = compute_cell(year, scope, names, using)
+        stored += (
+            SummaryCell.objects.using(using)
+            .filter(pk=pk, generation=generation)
+            .update(values=values, panels=panels, stale=False, computed_at=timezone.now())
+        )
+    return stored
+
+
+def ensure_year(year: int, *, using: str = DEFAULT_DB_ALIAS) -> int:
+    """Mark every cell of ``year`` stale when the year has none yet (1 January)."""
+    if SummaryCell.objects.using(using).filter(year=year).exists():
+        return 0
+    return mark_stale(
+        [(year, level, code) for level, code in _scopes(using)],
+        using=using,
+    )
+
+
+# -- What a write touches --------------------------------------------------------------------
+
+
+@dataclass
+class Touched:
+    """Rows a transaction wrote, by what leads to their territories."""
+
+    structures: set[int] = field(default_factory=set)
+    cases: set[int] = field(default_factory=set)
+    ingenieries: set[int] = field(default_factory=set)
+    # The earliest year a write with a known date can change (None: from the cases).
+    years: set[int] = field(default_factory=set)
+    # True when some write has no date telling its year: start from the cases' openings.
+    undated: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.structures or self.cases or self.ingenieries)
+
+
+def affected_cells(touched: Touched, *, using: str = DEFAULT_DB_ALIAS) -> list[Key]:
+    """Every cell ``touched`` may change: its territories × the open years it reaches."""
+    from accompagnements.models import Accompagnement, Ingenierie
+    from structures.models import Structure
+
+    if not touched:
+        return []
+    departements: set[str] = set()
+    regions: set[str] = set()
+    cases = Accompagnement.objects.using(using).filter(
+        Q(pk__in=touched.cases)
+        | Q(structure_id__in=touched.structures)
+        | Q(ingenieries__in=touched.ingenieries)
+    )
+    rows = cases.values_list(
+        "structure_id", "dla__departement__code", "dla__region__code"
+    ).distinct()
+    structure_ids = set(touched.structures)
+    for structure_id, dla_departement, dla_region in rows:
+        structure_ids.add(structure_id)
+        departements.add(dla_departement)
+        regions.add(dla_region)
+    opened = cases.aggregate(first=Min("opened_on"))["first"]
+    # Every territory the structures were ever registered in (a move changes both).
+    history = Structure.history.model.objects.using(using).filter(id__in=structure_ids)
+    for departement, region in history.values_list("departement__code", "region__code").distinct():
+        departements.add(departement)
+        regions.add(region)
+    for departement, region in (
+        Structure.objects.using(using)
+        .filter(pk__in=structure_ids)
+        .values_list("departement__code", "region__code")
+        .distinct()
+    ):
+        departements.add(departement)
+        regions.add(region)
+    if touched.ingenieries:
+        ingenieries = Ingenierie.objects.using(using).filter(pk__in=touched.ingenieries)
+        for departement, region in ingenieries.values_list(
+            "dla__departement__code", "dla__region__code"
+        ).distinct():
+            departements.add(departement)
+            regions.add(region)
+    this_year = timezone.localdate().year
+    starts = set(touched.years)
+    if touched.undated or not starts:
+        starts.add(opened.year if opened else this_year)
+    first = min(starts)
+    frozen = set(Snapshot.objects.using(using).values_list("year", flat=True))
+    years = [y for y in range(first, this_year + 1) if y not in frozen]
+    territories = [(Level.NATIONAL, "")]
+    territories += [(Level.REGION, code) for code in sorted(regions - {None})]
+    territories += [(Level.DEPARTEMENT, code) for code in sorted(departements - {None})]
+    return [(year, level, code) for year in years for level, code in territories]
+
+
+# -- Hooks: per transaction, refreshed on commit ----------------------------------------------
+
+_local = threading.local()
+
+
+def _pending(using: str) -> Touched:
+    """The rows written since the last commit on ``using`` by this thread.
+
+    Every note registers an on-commit callback; the first to run takes them all, the
+    others find nothing. Notes of a rolled-back transaction ride along with the next
+    commit: refreshing a cell for nothing is harmless.
+    """
+    pending = getattr(_local, "pending", None)
+    if pending is None:
+        pending = _local.pending = {}
+    return pending.setdefault(using, Touched())
+
+
+def _committed(using: str) -> None:
+    touched = getattr(_local, "pending", {}).pop(using, None)
+    if not touched:
+        return
+    try:
+        cells = SummaryCell.objects.using(using)
+        # Nothing is maintained until the first rebuild: the table is empty.
+        if not cells.exists():
+            return
+        keys = affected_cells(touched, using=using)
+        if mark_stale(keys, using=using):
+            from .tasks import refresh_summaries
+
+            refresh_summaries.delay(using)
+    except Exception:
+        # The write is committed; a lost mark is caught up by the beat or the rebuild.
+        logger.exception("marking summaries stale failed")
+
+
+def touch(
+    *,
+    structures: Iterable[int] = (),
+    cases: Iterable[int] = (),
+    ingenieries: Iterable[int] = (),
+    on: datetime.date | None = None,
+    using: str = DEFAULT_DB_ALIAS,
+) -> None:
+    """Note rows written by the current transaction (or now, outside one: on_commit runs
+    its callback at once). ``on``: the date the write is about, when it is known."""
+    touched = _pending(using)
+    touched.structures.update(s for s in structures if s)
+    touched.cases.update(c for c in cases if c)
+    touched.ingenieries.update(i for i in ingenieries if i)
+    if on is not None:
+        touched.years.add(on.year)
+    else:
+        touched.undated = True
+    transaction.on_commit(lambda: _committed(using), using=using)
+
+
+def _dated(*dates: datetime.date | None) -> datetime.date | None:
+    known = [d for d in dates if d is not None]
+    return min(known) if known else None
+
+
+def _on_structure(sender, instance, **kwargs):
+    touch(structures=[instance.pk], using=instance._state.db or DEFAULT_DB_ALIAS)
+
+
+def _on_case(sender, instance, **kwargs):
+    touch(
+        structures=[instance.structure_id],
+        cases=[instance.pk],
+        using=instance._state.db or DEFAULT_DB_ALIAS,
+    )
+
+
+def _on_journal(sender, instance, created=False, **kwargs):
+    # A new journal row changes its own year onwards; an edited or deleted one, any year.
+    touch(
+        cases=[instance.accompagnement_id],
+        on=instance.on_date if created else None,
+        using=instance._state.db or DEFAULT_DB_ALIAS,
+    )
+
+
+def _on_case_row(sender, instance, **kwargs):
+    touch(cases=[instance.accompagnement_id], using=instance._state.db or DEFAULT_DB_ALIAS)
+
+
+def _on_followup(sender, instance, created=False, **kwargs):
+    touch(
+        cases=[instance.accompagnement_id],
+        on=instance.checked_on if created else None,
+        using=instance._state.db or DEFAULT_DB_ALIAS,
+    )
+
+
+def _on_ingenierie(sender, instance, created=False, **kwargs):
+    touch(
+        ingenieries=[instance.pk],
+        on=_dated(instance.start_on, instance.end_on, timezone.localdate()) if created else None,
+        using=instance._state.db or DEFAULT_DB_ALIAS,
+    )
+
+
+def _on_plan_action(sender, instance, **kwargs):
+    touch(
+        cases=[instance.accompagnement_id],
+        ingenieries=[instance.ingenierie_id] if instance.ingenierie_id else [],
+        using=instance._state.db or DEFAULT_DB_ALIAS,
+    )
+
+
+def _on_funding(sender, instance, **kwargs):
+    touch(ingenieries=[instance.ingenierie_id], using=instance._state.db or DEFAULT_DB_ALIAS)
+
+
+def _on_structures_changed(sender, structure_ids, using=DEFAULT_DB_ALIAS, **kwargs):
+    touch(structures=structure_ids, using=using)
+
+
+def connect() -> None:
+    """Listen to the writes the sources read (``ReportingConfig.ready``)."""
+    from django.db.models.signals import post_delete, post_save
+
+    from accompagnements.models import (
+        Accompagnement,
+        Diagnostic,
+        FollowUp,
+        Funding,
+        Ingenierie,
+        PlanAction,
+        TransitionLog,
+    )
+    from structures.models import Structure
+    from structures.signals import structures_changed
+
+    handlers = [
+        (Structure, _on_structure),
+        (Accompagnement, _on_case),
+        (TransitionLog, _on_journal),
+        (Diagnostic, _on_case_row),
+        (FollowUp, _on_followup),
+        (Ingenierie, _on_ingenierie),
+        (PlanAction, _on_plan_action),
+        (Funding, _on_funding),
+    ]
+    for model, handler in handlers:
+        uid = f"reporting-summaries-{model._meta.label_lower}"
+        post_save.connect(handler, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(handler, sender=model, dispatch_uid=f"{uid}-delete")
+    structures_changed.connect(_on_structures_changed, dispatch_uid="reporting-summaries-bulk")
+
+
+# -- Reading ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Loaded:
+    """What a dashboard reads: the latest snapshot of each frozen year, and the cells."""
+
+    snapshots: dict[int, Snapshot]
+    cells: dict[Key, SummaryCell]
+
+    def snapshot(self, year: int) -> Snapshot | None:
+        return self.snapshots.get(year)
+
+    def values_at(self, year: int, level: str, code: str) -> dict | None:
+        """The stored figures of a territory, or None when never computed."""
+        cell = self.cells.get((year, level, code))
+        return cell.values if cell is not None else None
+
+    def panels_at(self, year: int, level: str, code: str) -> dict | None:
+        cell = self.cells.get((year, level, code))
+        return cell.panels if cell is not None and cell.values is not None else None
+
+    def computed_at(self, keys: Iterable[Key]) -> datetime.datetime | None:
+        """When the oldest of these cells was computed (what a page says its figures date from)."""
+        dates = [
+            self.cells[k].computed_at
+            for k in keys
+            if k in self.cells and self.cells[k].computed_at is not None
+        ]
+        return min(dates) if dates else None
+
+
+def latest_snapshots(using: str) -> dict[int, Snapshot]:
+    """The latest snapshot of every frozen year, heavy columns deferred: one query."""
+    latest: dict[int, Snapshot] = {}
+    for snapshot in (
+        Snapshot.objects.using(using)
+        .defer("figures", "dataset", "changes")
+        .order_by("year", "-version")
+    ):
+        latest.setdefault(snapshot.year, snapshot)
+    return latest
+
+
+def load(
+    year: int,
+    scope: Scope,
+    names: TerritoryNames,
+    *,
+    using: str,
+    series: bool = False,
+    snapshots: dict[int, Snapshot] | None = None,
+) -> Loaded:
+    """Every cell the dashboard of ``scope`` for ``year`` shows, in one query: its
+    territory this year and the year before, the territories it compares, France's
+    series. ``snapshots``: ``latest_snapshots`` when the caller has it (else one more
+    query)."""
+    latest = latest_snapshots(using) if snapshots is None else snapshots
+    wanted = Q(year__in=[year, year - 1], level=scope.level, territory=scope.code)
+    compare = scope.compare_level
+    if compare:
+        query = Query(year, scope, SYSTEM, using=using)
+        wanted |= Q(year=year, level=compare, territory__in=list(names.within(compare, query)))
+    if series:
+        wanted |= Q(level=Level.NATIONAL, year__lte=year)
+    cells = {
+        (c.year, c.level, c.territory): c
+        for c in SummaryCell.objects.using(using)
+        .filter(wanted)
+        .exclude(year__in=list(latest))
+        .only("year", "level", "territory", "values", "panels", "computed_at")
+    }
+    return Loaded(latest, cells)

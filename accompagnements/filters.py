@@ -5,6 +5,7 @@ from django.db.models import Q
 from accounts.models import User
 from structures.text import search_terms
 from territoires import policy
+from territoires.collation import french_order
 from territoires.models import Departement
 from webinput.search import validate_search
 
@@ -19,7 +20,8 @@ def officers_for(user):
     territory = policy.case_owners_in_reach(user)
     if territory is None:
         return User.objects.none()
-    return User.objects.filter(policy.dla_members(), territory).order_by("last_name", "first_name")
+    members = User.objects.filter(policy.dla_members(), territory)
+    return members.order_by(*french_order("last_name", "first_name", "pk"))
 
 
 # Which cases the list shows: open ones unless asked (closed cases are history).

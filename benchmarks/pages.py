@@ -137,8 +137,6 @@ PAGES = [
     Page("case_page_heavy", "accompagnements:detail", "charge35", pk_of=heavy_case),
     # Its timeline, loaded after the page (here as a page of its own, as without JavaScript).
     Page("case_timeline_heavy", "accompagnements:timeline", "charge35", pk_of=heavy_case),
-    # Its timeline, loaded after the page (here as a page of its own, as without JavaScript).
-    Page("case_timeline_heavy", "accompagnements:timeline", "charge35", pk_of=heavy_case),
     Page("structure_page", "structures:detail", "charge35", pk_of=structure_with_most_cases),
     Page("ingenierie_page", "accompagnements:ingenierie", "charge35", pk_of=any_ingenierie),
     Page("workboard", "accompagnements:workboard", "charge35"),

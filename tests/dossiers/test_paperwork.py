@@ -14,6 +14,7 @@ from tests.accompagnements.factories import (
     AccompagnementFactory,
     DiagnosticFactory,
     IngenierieFactory,
+    ParcoursFactory,
     PlanActionFactory,
     PrestataireFactory,
 )
@@ -96,3 +97,26 @@ def test_the_case_page_button_generates_the_diagnostic(case, personas, client_fo
     assert client_for(personas.other_officer).post(url).status_code == 404
     unknown = reverse("dossiers:generate_for_case", args=[case.pk, "pv_selection"])
     assert client_for(personas.officer_a).post(unknown).status_code == 404
+
+
+def test_the_parcours_and_the_bilan_are_pdfs_of_the_case(case, personas):
+    ParcoursFactory(accompagnement=case, priorities="Consolider la gouvernance.")
+    for code, kind, title in [
+        ("parcours", DocumentKind.PARCOURS, "Parcours d'accompagnement"),
+        ("bilan", DocumentKind.BILAN, "Bilan de l'accompagnement"),
+    ]:
+        document = generate(code, case, by=personas.officer_a)
+        assert (document.accompagnement, document.kind) == (case, kind)
+        content = read(document)
+        assert is_pdf(content)
+        assert has_text_string(content, title)
+
+
+def test_the_cahier_des_charges_is_a_pdf_of_the_ingenierie(case, personas):
+    ingenierie = IngenierieFactory(dla=case.dla, terms_of_reference="Clarifier la gouvernance.")
+    PlanActionFactory(accompagnement=case, ingenierie_action=True, ingenierie=ingenierie)
+    document = generate("cahier_des_charges", ingenierie, by=personas.officer_a)
+    assert (document.ingenierie, document.kind) == (ingenierie, DocumentKind.CAHIER_DES_CHARGES)
+    content = read(document)
+    assert is_pdf(content)
+    assert has_text_string(content, "Cahier des charges")

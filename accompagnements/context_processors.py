@@ -11,7 +11,11 @@ def reminders(request):
     user = getattr(request, "user", None)
     if user is None or not policy.works_cases(user):
         return {}
+    # A page may render several templates with the request's context (a table through
+    # django-tables2): the count is read once per request.
+    if not hasattr(request, "_unread_reminders"):
+        request._unread_reminders = unread_count(user)
     return {
-        "unread_reminders": unread_count(user),
+        "unread_reminders": request._unread_reminders,
         "reminders_url": reverse("accompagnements:notifications"),
     }

@@ -143,15 +143,20 @@ def test_the_menu_counts_unread_current_reminders_in_one_query(
 
     send_reminders()  # two: phase overdue, no contact
     late_case.notifications.filter(kind=NotificationKind.NO_CONTACT).update(read_at=timezone.now())
-    request = type("Request", (), {"user": personas.officer_a})()
+
+    def request_of(user):
+        return type("Request", (), {"user": user})()
+
+    request = request_of(personas.officer_a)
     with django_assert_num_queries(1):
         assert reminders(request)["unread_reminders"] == 1
+        # Read once per request, however many templates the page renders.
+        assert reminders(request)["unread_reminders"] == 1
     advance(late_case, "start_diagnostic", by=personas.officer_a)
-    assert reminders(request)["unread_reminders"] == 0
+    assert reminders(request_of(personas.officer_a))["unread_reminders"] == 0
     # People who work no cases get no badge (and no query).
-    request.user = personas.national
     with django_assert_num_queries(0):
-        assert reminders(request) == {}
+        assert reminders(request_of(personas.national)) == {}
 
 
 def test_the_menu_shows_the_unread_count_beside_rappels(client_for, personas, late_case):

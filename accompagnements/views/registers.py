@@ -272,4 +272,3 @@ def notifications_read(request):
     mark_notifications_read(request.user)
     messages.success(request, "Rappels marqués comme lus.")
     return redirect("accompagnements:notifications")
-

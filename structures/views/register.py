@@ -247,6 +247,7 @@ def structure_merge(request, pk):
 
 
 @require_GET
+@require_GET
 def duplicate_list(request):
     """Likely duplicates across the register, each pair linking to its merge comparison."""
     if not policy.may_merge_structures(request.user):

@@ -146,6 +146,7 @@ ROUTES: dict[str, Inputs] = {
     "structures:import": Inputs(forms=(Form(ImportUploadForm),)),
     "structures:import_confirm": Inputs(fields=("token",), get=False),
     "structures:import_template": NOTHING,
+    "structures:duplicates": NOTHING,
     "structures:detail": NOTHING,
     "structures:update": Inputs(forms=(Form(StructureForm),)),
     "structures:contacts": Inputs(forms=(Form(ContactFormSet, "contacts", formset=True),)),

@@ -95,7 +95,7 @@ def test_a_form_with_errors_says_so_and_focuses_the_first_field_in_error(page, p
     with page.expect_navigation():
         page.locator("main form").get_by_role("button", name="Enregistrer").click()
     expect(page).to_have_title(re.compile(r"^Erreur dans le formulaire"))
-    name = page.get_by_label("Nom", exact=True)
+    name = page.get_by_role("textbox", name="Nom", exact=True)
     expect(name).to_be_focused()
     expect(name).to_have_attribute("aria-invalid", "true")
     described = name.get_attribute("aria-describedby") or ""

@@ -155,6 +155,12 @@ class DiagnosticAxisForm(forms.ModelForm):
             "recommendations": forms.Textarea(attrs={"rows": 2}),
         }
 
+    @property
+    def axis_label(self) -> str:
+        """The row's axis, saved or offered to fill; blank for a row a request made up."""
+        value = self.instance.axis or self.initial.get("axis", "")
+        return str(Axis(value).label) if value in Axis.values else ""
+
 
 class BaseDiagnosticAxisFormSet(BaseInlineFormSet):
     """One form per axis of DOMAIN.md: the saved rows, then the axes not written yet.

@@ -1,4 +1,5 @@
 from django import forms
+from django.template.defaultfilters import floatformat
 
 from accompagnements.models import Satisfaction, Situation
 from webinput.fields import BoundedModelMultipleChoiceField
@@ -153,6 +154,11 @@ class ConsultationForm(forms.Form):
         )
 
 
+def score_text(score) -> str:
+    """A score as people write it: « 61 », « 49,5 », « — » when not scored."""
+    return "—" if score is None else floatformat(score, -1)
+
+
 class SelectionForm(forms.Form):
     proposal = forms.TypedChoiceField(
         label="Prestataire retenu", coerce=int, widget=forms.RadioSelect
@@ -162,8 +168,7 @@ class SelectionForm(forms.Form):
     def __init__(self, *args, proposals, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["proposal"].choices = [
-            (p.pk, f"{p.prestataire} – {p.score if p.score is not None else '—'}/{p.max_score}")
-            for p in proposals
+            (p.pk, f"{p.prestataire} – {score_text(p.score)}/{p.max_score}") for p in proposals
         ]
 
 

@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
+from accompagnements.models import Accompagnement
 from reporting import exports, snapshots
 from reporting.indicators import REGISTRY, SECRET, Level, Query, Scope, compute, resolve_scope
 from reporting.indicators.base import THEMES
@@ -381,6 +382,9 @@ class FrozenRowsPagination(SealedCursorPagination):
 class CaseDatasetView(GenericAPIView):
     pagination_class = SealedCursorPagination
     serializer_class = DatasetRowSerializer
+    # Read by the schema generator only (the paginated list's model): the rows come from
+    # exports.dataset_queryset or the year's snapshot, never from this queryset.
+    queryset = Accompagnement.objects.none()
 
     @extend_schema(
         summary="Jeu de données anonymisé des accompagnements",

@@ -14,6 +14,7 @@ from accompagnements.models import (
     State,
 )
 from accompagnements.services import Conflict, advance, update_case
+from territoires.models import Departement
 from tests.accompagnements.factories import (
     AccompagnementFactory,
     ActeurAppuiFactory,
@@ -413,7 +414,22 @@ def test_home_sections_show_counts_from_the_data(client_for, personas, case):
     assert [p["count"] for p in phases] == [1, 1, 0, 0, 0]
     response = client_for(personas.coordinator).get(reverse("home"))
     rows = response.context["sections"][0]["rows"]
-    assert rows == [{"territory": "35 - Ille-et-Vilaine", "counts": [1, 1, 0, 0, 0], "overdue": 0}]
+    ille_et_vilaine = Departement.objects.get(code="35")
+    assert rows == [
+        {
+            "territory": "35 - Ille-et-Vilaine",
+            # Each count links to the case list filtered on that department.
+            "filter": f"departement={ille_et_vilaine.pk}",
+            "counts": [
+                ("accueil", 1),
+                ("diagnostic", 1),
+                ("parcours", 0),
+                ("coordination", 0),
+                ("suivi", 0),
+            ],
+            "overdue": 0,
+        }
+    ]
     assert client_for(personas.national).get(reverse("home")).status_code == 200
 
 

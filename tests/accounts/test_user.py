@@ -25,5 +25,6 @@ def test_passwords_are_hashed_with_argon2_in_production_settings(settings):
 
     from dla_suivi.settings import base
 
-    assert base.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    # Argon2id at the project's parameters (tests/accounts/test_password_hashers.py).
+    assert base.PASSWORD_HASHERS[0] == "dla_suivi.hashers.Argon2idPasswordHasher"
     assert conf.AUTH_USER_MODEL == "accounts.User"

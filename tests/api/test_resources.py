@@ -34,7 +34,8 @@ def all_ids(api_client, url, **params):
 
 def page_case_ids(client, user):
     client.force_login(user)
-    html = client.get(reverse("accompagnements:list")).text
+    # Every case, closed ones included: the web list opens on open cases, the API lists all.
+    html = client.get(reverse("accompagnements:list"), {"statut": "tous"}).text
     client.logout()
     return sorted({int(pk) for pk in re.findall(r'href="/accompagnements/(\d+)/"', html)})
 

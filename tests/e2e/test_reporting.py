@@ -1,6 +1,7 @@
 """A coordinator's regional dashboard and PDF report; the national operator's yearly exports."""
 
 import csv
+import datetime
 import io
 import re
 import shutil
@@ -18,6 +19,7 @@ from tests.accompagnements.factories import AccompagnementFactory
 from tests.e2e.axe import audit
 from tests.e2e.conftest import TASK_TIMEOUT_MS, login, screenshot
 from tests.e2e.pages import fill_form
+from tests.reporting.factories import journal
 from tests.reporting.pdf import has_text_string
 from tests.structures.factories import StructureFactory
 
@@ -30,16 +32,24 @@ def year():
 
 
 @pytest.fixture
-def activity(personas):
-    """A few cases in both departments of the region, in several phases."""
-    for state in (State.ACCUEIL, State.DIAGNOSTIC, State.CLOTURE):
-        AccompagnementFactory(officer=personas.officer_a, state=state)
-    for state in (State.ACCUEIL, State.REORIENTE):
-        AccompagnementFactory(
-            officer=personas.officer_b,
-            structure=StructureFactory(in_finistere=True),
-            state=state,
-        )
+def activity(personas, year):
+    """A few cases in both departments of the region, in several phases, with the journal
+    the statistics read (docs/statistics.md: a case counts in the years its journal puts
+    it in an accompanying phase), written as ``open_case`` and ``advance`` write it."""
+    opened = timezone.make_aware(datetime.datetime(year, 1, 2, 9, 0))
+    moved = opened + datetime.timedelta(hours=1)
+    spread = (
+        (personas.officer_a, None, (State.ACCUEIL, State.DIAGNOSTIC, State.CLOTURE)),
+        (personas.officer_b, True, (State.ACCUEIL, State.REORIENTE)),
+    )
+    for officer, in_finistere, states in spread:
+        for state in states:
+            extra = {"structure": StructureFactory(in_finistere=True)} if in_finistere else {}
+            case = AccompagnementFactory(officer=officer, state=state, **extra)
+            steps = [("", State.ACCUEIL, opened)]
+            if state != State.ACCUEIL:
+                steps.append((State.ACCUEIL, state, moved))
+            journal(case, officer, steps)
 
 
 def documented_columns(dataset: str) -> list[str]:

@@ -100,9 +100,15 @@ def test_officer_registers_a_structure_and_takes_it_to_a_closed_case(page, perso
         fill_form(form, {"prestataire": prestataire.pk, "score": score, "max_score": 70})
         submit(form)
         expect(page.get_by_role("cell", name=re.compile(prestataire.name))).to_be_visible()
-    form = page.locator("form", has=page.get_by_role("button", name="Ajouter le financement"))
+    # Funding is committed on its own page, against the DLA's ingénierie fund.
+    page.get_by_role("link", name="Engager un financement").click()
+    form = page.locator("main form")
     fill_form(form, {"funder": "etat", "amount": "4000"})
+    # This DLA has no convention in the test data: its fund is empty, so the line needs
+    # the overrun confirmation (journaled).
+    form.locator('[name="confirm_overrun"]').check()
     submit(form)
+    expect(page.get_by_text("Financement engagé.")).to_be_visible()
     page.get_by_role("link", name="Modifier l'ingénierie").click()
     form = page.locator("main form")
     fill_form(
@@ -173,7 +179,18 @@ def test_officer_reorients_a_structure_to_another_support_actor(page, personas):
     acteur = ActeurAppuiFactory(name="Incubateur Breizh")
     login(page, personas.officer_a)
     page.goto(case.get_absolute_url())
+    # The exits are folded away, secondary to the forward action, and asked once more.
+    page.get_by_text("Autres issues : abandon, réorientation").click()
+    asked = []
+
+    def accept(dialog):
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", accept)
     transition(page, "reorient", reason="not_eligible", acteur=acteur.pk)
+    assert asked
+    assert "Réorienter la structure" in asked[0]
     expect_state(page, "réorienté")
     expect(page.get_by_text("Incubateur Breizh")).to_be_visible()
     case.refresh_from_db()

@@ -64,7 +64,7 @@ def test_production_cookies_and_headers_are_hardened(monkeypatch):
 def test_passwords_are_hashed_with_argon2():
     from dla_suivi.settings import base
 
-    assert base.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert base.PASSWORD_HASHERS[0] == "dla_suivi.hashers.Argon2idPasswordHasher"
 
 
 def test_responses_carry_security_headers(personas, client_for):

@@ -163,7 +163,8 @@ def test_officer_registers_a_structure_and_takes_it_to_a_closed_case(page, perso
     transition(page, "close", comment="Objectifs atteints")
     expect_state(page, "clôturé")
     timeline = page.locator("ol.timeline")
-    expect(timeline.locator("li")).to_have_count(6)  # the opening and five transitions
+    # The opening and five transitions; the record's changes are in the timeline too.
+    expect(timeline.locator("li.timeline__entry--phases")).to_have_count(6)
     expect(timeline).to_contain_text("Objectifs atteints")
     screenshot(page, "accompagnement-cloture")
 

@@ -132,10 +132,7 @@ def year_of_line() -> Subquery:
 def live_lines() -> QuerySet[Funding]:
     """Lines that commit money: not cancelled (nor corrections of a cancelled line),
     not of a cancelled ingénierie."""
-    return Funding.objects.filter(
-        Q(corrects__isnull=True, cancelled_on__isnull=True)
-        | Q(corrects__isnull=False, corrects__cancelled_on__isnull=True)
-    ).exclude(ingenierie__status=IngenierieStatus.ANNULEE)
+    return Funding.objects.filter(Funding.LIVE).exclude(ingenierie__status=IngenierieStatus.ANNULEE)
 
 
 def _committed_rows(year_ids: Iterable[int] | None, dla_ids: Iterable[int] | None) -> QuerySet:

@@ -1,6 +1,7 @@
 """Ingénieries paid by the DLA, the consultant register and the comité d'appui."""
 
 from decimal import Decimal
+from typing import ClassVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -345,6 +346,13 @@ class Funding(models.Model):
     # Audit trail: who changed what and when (browsable in the admin).
     history = HistoricalRecords()
 
+    # The line rule, once, in SQL and for loaded lines: a line commits money unless it is
+    # cancelled or corrects a cancelled line (a correction itself is never cancelled).
+    # Read by the budget and the cost check (pilotage) and the ingénierie page's total.
+    LIVE: ClassVar[Q] = Q(corrects__isnull=True, cancelled_on__isnull=True) | Q(
+        corrects__isnull=False, corrects__cancelled_on__isnull=True
+    )
+
     class Meta:
         verbose_name = "financement"
         ordering = ["funder", "committed_on", "pk"]
@@ -358,6 +366,12 @@ class Funding(models.Model):
 
     def __str__(self):
         return f"{self.get_funder_display()} : {self.amount} €"
+
+    @property
+    def commits_money(self) -> bool:
+        if self.corrects_id is None:
+            return self.cancelled_on is None
+        return self.corrects.cancelled_on is None
 
 
 class ComiteAppuiQuerySet(ScopedQuerySet):

@@ -129,20 +129,11 @@ def _ingenierie_queryset():
 def funding_summary(ingenierie, lines) -> dict:
     """The total row and what remains to fund (cost − total), from the lines shown.
 
-    A line counts unless it is cancelled or corrects a cancelled line: the line rule of
-    ``pilotage.budget.live_lines``, which the commitment service checks the cost with
-    (``pilotage.services.engagements.funding_totals``; this app cannot import it). A
-    cancelled ingénierie commits nothing in the budget; its page still adds its lines.
+    The lines that count are those of ``Funding.LIVE`` (the budget's and the cost
+    check's rule). A cancelled ingénierie commits nothing in the budget; its page still
+    adds its lines.
     """
-    total = sum(
-        (
-            line.amount
-            for line in lines
-            if line.cancelled_on is None
-            and (line.corrects_id is None or line.corrects.cancelled_on is None)
-        ),
-        Decimal("0.00"),
-    )
+    total = sum((line.amount for line in lines if line.commits_money), Decimal("0.00"))
     remaining = None if ingenierie.cost is None else ingenierie.cost - total
     overrun = -remaining if remaining is not None and remaining < 0 else None
     return {"funding_total": total, "funding_remaining": remaining, "funding_overrun": overrun}

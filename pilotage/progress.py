@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from accompagnements.models import (
     Accompagnement,
@@ -44,7 +44,7 @@ from reporting.indicators.sources import (
 from structures.models import Sector, Structure
 from territoires.actors import SYSTEM
 
-from .models import SHARE_KINDS, Objective, ObjectiveKind
+from .models import SHARE_KINDS, Objective, ObjectiveKind, objective_label
 
 K = ObjectiveKind
 
@@ -129,10 +129,6 @@ def achieved(dla_ids: Iterable[int], year: int) -> dict[int, dict[str, Any]]:
     return result
 
 
-def _value_key(objective: Objective) -> str:
-    return f"{objective.kind}:{objective.sector}" if objective.sector else objective.kind
-
-
 def _elapsed(year: int, today: datetime.date) -> float | None:
     """Share of the year gone by on ``today``, for the current year only."""
     if today.year != year:
@@ -150,7 +146,7 @@ def _rate(achieved_value: Any, target: float) -> float | None:
 
 
 def progress(
-    objectives: Iterable[Objective],
+    objectives: QuerySet[Objective],
     year: int,
     *,
     today: datetime.date | None = None,
@@ -160,35 +156,43 @@ def progress(
 
     ``dlas``: each DLA with its objectives; ``totals``: count objectives added up over
     the DLAs that have them; ``shares``: how many DLAs meet each share objective.
+    Objectives are read as plain rows: France has some 800 of them a year.
     """
-    objectives = [o for o in objectives if o.year == year]
     today = today or datetime.date.today()
     elapsed = _elapsed(year, today)
-    by_dla: dict[int, list[Objective]] = defaultdict(list)
+    by_dla: dict[int, list[tuple[str, str, Any]]] = defaultdict(list)
     names: dict[int, str] = {}
-    for objective in objectives:
-        by_dla[objective.dla_id].append(objective)
-        names[objective.dla_id] = objective.dla.name
+    rows_read = (
+        objectives.filter(year=year)
+        .order_by()
+        .values_list("dla_id", "dla__name", "kind", "sector", "target")
+    )
+    for dla_id, dla_name, kind, sector, target in rows_read:
+        by_dla[dla_id].append((kind, sector, target))
+        names[dla_id] = dla_name
     # ``known``: ``achieved`` values already computed (reporting's maintained summaries).
     known = known or {}
     values: dict[int, Any] = {pk: known[pk] for pk in by_dla if pk in known}
     missing = [pk for pk in by_dla if pk not in known]
     if missing:
         values.update(achieved(missing, year))
+    order = {kind: index for index, kind in enumerate(K.values)}
     dlas: list[dict[str, Any]] = []
     totals: dict[str, dict[str, Any]] = {}
     shares: dict[str, dict[str, Any]] = {}
     for dla_id in sorted(by_dla, key=lambda pk: names[pk]):
         rows = []
-        for objective in sorted(by_dla[dla_id], key=lambda o: (K.values.index(o.kind), o.sector)):
-            target = float(objective.target)
-            value = values[dla_id].get(_value_key(objective))
-            share = objective.kind in SHARE_KINDS
+        for kind, sector, planned in sorted(by_dla[dla_id], key=lambda o: (order[o[0]], o[1])):
+            target = float(planned)
+            key = f"{kind}:{sector}" if sector else kind
+            label = objective_label(kind, sector)
+            value = values[dla_id].get(key)
+            share = kind in SHARE_KINDS
             met = value is not None and value >= target
             row = {
-                "kind": objective.kind,
-                "sector": objective.sector,
-                "label": objective.label,
+                "kind": kind,
+                "sector": sector,
+                "label": label,
                 "unit": "%" if share else "",
                 "target": target,
                 "achieved": value,
@@ -198,20 +202,18 @@ def progress(
                 "expected": round(target * elapsed, 1) if elapsed and not share else None,
             }
             rows.append(row)
-            key = _value_key(objective)
             if share:
-                entry = shares.setdefault(key, {"label": objective.label, "met": 0, "of": 0})
+                entry = shares.setdefault(key, {"label": label, "met": 0, "of": 0})
                 entry["of"] += 1
                 entry["met"] += int(met)
             else:
                 entry = totals.setdefault(
-                    key, {"label": objective.label, "target": 0.0, "achieved": 0, "dlas": 0}
+                    key, {"label": label, "target": 0.0, "achieved": 0, "dlas": 0}
                 )
                 entry["target"] += target
                 entry["achieved"] += value or 0
                 entry["dlas"] += 1
         dlas.append({"id": dla_id, "name": names[dla_id], "objectives": rows})
-    order = {kind: index for index, kind in enumerate(K.values)}
     total_rows = [
         {**entry, "key": key, "rate": _rate(entry["achieved"], entry["target"])}
         for key, entry in sorted(totals.items(), key=lambda item: order[item[0].split(":")[0]])

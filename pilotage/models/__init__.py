@@ -1,7 +1,7 @@
 from .conventions import Contribution, Convention, ConventionYear, Depassement
 from .dla import DlaPilotage
 from .documents import PilotageDocument, PilotageDocumentKind
-from .objectifs import SHARE_KINDS, ComitePilotage, Objective, ObjectiveKind
+from .objectifs import SHARE_KINDS, ComitePilotage, Objective, ObjectiveKind, objective_label
 from .partage import PartageCentre
 from .reference import EtablissementsEss
 
@@ -19,4 +19,5 @@ __all__ = [
     "PartageCentre",
     "PilotageDocument",
     "PilotageDocumentKind",
+    "objective_label",
 ]

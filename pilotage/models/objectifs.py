@@ -1,5 +1,7 @@
 """Objectives a comité de pilotage sets for its DLA, and the comité's meetings."""
 
+import functools
+
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -124,7 +126,14 @@ class Objective(models.Model):
 
     @property
     def label(self) -> str:
-        label = self.get_kind_display()
-        if self.sector:
-            label = f"{label} : {self.get_sector_display()}"
-        return label[:1].upper() + label[1:]
+        return objective_label(self.kind, self.sector)
+
+
+@functools.cache
+def objective_label(kind: str, sector: str = "") -> str:
+    """« Part des structures accompagnées d'un secteur : culture »: the objective's name,
+    from its kind and sector alone (progress tables read plain rows, not instances)."""
+    label = str(dict(ObjectiveKind.choices).get(kind, kind))
+    if sector:
+        label = f"{label} : {dict(Sector.choices).get(sector, sector)}"
+    return label[:1].upper() + label[1:]

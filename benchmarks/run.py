@@ -148,7 +148,11 @@ def evaluate(results) -> dict:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--scale", default="national", help="demo: a quick smoke run")
+    parser.add_argument(
+        "--scale",
+        default="national",
+        help="national (default); demo: a quick smoke run; 3: the national data three times over",
+    )
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--import-rows", type=int, default=10_000)
     parser.add_argument("--only", default=",".join(SECTIONS), help="comma-separated sections")
@@ -157,6 +161,12 @@ def main():
     only = set(args.only.split(","))
 
     url = os.environ.get("DATABASE_URL", "")
+    if args.scale.isdigit() and url.startswith("postgres"):
+        # `--scale 3` seeds its own database beside the 1x one (dla_bench_x3), so that the
+        # two runs can be compared without reseeding either.
+        parsed = urlparse(url)
+        url = parsed._replace(path=f"{parsed.path}_x{args.scale}").geturl()
+        os.environ["DATABASE_URL"] = url
     if url.startswith("postgres"):
         ensure_database(url)
     sys.path.insert(0, str(ROOT))

@@ -125,6 +125,14 @@ class SeedConfig:
     def for_scale(cls, scale: str, years: int | None = None, seed: int = 2026) -> "SeedConfig":
         if scale == "national":
             return cls(scale, years or 10, seed, cases_per_year=6000, departements=None)
+        if scale.isdigit() and int(scale) > 1:
+            # `--scale 3`: the national data set three times over (issue 18's growth run),
+            # the same ten years with three times the cases, structures following.
+            factor = int(scale)
+            return cls(
+                f"national-x{factor}", years or 10, seed, cases_per_year=6000 * factor,
+                departements=None,
+            )
         if scale == "demo":
             return cls(scale, years or 3, seed)
         raise ValueError(f"Unknown scale: {scale}")

@@ -23,7 +23,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Count, F
+from django.template.defaultfilters import floatformat
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
+from reporting.charts import fmt
 from reporting.indicators import SECRET, Level, Query, TerritoryNames, compute, get
 from reporting.indicators.sources import SOURCES
 
@@ -138,4 +142,41 @@ def table(panel: dict, names: dict, published: dict | None = None) -> dict[str, 
             and row["rate"] is not None
             and (row["rate"] < overall * THIN_BELOW or row["structures"] == 0)
         )
-    return {"rows": rows, "overall": overall, "sources": panel["sources"]}
+    return {
+        "rows": rows,
+        "html_rows": _rows_html(rows, public=published is not None),
+        "overall": overall,
+        "sources": panel["sources"],
+    }
+
+
+def _rows_html(rows: list[dict[str, Any]], *, public: bool) -> SafeString:
+    """The table's body in one pass (France: 101 departments, 10 columns; through the
+    template's loops and filters, 12 ms of a national dashboard's rendering)."""
+
+    def number(value: Any) -> str:
+        return "—" if value is None else floatformat(value, 1)
+
+    parts = []
+    for row in rows:
+        establishments = (
+            "—"
+            if row["etablissements"] is None
+            else format_html(
+                '{} <span class="help">({})</span>', fmt(row["etablissements"]), row["millesime"]
+            )
+        )
+        cells = [fmt(row["structures"]), establishments, number(row["rate"])]
+        if not public:
+            cells += [number(row[key]) for key in ("zrr", "zrr_reference", "qpv", "qpv_reference")]
+            cells.append(fmt(row["communes"]))
+        if row["thin"]:
+            verdict = mark_safe("<strong>faible</strong>")
+        else:
+            verdict = "référence manquante" if row["rate"] is None else "—"
+        parts.append(
+            format_html('<tr>\n<th scope="row">{} – {}</th>\n', row["code"], row["name"])
+            + "".join(format_html('<td class="num">{}</td>\n', cell) for cell in cells)
+            + format_html("<td>{}</td>\n</tr>\n", verdict)
+        )
+    return mark_safe("".join(parts))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
 from . import charts, extensions, maps, trends
 from .indicators import (
@@ -25,6 +26,7 @@ from .indicators import (
     compute,
     get,
 )
+from .tables import figure_rows
 
 # 2: a public overlay (``data["public"]``) with the year's suppression plan applied.
 # 3: the snapshot it was read from, the year before (``previous``), the national series.
@@ -277,6 +279,10 @@ class Series:
     # (indicator, [formatted value per year]) rows.
     rows: list
 
+    @property
+    def html_rows(self) -> SafeString:
+        return figure_rows((indicator.label, cells) for indicator, cells in self.rows)
+
 
 def series_table(data) -> Series | None:
     """The key figures of France year by year (national operators' dashboard, national PDF)."""
@@ -295,6 +301,12 @@ class Comparison:
     territories: list
     # (indicator, [formatted value per territory]) rows.
     rows: list
+
+    @property
+    def html_rows(self) -> SafeString:
+        return figure_rows(
+            (f"{i.label} ({i.unit})" if i.unit else i.label, cells) for i, cells in self.rows
+        )
 
 
 def comparison(data, *, public=False) -> Comparison | None:

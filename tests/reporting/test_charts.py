@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from reporting import charts, maps
 from reporting.indicators import SECRET
 
@@ -23,6 +25,17 @@ def test_numbers_are_french_and_secret_cells_say_so():
     assert charts.fmt(1234.5, 1, "%") == "1\xa0234,5\u202f%"
     assert charts.fmt(SECRET) == "s"
     assert charts.fmt(None) == "–"
+
+
+def test_numbers_are_french_even_where_no_language_is_active():
+    """A Celery task or a management command formats as a request does (the separators
+    are read once, for the site's language, not for the caller's)."""
+    from django.utils import translation
+
+    with translation.override(None):
+        assert charts.fmt(1234567) == "1\xa0234\xa0567"
+        assert charts.fmt(Decimal("2500.25"), 2, "€") == "2\xa0500,25\u202f€"
+        assert charts.fmt(-0.5, 1) == "-0,5"
 
 
 def test_the_department_map_titles_each_department_and_patterns_secret_cells():

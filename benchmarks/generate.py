@@ -36,7 +36,13 @@ def new_structure_rows(
         }
         row = []
         for column in COLUMNS:
-            value = values.get(column.field, getattr(structure, column.field, ""))
+            # Not ``values.get(field, getattr(...))``: the default would read
+            # ``structure.departement``, one query per row.
+            value = (
+                values[column.field]
+                if column.field in values
+                else getattr(structure, column.field, "")
+            )
             if isinstance(value, bool):
                 value = "oui" if value else "non"
             row.append("" if value is None else str(value))

@@ -16,7 +16,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from tabular import SpreadsheetError, read_table
 from territoires import policy
@@ -35,8 +34,11 @@ from ..validation import (
     check_year_founded,
 )
 from .columns import BY_KEY, COLUMNS, FIELDS, HEADERS, Column
+from .writes import insert_rows, record_history
 
 CHUNK = 2000
+# Rows per INSERT or UPDATE where the database takes them in batches.
+BATCH = 500
 # The existing structure each row of the file updates, by line; None: a new structure.
 Matches = dict[int, Structure | None]
 Row = tuple[int, dict[str, Any]]
@@ -501,19 +503,15 @@ def apply_import(plan: ImportPlan, user: Actor) -> ImportResult:
         structure.updated_at = now
     try:
         with transaction.atomic():
-            if creates:
-                bulk_create_with_history(
-                    creates, Structure, batch_size=500, default_user=history_user, default_date=now
-                )
+            insert_rows(creates, batch_size=BATCH)
+            record_history(Structure, [s.pk for s in creates], "+", user=history_user, date=now)
             if updates:
-                bulk_update_with_history(
+                Structure.objects.bulk_update(
                     updates,
-                    Structure,
                     [*FIELDS, "siren", "region", "search_text", "updated_at"],
-                    batch_size=500,
-                    default_user=history_user,
-                    default_date=now,
+                    batch_size=BATCH,
                 )
+                record_history(Structure, [s.pk for s in updates], "~", user=history_user, date=now)
                 # One notice for the batch (reporting's summaries refresh once, on commit).
                 structures_changed.send(Structure, structure_ids=[s.pk for s in updates])
     except IntegrityError:

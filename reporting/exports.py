@@ -8,16 +8,18 @@ spreadsheet would read as a formula are neutralised by ``tabular``.
 import functools
 import hashlib
 import hmac
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import BooleanField, Case, Count, F, Q, Value, When, Window
+from django.db.models.functions import ExtractQuarter, ExtractYear, RowNumber
 
 import tabular
-from accompagnements.models import Diagnostic, FollowUp, IngenierieKind, PlanAction, validated_q
+from accompagnements.models import FollowUp, IngenierieKind, PlanAction, validated_q
 
 from . import anonymity, publication
 from .indicators import (
@@ -28,7 +30,7 @@ from .indicators import (
     TerritoryNames,
     category_label,
 )
-from .indicators.sources import ingenierie_started, structures_as_of_year_end
+from .indicators.sources import ingenierie_started, records_as_of_year_end
 from .indicators.structures import size_class
 
 # 2.0: k-anonymity on the case-level dataset (bands and quarters instead of exact
@@ -53,120 +55,60 @@ class Characteristics:
 
 
 @dataclass(frozen=True)
-class CaseContext:
-    """What a row's cells need beyond the row itself."""
-
-    year: int
-    # Structure id → what the dataset shows of it (``dataset_structures``).
-    structures: dict[int, Characteristics]
-
-    def structure(self, pk: int) -> Characteristics:
-        return self.structures[pk]
-
-
-@dataclass(frozen=True)
 class Column:
-    """A published column: its name and meaning (docs/exports.md) and, for the case-level
-    dataset, the value of ``case_queryset`` it shows (``lookup``) and how (``cell``)."""
+    """A published column: its name and meaning (docs/exports.md)."""
 
     name: str
     description: str
-    lookup: str = ""
-    # The cell from the looked-up value (None when there is no lookup); as is when unset.
-    cell: Callable[[Any, CaseContext], Any] | None = None
-
-
-def _quarter(value, _context=None) -> str:
-    return f"{value.year}-T{(value.month - 1) // 3 + 1}" if value else ""
-
-
-def _zero_if_none(value, _context) -> int:
-    return value or 0
-
-
-def _blank_if_none(value, _context) -> str:
-    return value or ""
-
-
-def _identifier(name: str) -> Callable[[Any, CaseContext], Any]:
-    return lambda pk, context: getattr(context.structure(pk).identifiers, name)
-
-
-def _trait(name: str) -> Callable[[Any, CaseContext], Any]:
-    return lambda pk, context: getattr(context.structure(pk), name)
 
 
 # A new column goes at the end and bumps the schema's minor version; removing or changing
-# one bumps the major version (docs/exports.md).
+# one bumps the major version (docs/exports.md). ``case_rows`` writes the cells in this
+# order (a test pins each cell against hand-worked rows).
 CASE_COLUMNS = [
-    Column("annee", "Année de référence de l'export.", cell=lambda _, c: c.year),
+    Column("annee", "Année de référence de l'export."),
     Column("id_accompagnement",
-           "Identifiant pseudonyme de l'accompagnement, propre à l'année de l'export.",
-           "pk", lambda pk, c: pseudonym("accompagnement", pk, c.year)),
+           "Identifiant pseudonyme de l'accompagnement, propre à l'année de l'export."),
     Column("id_structure",
            "Identifiant pseudonyme de la structure, propre à l'année (repère ses "
-           "accompagnements de l'année).",
-           "structure_id", lambda pk, c: pseudonym("structure", pk, c.year)),
+           "accompagnements de l'année)."),
     Column("code_region",
-           "Code INSEE de la région de la structure au 31 décembre ; « s » si masqué.",
-           "structure_id", _identifier("region")),
+           "Code INSEE de la région de la structure au 31 décembre ; « s » si masqué."),
     Column("code_departement",
-           "Code INSEE du département de la structure au 31 décembre ; « s » si masqué.",
-           "structure_id", _identifier("departement")),
+           "Code INSEE du département de la structure au 31 décembre ; « s » si masqué."),
     Column("forme_juridique",
            "Forme juridique (code), ou son groupe (association, cooperatives, "
-           "autres_formes) ; « s » si masquée.",
-           "structure_id", _identifier("legal_form")),
-    Column("secteur", "Secteur d'activité (code) ; « s » si masqué.",
-           "structure_id", _identifier("sector")),
+           "autres_formes) ; « s » si masquée."),
+    Column("secteur", "Secteur d'activité (code) ; « s » si masqué."),
     Column("classe_taille",
-           "Taille selon l'effectif salarié : 0, 1-9, 10-49, 50+ ; « s » si masquée.",
-           "structure_id", _identifier("size_class")),
-    Column("qpv", "Structure située en quartier prioritaire (oui/non).",
-           "structure_id", _trait("in_qpv")),
-    Column("zrr", "Structure située en ZRR ou zone rurale (oui/non).",
-           "structure_id", _trait("in_zrr")),
-    Column("tete_de_reseau", "Tête de réseau ou fédération (oui/non).",
-           "structure_id", _trait("is_network")),
-    Column("niveau_dla", "Niveau du DLA porteur : departemental ou regional.", "dla__level"),
-    Column("canal", "Origine de la demande (code).", "channel"),
-    Column("phase", "Phase ou état de l'accompagnement à la date de l'export (code).", "state"),
-    Column("trimestre_ouverture", "Trimestre d'ouverture (AAAA-Tn).", "opened_on", _quarter),
+           "Taille selon l'effectif salarié : 0, 1-9, 10-49, 50+ ; « s » si masquée."),
+    Column("qpv", "Structure située en quartier prioritaire (oui/non)."),
+    Column("zrr", "Structure située en ZRR ou zone rurale (oui/non)."),
+    Column("tete_de_reseau", "Tête de réseau ou fédération (oui/non)."),
+    Column("niveau_dla", "Niveau du DLA porteur : departemental ou regional."),
+    Column("canal", "Origine de la demande (code)."),
+    Column("phase", "Phase ou état de l'accompagnement à la date de l'export (code)."),
+    Column("trimestre_ouverture", "Trimestre d'ouverture (AAAA-Tn)."),
     Column("trimestre_cloture",
-           "Trimestre de clôture, de réorientation ou d'abandon (AAAA-Tn), vide si ouvert.",
-           "closed_on", _quarter),
-    Column("nouvel_accompagnement",
-           "Ouvert pendant l'année de référence (oui/non).",
-           "opened_on", lambda day, c: day.year == c.year),
-    Column("diagnostic_valide",
-           "Diagnostic partagé validé par la structure (oui/non).",
-           "diagnostic_validated"),
+           "Trimestre de clôture, de réorientation ou d'abandon (AAAA-Tn), vide si ouvert."),
+    Column("nouvel_accompagnement", "Ouvert pendant l'année de référence (oui/non)."),
+    Column("diagnostic_valide", "Diagnostic partagé validé par la structure (oui/non)."),
     Column("ingenieries_individuelles",
-           "Nombre d'ingénieries individuelles démarrées dans l'année.",
-           "individual", _zero_if_none),
-    Column("ingenieries_collectives",
-           "Nombre d'ingénieries collectives démarrées dans l'année.",
-           "collective", _zero_if_none),
-    Column("motif_reorientation",
-           "Motif de réorientation (code), vide sinon.",
-           "reorientation_reason"),
+           "Nombre d'ingénieries individuelles démarrées dans l'année."),
+    Column("ingenieries_collectives", "Nombre d'ingénieries collectives démarrées dans l'année."),
+    Column("motif_reorientation", "Motif de réorientation (code), vide sinon."),
     Column("type_acteur_reorientation",
-           "Type de l'acteur d'appui de destination (code), vide sinon.",
-           "reoriented_to__kind", _blank_if_none),
-    Column("motif_abandon", "Motif d'abandon (code), vide sinon.", "abandon_reason"),
+           "Type de l'acteur d'appui de destination (code), vide sinon."),
+    Column("motif_abandon", "Motif d'abandon (code), vide sinon."),
     Column("tranche_etp",
-           "Équivalents temps plein par tranche : 0, 0-1, 1-5, 5-10, 10-50, 50+.",
-           "structure_id", _trait("fte_band")),
+           "Équivalents temps plein par tranche : 0, 0-1, 1-5, 5-10, 10-50, 50+."),
     Column("part_cdi",
            "Part des CDI parmi les CDI et CDD, par quart : 0-25, 25-50, 50-75, 75-100 ; vide "
-           "sans salarié·e en CDI ou CDD.",
-           "structure_id", _trait("cdi_share_band")),
+           "sans salarié·e en CDI ou CDD."),
     Column("situation_dernier_suivi",
-           "Situation relevée au dernier point de suivi (code), vide sinon.",
-           "last_situation", _blank_if_none),
+           "Situation relevée au dernier point de suivi (code), vide sinon."),
     Column("satisfaction_dernier_suivi",
-           "Satisfaction au dernier point de suivi (1 à 4), vide sinon.",
-           "last_satisfaction"),
+           "Satisfaction au dernier point de suivi (1 à 4), vide sinon."),
 ]  # fmt: skip
 
 INDICATOR_COLUMNS = [
@@ -192,9 +134,20 @@ def pseudonym(kind: str, pk: int, year: int) -> str:
     Keyed by year: the datasets of two years cannot be joined on it, which would undo
     the generalisations of one year with the details of another.
     """
-    keyed = _keyed_hmac(settings.SECRET_KEY).copy()  # the key's setup once, not per row
-    keyed.update(f"{kind}:{year}:{pk}".encode())
-    return keyed.hexdigest()[:16]
+    return pseudonyms(kind, year)(pk)
+
+
+def pseudonyms(kind: str, year: int) -> Callable[[int], str]:
+    """``pseudonym`` for many records of one kind and year: the key read once."""
+    key = _keyed_hmac(settings.SECRET_KEY)  # the key's setup once, not per row
+    prefix = f"{kind}:{year}:"
+
+    def of(pk: int) -> str:
+        keyed = key.copy()
+        keyed.update(f"{prefix}{pk}".encode())
+        return keyed.hexdigest()[:16]
+
+    return of
 
 
 @functools.lru_cache(maxsize=2)
@@ -202,38 +155,145 @@ def _keyed_hmac(secret: str) -> hmac.HMAC:
     return hmac.new(secret.encode(), digestmod=hashlib.sha256)
 
 
-def _count(queryset):
-    return Subquery(
-        queryset.order_by().values("accompagnement").annotate(n=Count("pk")).values("n")[:1]
-    )
+# The case-level dataset is one SELECT a year, set-based: the year's cases (the
+# "cases" source) joined to three derived tables — their ingénieries started in the
+# year (counted), their last follow-up (ranked) and their structures' records of
+# 31 December (ranked, ``structures_as_of_year_end``) — each computed once for the
+# whole year, never a sub-select per row. The pieces are compiled by the ORM (so every
+# rule keeps its one home and both database backends are served), then joined here.
+
+# The cases' columns, in the order the SELECT gives them (after the derived tables'
+# columns are appended: see ``_dataset_sql``).
+_CASE_VALUES = (
+    "pk",
+    "structure_id",
+    "dla__level",
+    "channel",
+    "state",
+    "opened_year",
+    "opened_quarter",
+    "closed_year",
+    "closed_quarter",
+    "diagnostic_validated",
+    "reorientation_reason",
+    "reoriented_to__kind",
+    "abandon_reason",
+)
+# Each structure's record of 31 December, as ``dataset_structures`` reads it.
+_RECORD_VALUES = (
+    "id",
+    "region__code",
+    "departement__code",
+    "legal_form",
+    "sector",
+    "size",
+    "fte",
+    "cdi_count",
+    "cdd_count",
+    "in_qpv",
+    "in_zrr",
+    "is_network",
+)
 
 
 def case_queryset(query: Query):
-    started = PlanAction.objects.filter(
-        ingenierie_started(query, "ingenierie__"), accompagnement=OuterRef("pk")
-    )
-    last_followup = FollowUp.objects.filter(accompagnement=OuterRef("pk")).order_by(
-        "-checked_on", "-pk"
-    )
+    """The year's cases with the columns of their own row (joins, no sub-select)."""
     return (
         SOURCES["cases"]
         .queryset(query)
         .annotate(
-            # The rule of Diagnostic.is_validated (validator and date), by the end of the year.
-            diagnostic_validated=Exists(
-                Diagnostic.objects.filter(
-                    validated_q(),
-                    accompagnement=OuterRef("pk"),
-                    validated_on__lte=query.last_day,
-                )
+            # The rule of Diagnostic.is_validated (validator and date), by the end of the
+            # year; the diagnostic is one-to-one, so a join.
+            diagnostic_validated=Case(
+                When(
+                    validated_q("diagnostic__") & Q(diagnostic__validated_on__lte=query.last_day),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=BooleanField(),
             ),
-            individual=_count(started.filter(ingenierie__kind=IngenierieKind.INDIVIDUELLE)),
-            collective=_count(started.filter(ingenierie__kind=IngenierieKind.COLLECTIVE)),
-            last_situation=Subquery(last_followup.values("situation")[:1]),
-            last_satisfaction=Subquery(last_followup.values("satisfaction")[:1]),
+            opened_year=ExtractYear("opened_on"),
+            opened_quarter=ExtractQuarter("opened_on"),
+            closed_year=ExtractYear("closed_on"),
+            closed_quarter=ExtractQuarter("closed_on"),
         )
         .order_by("pk")
     )
+
+
+def _started_ingenieries(query: Query):
+    """Per case, its plan actions on ingénieries started in the year, by kind."""
+    return (
+        PlanAction.objects.filter(ingenierie_started(query, "ingenierie__"))
+        .order_by()
+        .values("accompagnement_id")
+        .annotate(
+            individual=Count("pk", filter=Q(ingenierie__kind=IngenierieKind.INDIVIDUELLE)),
+            collective=Count("pk", filter=Q(ingenierie__kind=IngenierieKind.COLLECTIVE)),
+        )
+        .values_list("accompagnement_id", "individual", "collective")
+    )
+
+
+def _last_followups():
+    """Per case, its last follow-up (the latest date, then the latest recorded)."""
+    latest_first = [F("checked_on").desc(), F("pk").desc()]
+    return (
+        FollowUp.objects.alias(
+            rank=Window(RowNumber(), partition_by=F("accompagnement_id"), order_by=latest_first)
+        )
+        .filter(rank=1)
+        .order_by()
+        .values_list("accompagnement_id", "situation", "satisfaction")
+    )
+
+
+def _year_records(query: Query, structure_ids=None):
+    return (
+        records_as_of_year_end(query, structure_ids)
+        .annotate(size=size_class())
+        .values_list(*_RECORD_VALUES)
+    )
+
+
+def _dataset_sql(query: Query, cases) -> tuple[str, tuple]:
+    """The dataset's SELECT: ``cases`` (a queryset of ``case_queryset``) with their
+    counts, last follow-up and structure record, in the order of the cases' ids."""
+    connection = connections[query.using]
+    qn = connection.ops.quote_name
+
+    def compiled(queryset) -> tuple[str, tuple]:
+        return queryset.query.get_compiler(connection=connection).as_sql()
+
+    parts = [
+        compiled(cases.order_by().values_list(*_CASE_VALUES)),
+        compiled(_started_ingenieries(query)),
+        compiled(_last_followups()),
+        compiled(_year_records(query)),
+    ]
+    case_columns = ", ".join(f"c.{qn(name)}" for name in _CASE_VALUES)
+    record_columns = ", ".join(f"s.{qn(name)}" for name in _RECORD_VALUES)
+    sql = (
+        f"SELECT {case_columns}, COALESCE(n.{qn('individual')}, 0), "
+        f"COALESCE(n.{qn('collective')}, 0), f.{qn('situation')}, f.{qn('satisfaction')}, "
+        f"{record_columns} "
+        f"FROM ({parts[0][0]}) c "
+        f"LEFT JOIN ({parts[1][0]}) n ON n.{qn('accompagnement_id')} = c.{qn('pk')} "
+        f"LEFT JOIN ({parts[2][0]}) f ON f.{qn('accompagnement_id')} = c.{qn('pk')} "
+        f"LEFT JOIN ({parts[3][0]}) s ON s.{qn('id')} = c.{qn('structure_id')} "
+        f"ORDER BY c.{qn('pk')}"
+    )
+    return sql, tuple(param for _, params in parts for param in params)
+
+
+def _selected(query: Query, sql: str, params: tuple) -> Iterator[tuple]:
+    """The SELECT's rows. A client-side cursor: the rows are a year's at most, and a
+    server-side one (``DECLARE``) has the planner favour its first rows, with nested
+    loops that took 5× longer over the whole year."""
+    with connections[query.using].cursor() as cursor:
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(2000):
+            yield from chunk
 
 
 FTE_BANDS = [(0, "0"), (1, "0-1"), (5, "1-5"), (10, "5-10"), (50, "10-50")]
@@ -252,48 +312,36 @@ def cdi_share_band(cdi: int, cdd: int) -> str:
     return ["0-25", "25-50", "50-75", "75-100"][quarter]
 
 
+def _characteristics(records: Iterable[Sequence]) -> tuple[dict[int, Characteristics], set[int]]:
+    """k-anonymity over the year's structure records (rows of ``_RECORD_VALUES``)."""
+    by_id = {row[0]: row[1:] for row in records}
+    identifiers = {
+        pk: anonymity.QuasiIdentifiers(region, departement, form, sector, size)
+        for pk, (region, departement, form, sector, size, *_) in by_id.items()
+    }
+    recoding = anonymity.k_anonymise(identifiers)
+    shown = {}
+    for pk, published in recoding.published.items():
+        *_, fte, cdi, cdd, qpv, zrr, network = by_id[pk]
+        shown[pk] = Characteristics(
+            published,
+            bool(qpv),
+            bool(zrr),
+            bool(network),
+            fte_band(Decimal(fte)),
+            cdi_share_band(cdi, cdd),
+        )
+    return shown, recoding.suppressed
+
+
 def dataset_structures(query: Query) -> tuple[dict[int, Characteristics], set[int]]:
     """The structures of the year's dataset as shown, and those left out (k-anonymity).
 
     Their records of 31 December (docs/statistics.md), in one query; the recoding is
     computed on the whole year, whatever part of the dataset is then read.
     """
-    # The ids first, as a list: given as a subquery, PostgreSQL re-evaluated the year's
-    # case filter for every history row (6 s a year on the national data set).
-    ids = sorted(
-        set(SOURCES["cases"].queryset(query).order_by().values_list("structure_id", flat=True))
-    )
-    records = {
-        row[0]: row[1:]
-        for row in structures_as_of_year_end(query, ids)
-        .annotate(size=size_class())
-        .values_list(
-            "id",
-            "region__code",
-            "departement__code",
-            "legal_form",
-            "sector",
-            "size",
-            "fte",
-            "cdi_count",
-            "cdd_count",
-            "in_qpv",
-            "in_zrr",
-            "is_network",
-        )
-    }
-    identifiers = {
-        pk: anonymity.QuasiIdentifiers(region, departement, form, sector, size)
-        for pk, (region, departement, form, sector, size, *_) in records.items()
-    }
-    recoding = anonymity.k_anonymise(identifiers)
-    shown = {}
-    for pk, published in recoding.published.items():
-        *_, fte, cdi, cdd, qpv, zrr, network = records[pk]
-        shown[pk] = Characteristics(
-            published, qpv, zrr, network, fte_band(fte), cdi_share_band(cdi, cdd)
-        )
-    return shown, recoding.suppressed
+    structure_ids = SOURCES["cases"].queryset(query).values("structure_id")
+    return _characteristics(_year_records(query, structure_ids))
 
 
 def dataset_queryset(query: Query, suppressed: set[int]):
@@ -301,25 +349,103 @@ def dataset_queryset(query: Query, suppressed: set[int]):
     return case_queryset(query).exclude(structure_id__in=suppressed)
 
 
+def _structure_cells(year: int, shown: dict[int, Characteristics]) -> dict[int, tuple]:
+    """Per structure, its cells of the row: those before the DLA's level and the two
+    bands (``CASE_COLUMNS``' order), worked out once for all its cases."""
+    cells = {}
+    structure_pseudonym = pseudonyms("structure", year)
+    for pk, shape in shown.items():
+        q = shape.identifiers
+        cells[pk] = (
+            (
+                structure_pseudonym(pk),
+                q.region,
+                q.departement,
+                q.legal_form,
+                q.sector,
+                q.size_class,
+                shape.in_qpv,
+                shape.in_zrr,
+                shape.is_network,
+            ),
+            shape.fte_band,
+            shape.cdi_share_band,
+        )
+    return cells
+
+
 def case_rows(query: Query, queryset=None, structures=None) -> Iterator[list]:
-    """Rows of the dataset, cells as ``CASE_COLUMNS`` says; ``queryset`` narrows
+    """Rows of the dataset, cells in ``CASE_COLUMNS``' order; ``queryset`` narrows
     ``dataset_queryset`` (an API page) and ``structures`` is ``dataset_structures``'s
-    answer when the caller already has it."""
-    shown, suppressed = structures or dataset_structures(query)
-    context = CaseContext(query.year, shown)
-    lookups = list(dict.fromkeys(column.lookup for column in CASE_COLUMNS if column.lookup))
-    position = {lookup: index for index, lookup in enumerate(lookups)}
-    plan = [(position.get(column.lookup), column.cell) for column in CASE_COLUMNS]
-    cases = dataset_queryset(query, suppressed) if queryset is None else queryset
-    structure = position["structure_id"]
-    for row in cases.values_list(*lookups).iterator(chunk_size=2000):
-        if row[structure] not in shown:
+    answer when the caller already has it.
+
+    The whole dataset is one SELECT: the year's rows are read first (they carry their
+    structure's record), the k-anonymity decided on them, then the rows written.
+    """
+    cases = case_queryset(query) if queryset is None else queryset
+    try:
+        sql, params = _dataset_sql(query, cases)
+    except EmptyResultSet:  # an empty page of the API
+        return
+    selected = _selected(query, sql, params)
+    if structures is None:
+        rows = list(selected)
+        record = len(_CASE_VALUES) + 4
+        shown, _suppressed = _characteristics(
+            row[record:] for row in rows if row[record] is not None
+        )
+        selected = iter(rows)
+    else:
+        shown = structures[0]
+    year = query.year
+    cells = _structure_cells(year, shown)
+    case_pseudonym = pseudonyms("accompagnement", year)
+    for (
+        pk,
+        structure_id,
+        level,
+        channel,
+        state,
+        opened_year,
+        opened_quarter,
+        closed_year,
+        closed_quarter,
+        validated,
+        reorientation,
+        reoriented_kind,
+        abandon,
+        individual,
+        collective,
+        situation,
+        satisfaction,
+        *_record,
+    ) in selected:
+        structure = cells.get(structure_id)
+        if structure is None:
             # Left out by the k-anonymity (or, against the register's rule, with no
             # record in its history: nothing to describe it with).
             continue
+        head, fte, cdi = structure
         yield [
-            row[index] if cell is None else cell(None if index is None else row[index], context)
-            for index, cell in plan
+            year,
+            case_pseudonym(pk),
+            *head,
+            level,
+            channel,
+            state,
+            f"{opened_year}-T{opened_quarter}",
+            f"{closed_year}-T{closed_quarter}" if closed_year else "",
+            opened_year == year,
+            bool(validated),
+            individual,
+            collective,
+            reorientation,
+            reoriented_kind or "",
+            abandon,
+            fte,
+            cdi,
+            situation or "",
+            satisfaction,
         ]
 
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from accompagnements.models import (
@@ -153,22 +153,40 @@ def _cases(query: Query) -> QuerySet[Any]:
     return accompanied_cases(query)
 
 
-def structures_as_of_year_end(query: Query, structure_ids: QuerySet) -> QuerySet:
-    """The structures' records as they stood on 31 December (django-simple-history).
+def records_as_of_year_end(query: Query, structure_ids: Any = None) -> QuerySet:
+    """The structures' records as they stood on 31 December (django-simple-history), to
+    read as they are: a filter added to this queryset would change which record is chosen
+    (``structures_as_of_year_end`` takes filters).
 
     A structure with no record by then (registered in bulk before its history was
-    kept) is described by its earliest record.
+    kept) is described by its earliest record. ``structure_ids`` (a queryset or a list)
+    narrows the structures; ``None``: every structure of the register. Set-based: each
+    structure's records ranked once (a window function), not two correlated sub-selects
+    per record.
     """
-    records = Structure.history.model.objects
-    end = query.datetime_range[1]
-    latest = records.filter(id=OuterRef("id"), history_date__lt=end).order_by(
-        "-history_date", "-history_id"
-    )
-    earliest = records.filter(id=OuterRef("id")).order_by("history_date", "history_id")
-    as_of = Coalesce(
-        Subquery(latest.values("history_id")[:1]), Subquery(earliest.values("history_id")[:1])
-    )
-    return records.filter(id__in=structure_ids).alias(as_of=as_of).filter(history_id=F("as_of"))
+    records = Structure.history.model.objects.order_by()
+    if structure_ids is not None:
+        records = records.filter(id__in=structure_ids)
+    by_year_end = Q(history_date__lt=query.datetime_range[1])
+    as_of_first = [
+        Case(When(by_year_end, then=Value(0)), default=Value(1)).asc(),
+        # The latest record by the end of the year…
+        Case(When(by_year_end, then=F("history_date"))).desc(nulls_last=True),
+        Case(When(by_year_end, then=F("history_id"))).desc(nulls_last=True),
+        # … else the earliest one.
+        F("history_date").asc(),
+        F("history_id").asc(),
+    ]
+    return records.alias(
+        rank=Window(RowNumber(), partition_by=F("id"), order_by=as_of_first)
+    ).filter(rank=1)
+
+
+def structures_as_of_year_end(query: Query, structure_ids: Any = None) -> QuerySet:
+    """The records of ``records_as_of_year_end``, as a queryset that takes filters: the
+    choice of the record sits in a sub-select of its own."""
+    chosen = records_as_of_year_end(query, structure_ids).values("history_id")
+    return Structure.history.model.objects.filter(history_id__in=chosen)
 
 
 def _structures(query: Query) -> QuerySet[Any]:

@@ -225,3 +225,101 @@ def test_expired_export_files_are_deleted_and_the_record_kept(dataset, personas)
     assert not job.file
     assert job.status == ReportJob.Status.DONE
     assert not Path(path).exists()
+
+
+def test_case_rows_are_the_hand_worked_rows(dataset, every_structure_kept):
+    """Every cell of the 2025 dataset (k = 1), worked out by hand from factories.py."""
+    from accompagnements.models import AbandonReason, ReorientationReason, Situation, State
+
+    cases, structures = dataset.cases, dataset.structures
+
+    def ids(case, structure):
+        return [
+            YEAR,
+            exports.pseudonym("accompagnement", cases[case].pk, YEAR),
+            exports.pseudonym("structure", structures[structure].pk, YEAR),
+        ]
+
+    # id…, region, department, legal form, sector, size class, qpv, zrr, network
+    s1 = ["53", "35", "association", "culture", "0", True, False, False]
+    s2 = ["53", "35", "scop", "sport", "1-9", False, True, False]
+    s3 = ["53", "29", "association", "culture", "10-49", False, False, False]
+    s4 = ["52", "44", "association", "sport", "50+", False, False, False]
+    # level, channel, phase, opened, closed, new, diagnostic, individual, collective,
+    # reorientation, destination, abandon, FTE band, CDI share, last follow-up, satisfaction
+    expected = [
+        ids("c1", "s1") + s1 + ["departemental", "structure", State.SUIVI, "2024-T4", "",
+                                False, True, 0, 1, "", "", "", "0", "",
+                                Situation.FRAGILE, 2],
+        ids("c2", "s2") + s2 + ["departemental", "structure", State.CLOTURE, "2025-T1",
+                                "2025-T3", True, True, 1, 1, "", "", "", "1-5", "50-75",
+                                Situation.CONSOLIDATED, 4],
+        ids("c4", "s3") + s3 + ["departemental", "structure", State.REORIENTE, "2025-T1",
+                                "2025-T1", True, False, 0, 0,
+                                ReorientationReason.NOT_ELIGIBLE, "incubateur", "",
+                                "10-50", "75-100", "", None],
+        # c5's ingénierie was cancelled; its diagnostic was never validated.
+        ids("c5", "s4") + s4 + ["departemental", "structure", State.ABANDONNE, "2025-T2",
+                                "2025-T4", True, False, 0, 0, "", "", AbandonReason.NO_ANSWER,
+                                "50+", "75-100", "", None],
+        ids("c7", "s2") + s2 + ["departemental", "structure", State.ACCUEIL, "2025-T4", "",
+                                True, False, 0, 0, "", "", "", "1-5", "50-75", "", None],
+    ]  # fmt: skip
+    # Codes as the database gives them: plain strings, not the choices' members.
+    expected = [[getattr(cell, "value", cell) for cell in row] for row in expected]
+    rows = list(exports.case_rows(Query(YEAR, Scope.national(), SYSTEM)))
+    assert rows == expected
+    # The same types too: the API and the frozen snapshots publish them as they are.
+    assert [[type(cell) for cell in row] for row in rows] == [
+        [type(cell) for cell in row] for row in expected
+    ]
+    content = exports.export_file(Query(YEAR, Scope.national(), SYSTEM), "accompagnements", "csv")
+    assert parse_csv(content)[1:] == [
+        [
+            {True: "oui", False: "non", None: ""}.get(cell, cell)
+            if isinstance(cell, bool | None)
+            else str(cell)
+            for cell in row
+        ]
+        for row in expected
+    ]
+
+
+def test_the_dataset_reads_each_structures_record_of_31_december(dataset, every_structure_kept):
+    """The latest record dated before 1 January (Paris), else the earliest record."""
+    import datetime
+
+    from structures.models import Structure
+
+    history = Structure.history.model.objects
+    s1, s3 = dataset.structures["s1"], dataset.structures["s3"]
+    paris = datetime.timezone(datetime.timedelta(hours=1))
+    first = history.get(id=s1.pk)
+    history.filter(pk=first.pk).update(history_date=datetime.datetime(2024, 3, 1, tzinfo=paris))
+    for when, sector in [
+        (datetime.datetime(2025, 6, 1, tzinfo=paris), "sport"),
+        # Two records at the same instant: the later recorded one.
+        (datetime.datetime(2025, 6, 1, tzinfo=paris), "environnement"),
+        # 1 January 2026 at 00:30 in Paris: next year's.
+        (datetime.datetime(2026, 1, 1, 0, 30, tzinfo=paris), "education_populaire"),
+    ]:
+        record = history.get(pk=first.pk)
+        record.pk, record.sector = None, sector
+        record.save()
+        history.filter(pk=record.pk).update(history_date=when)
+    # s3's only records are later than the year: its earliest one describes it.
+    original = history.get(id=s3.pk)
+    history.filter(pk=original.pk).update(history_date=datetime.datetime(2026, 2, 1, tzinfo=paris))
+    later = history.get(pk=original.pk)
+    later.pk, later.sector = None, "sport"
+    later.save()
+    history.filter(pk=later.pk).update(history_date=datetime.datetime(2026, 3, 1, tzinfo=paris))
+
+    query = Query(YEAR, Scope.national(), SYSTEM)
+    shown, suppressed = exports.dataset_structures(query)
+    assert suppressed == set()
+    assert shown[s1.pk].identifiers.sector == "environnement"
+    assert shown[s3.pk].identifiers.sector == "culture"
+    rows = {row[2]: row for row in exports.case_rows(query)}
+    assert rows[exports.pseudonym("structure", s1.pk, YEAR)][6] == "environnement"
+    assert rows[exports.pseudonym("structure", s3.pk, YEAR)][6] == "culture"

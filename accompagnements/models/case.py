@@ -204,7 +204,8 @@ def _ingenieries_unfinished(case):
 
 
 def _followup_missing(case):
-    if not case.followups.exists():
+    # ``all()[:1]``: the case page's prefetch answers it without a query; LIMIT 1 otherwise.
+    if not case.followups.all()[:1]:
         return ["Enregistrez un point de suivi avant de clôturer l'accompagnement."]
     return []
 

@@ -65,7 +65,7 @@ def prefetch_case_page(case):
             ),
             to_attr="actions",
         ),
-        Prefetch("followups", to_attr="checkpoints"),
+        "followups",
         Prefetch(
             "comite_reviews",
             queryset=ComiteReview.objects.select_related("comite"),

@@ -31,6 +31,9 @@ TIMELINE_QUERIES = 18
 # handovers, emails, personal links (3) (their journal only when there are links); the
 # navigation's count (1).
 OUTSIDE_QUERIES = 9
+# A case in suivi with no document: the case page's queries less the documents' versions
+# (none to read) and the réorientation form's actors (not offered in suivi).
+SUIVI_PAGE_QUERIES = CASE_PAGE_QUERIES - 2
 
 
 def heavy_case(personas, exchanges, documents, tasks):
@@ -137,3 +140,25 @@ def test_fragments_refuse_to_write(client_for, personas):
     client = client_for(personas.officer_a)
     for name in ("accompagnements:timeline", "accompagnements:exterieur"):
         assert client.post(reverse(name, args=[case.pk])).status_code == 405
+
+
+@pytest.mark.parametrize("followups", [0, 1, 3])
+def test_a_case_in_suivi_reads_its_follow_ups_once(
+    client_for, personas, django_assert_num_queries, followups
+):
+    """The closing guard (a follow-up checkpoint recorded) reads the page's prefetch: no
+    query of its own, whatever the number of checkpoints."""
+    from accompagnements.models import State
+    from tests.accompagnements.factories import FollowUpFactory
+
+    case = AccompagnementFactory(officer=personas.officer_a, state=State.SUIVI)
+    for _ in range(followups):
+        FollowUpFactory(accompagnement=case)
+    client = client_for(personas.officer_a)
+    with django_assert_num_queries(SUIVI_PAGE_QUERIES) as captured:
+        page = client.get(reverse("accompagnements:detail", args=[case.pk]))
+    assert page.status_code == 200
+    assert not any(
+        "accompagnements_followup" in q["sql"] and "LIMIT 1" in q["sql"] for q in captured
+    )
+    assert ("Enregistrez un point de suivi" in page.text) is (followups == 0)

@@ -4,6 +4,7 @@ The export writes the same columns, so an exported file can be re-imported.
 """
 
 import decimal
+import functools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -19,6 +20,10 @@ from ..text import normalize
 from ..validation import EXAMPLE_RNA, EXAMPLE_SIRET, clean_postal_code, clean_rna, clean_siret
 
 # --- Cell parsers: text in, value out, ValidationError with a French message ---------
+
+# Coded columns (choices, yes/no) repeat a few spellings down a whole file: each is
+# normalised once. A refused cell raises, and is not kept.
+_CACHED_CELLS = 256
 
 
 def _text(max_length: int, required: bool = False) -> Callable[[str], str]:
@@ -40,6 +45,7 @@ def _choice(choices: type[Choices], required: bool) -> Callable[[str], str]:
         accepted[normalize(label)] = value
     listing = ", ".join(str(label) for _, label in choices.choices)
 
+    @functools.lru_cache(maxsize=_CACHED_CELLS)
     def parse(value: str) -> str:
         if not value.strip():
             if required:
@@ -59,6 +65,7 @@ _TRUE = {"oui", "o", "vrai", "true", "1", "x", "yes", "y"}
 _FALSE = {"non", "n", "faux", "false", "0", "no", ""}
 
 
+@functools.lru_cache(maxsize=_CACHED_CELLS)
 def _boolean(value: str) -> bool:
     key = normalize(value)
     if key in _TRUE:

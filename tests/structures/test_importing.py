@@ -259,3 +259,22 @@ class TestCommand:
         with pytest.raises(SystemExit) as exit_info:
             ManagementUtility(["manage.py", "import_structures", str(path)]).execute()
         assert exit_info.value.code == 1
+
+
+def test_coded_cells_read_the_same_down_a_file_and_a_wrong_one_is_refused_every_time(personas):
+    data = csv_bytes(
+        HEADERS,
+        [
+            row(1, Secteur="Culture", QPV="OUI"),
+            row(2, Secteur="culture", QPV="oui"),
+            row(3, Secteur="astronomie", QPV="peut-être"),
+            row(4, Secteur="astronomie", QPV="oui"),
+        ],
+    )
+    plan = plan_import(data, "a.csv", SYSTEM)
+    assert [(e.line, e.column) for e in plan.errors] == [
+        (4, "Secteur"),
+        (4, "QPV"),
+        (5, "Secteur"),
+    ]
+    assert "« astronomie » n'est pas reconnu" in plan.errors[2].message

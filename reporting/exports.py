@@ -286,6 +286,13 @@ def _dataset_sql(query: Query, cases) -> tuple[str, tuple]:
     return sql, tuple(param for _, params in parts for param in params)
 
 
+def _fetched(query: Query, sql: str, params: tuple) -> list[tuple]:
+    """The SELECT's rows, all of them (the whole year, for its k-anonymity)."""
+    with connections[query.using].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def _selected(query: Query, sql: str, params: tuple) -> Iterator[tuple]:
     """The SELECT's rows. A client-side cursor: the rows are a year's at most, and a
     server-side one (``DECLARE``) has the planner favour its first rows, with nested
@@ -302,7 +309,10 @@ FTE_BANDS = [(0, "0"), (1, "0-1"), (5, "1-5"), (10, "5-10"), (50, "10-50")]
 def fte_band(fte: Decimal) -> str:
     if fte == 0:
         return "0"
-    return next((label for bound, label in FTE_BANDS[1:] if fte < bound), "50+")
+    for bound, label in FTE_BANDS[1:]:
+        if fte < bound:
+            return label
+    return "50+"
 
 
 def cdi_share_band(cdi: int, cdd: int) -> str:
@@ -387,16 +397,17 @@ def case_rows(query: Query, queryset=None, structures=None) -> Iterator[list]:
         sql, params = _dataset_sql(query, cases)
     except EmptyResultSet:  # an empty page of the API
         return
-    selected = _selected(query, sql, params)
+    selected: Iterable[tuple]
     if structures is None:
-        rows = list(selected)
+        rows = _fetched(query, sql, params)
         record = len(_CASE_VALUES) + 4
         shown, _suppressed = _characteristics(
             row[record:] for row in rows if row[record] is not None
         )
-        selected = iter(rows)
+        selected = rows
     else:
         shown = structures[0]
+        selected = _selected(query, sql, params)
     year = query.year
     cells = _structure_cells(year, shown)
     case_pseudonym = pseudonyms("accompagnement", year)

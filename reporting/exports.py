@@ -11,11 +11,13 @@ import hmac
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import BooleanField, Case, Count, F, Q, Value, When, Window
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractQuarter, ExtractYear, RowNumber
 
 import tabular
@@ -235,13 +237,13 @@ def _started_ingenieries(query: Query):
     )
 
 
-def _last_followups():
-    """Per case, its last follow-up (the latest date, then the latest recorded)."""
+def _last_followups(case_ids: Any):
+    """Per case of ``case_ids``, its last follow-up (the latest date, then the latest
+    recorded)."""
     latest_first = [F("checked_on").desc(), F("pk").desc()]
     return (
-        FollowUp.objects.alias(
-            rank=Window(RowNumber(), partition_by=F("accompagnement_id"), order_by=latest_first)
-        )
+        FollowUp.objects.filter(accompagnement_id__in=case_ids)
+        .alias(rank=Window(RowNumber(), partition_by=F("accompagnement_id"), order_by=latest_first))
         .filter(rank=1)
         .order_by()
         .values_list("accompagnement_id", "situation", "satisfaction")
@@ -265,19 +267,25 @@ def _dataset_sql(query: Query, cases) -> tuple[str, tuple]:
     def compiled(queryset) -> tuple[str, tuple]:
         return queryset.query.get_compiler(connection=connection).as_sql()
 
+    # The cases once (a CTE read three times is computed once); the follow-ups and
+    # the structure records ranked for theirs only.
+    cte = qn("dataset_cases")
+    case_ids = RawSQL(f"SELECT {qn('pk')} FROM {cte}", ())
+    structure_ids = RawSQL(f"SELECT {qn('structure_id')} FROM {cte}", ())
     parts = [
         compiled(cases.order_by().values_list(*_CASE_VALUES)),
         compiled(_started_ingenieries(query)),
-        compiled(_last_followups()),
-        compiled(_year_records(query)),
+        compiled(_last_followups(case_ids)),
+        compiled(_year_records(query, structure_ids)),
     ]
     case_columns = ", ".join(f"c.{qn(name)}" for name in _CASE_VALUES)
     record_columns = ", ".join(f"s.{qn(name)}" for name in _RECORD_VALUES)
     sql = (
+        f"WITH {cte} AS ({parts[0][0]}) "
         f"SELECT {case_columns}, COALESCE(n.{qn('individual')}, 0), "
         f"COALESCE(n.{qn('collective')}, 0), f.{qn('situation')}, f.{qn('satisfaction')}, "
         f"{record_columns} "
-        f"FROM ({parts[0][0]}) c "
+        f"FROM {cte} c "
         f"LEFT JOIN ({parts[1][0]}) n ON n.{qn('accompagnement_id')} = c.{qn('pk')} "
         f"LEFT JOIN ({parts[2][0]}) f ON f.{qn('accompagnement_id')} = c.{qn('pk')} "
         f"LEFT JOIN ({parts[3][0]}) s ON s.{qn('id')} = c.{qn('structure_id')} "

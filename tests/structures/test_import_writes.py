@@ -93,3 +93,22 @@ def test_a_siret_taken_between_preview_and_confirmation_writes_nothing(personas)
         apply_import(plan, personas.officer_a)
     assert list(Structure.objects.values_list("name", flat=True)) == ["Saisie entre-temps"]
     assert Structure.history.filter(history_user=personas.officer_a).count() == 0
+
+
+def test_written_values_read_back_as_the_file_says(personas):
+    """COPY's text format escapes what a cell may hold: backslashes, quotes, accents,
+    characters outside Latin-1; an empty number is NULL. Re-reading the file finds
+    every row unchanged."""
+    headers = [*HEADERS, "Adresse", "Budget annuel (€)"]
+    odd = ["Œuvre « L'Atelier » \\ N°1 – ☀", siret_for(5001), "", "SCOP", "culture",
+           "35000", "Rennes", "0", "0", "0", "0", "non", "1 \\N rue \"des\" Lices", ""]  # fmt: skip
+    plain = [*row(2), "", "250 000"]
+    data = csv_bytes(headers, [odd, plain])
+    apply_import(plan_import(data, "a.csv", personas.officer_a), personas.officer_a)
+    written = Structure.objects.get(siret=siret_for(5001))
+    assert written.name == "Œuvre « L'Atelier » \\ N°1 – ☀"
+    assert written.address == '1 \\N rue "des" Lices'
+    assert written.budget is None
+    assert Structure.objects.get(siret=siret_for(5002)).budget == 250000
+    again = plan_import(data, "a.csv", personas.officer_a)
+    assert [r.action for r in again.rows] == ["unchanged", "unchanged"]

@@ -333,21 +333,30 @@ def cdi_share_band(cdi: int, cdd: int) -> str:
 def _characteristics(records: Iterable[Sequence]) -> tuple[dict[int, Characteristics], set[int]]:
     """k-anonymity over the year's structure records (rows of ``_RECORD_VALUES``)."""
     by_id = {row[0]: row[1:] for row in records}
-    identifiers = {
-        pk: anonymity.QuasiIdentifiers(region, departement, form, sector, size)
-        for pk, (region, departement, form, sector, size, *_) in by_id.items()
-    }
+    # One object per combination: most structures share theirs, and the recoding's
+    # counts then find equal records by identity. Bands likewise, once per value.
+    combinations: dict[tuple, anonymity.QuasiIdentifiers] = {}
+    identifiers = {}
+    for pk, record in by_id.items():
+        combination = record[:5]
+        shared = combinations.get(combination)
+        if shared is None:
+            shared = combinations[combination] = anonymity.QuasiIdentifiers(*combination)
+        identifiers[pk] = shared
     recoding = anonymity.k_anonymise(identifiers)
+    fte_bands: dict[Any, str] = {}
+    cdi_bands: dict[tuple[int, int], str] = {}
     shown = {}
     for pk, published in recoding.published.items():
         *_, fte, cdi, cdd, qpv, zrr, network = by_id[pk]
+        fte_label = fte_bands.get(fte)
+        if fte_label is None:
+            fte_label = fte_bands[fte] = fte_band(Decimal(fte))
+        cdi_label = cdi_bands.get((cdi, cdd))
+        if cdi_label is None:
+            cdi_label = cdi_bands[cdi, cdd] = cdi_share_band(cdi, cdd)
         shown[pk] = Characteristics(
-            published,
-            bool(qpv),
-            bool(zrr),
-            bool(network),
-            fte_band(Decimal(fte)),
-            cdi_share_band(cdi, cdd),
+            published, bool(qpv), bool(zrr), bool(network), fte_label, cdi_label
         )
     return shown, recoding.suppressed
 

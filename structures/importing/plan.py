@@ -34,7 +34,7 @@ from ..validation import (
     check_year_founded,
 )
 from .columns import BY_KEY, COLUMNS, FIELDS, HEADERS, Column
-from .writes import insert_rows, record_history
+from .writes import insert_rows, record_history, update_rows
 
 CHUNK = 2000
 # Rows per INSERT or UPDATE where the database takes them in batches.
@@ -509,7 +509,7 @@ def apply_import(plan: ImportPlan, user: Actor) -> ImportResult:
             insert_rows(creates, batch_size=BATCH)
             record_history(Structure, [s.pk for s in creates], "+", user=history_user, date=now)
             if updates:
-                Structure.objects.bulk_update(
+                update_rows(
                     updates,
                     [*FIELDS, "siren", "region", "search_text", "updated_at"],
                     batch_size=BATCH,

@@ -50,13 +50,8 @@ def insert_rows(objs: Sequence[models.Model], batch_size: int = 500) -> None:
         model._default_manager.bulk_create(objs, batch_size=batch_size)
         return
     meta = model._meta
-    pk = meta.pk
-    assert pk is not None  # a concrete model always has one
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    for f in fields:
-        if not isinstance(f, _PLAIN_FIELDS):
-            raise ImproperlyConfigured(f"insert_rows cannot copy {f!r} without converting it.")
-    quote = connection.ops.quote_name
+    pk = _pk(model)
+    fields = [pk, *(f for f in meta.concrete_fields if not f.primary_key)]
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s) ORDER BY 1",
@@ -64,22 +59,62 @@ def insert_rows(objs: Sequence[models.Model], batch_size: int = 500) -> None:
         )
         for obj, (key,) in zip(objs, cursor.fetchall(), strict=True):
             obj.pk = key
-        columns = ", ".join(quote(_column(f)) for f in [pk, *fields])
-        statement = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
-        attnames = [pk.attname, *(f.attname for f in fields)]
-        # The raw psycopg cursor: Django's wrapper has no copy(). Its errors are translated
-        # (IntegrityError) as Django's are, and it is logged as a query when queries are.
-        logged = (
-            cursor.debug_sql(statement)
-            if isinstance(cursor, CursorDebugWrapper)
-            else contextlib.nullcontext()
-        )
-        with logged, connection.wrap_database_errors, cursor.cursor.copy(statement) as copy:
-            for obj in objs:
-                copy.write_row([getattr(obj, name) for name in attnames])
+        _copy(cursor, meta.db_table, fields, objs)
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias
+
+
+def update_rows(objs: Sequence[models.Model], names: Sequence[str], batch_size: int = 500) -> None:
+    """Write the fields ``names`` of existing rows of one model.
+
+    PostgreSQL: one ``COPY`` into a temporary table, then one ``UPDATE … FROM`` it.
+    Django's ``bulk_update`` writes a ``CASE`` of every row of the batch for every
+    field, which PostgreSQL evaluates for every row: 10,000 updated structures took
+    87 s. Other databases: ``bulk_update`` in batches."""
+    if not objs:
+        return
+    model = type(objs[0])
+    if connection.vendor != "postgresql":
+        model._default_manager.bulk_update(objs, names, batch_size=batch_size)
+        return
+    meta = model._meta
+    pk = _pk(model)
+    fields = [pk, *(_concrete(model, name) for name in names)]
+    columns = [quote(_column(f)) for f in fields]
+    table, scratch = quote(meta.db_table), quote(f"import_{meta.db_table}")
+    assignments = ", ".join(f"{c} = scratch.{c}" for c in columns[1:])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {scratch} ON COMMIT DROP AS "
+            f"SELECT {', '.join(columns)} FROM {table} WITH NO DATA"
+        )
+        _copy(cursor, f"import_{meta.db_table}", fields, objs)
+        cursor.execute(
+            f"UPDATE {table} SET {assignments} FROM {scratch} AS scratch "
+            f"WHERE {table}.{columns[0]} = scratch.{columns[0]}"
+        )
+        cursor.execute(f"DROP TABLE {scratch}")
+
+
+def _copy(cursor: Any, table: str, fields: Sequence[Any], objs: Sequence[models.Model]) -> None:
+    """``COPY`` the values of ``fields`` of ``objs`` into ``table`` (PostgreSQL)."""
+    for f in fields:
+        if not isinstance(f, _PLAIN_FIELDS):
+            raise ImproperlyConfigured(f"cannot copy {f!r} without converting it.")
+    columns = ", ".join(quote(_column(f)) for f in fields)
+    statement = f"COPY {quote(table)} ({columns}) FROM STDIN"
+    attnames = [f.attname for f in fields]
+    # The raw psycopg cursor: Django's wrapper has no copy(). Its errors are translated
+    # (IntegrityError) as Django's are, and it is logged as a query when queries are.
+    logged = (
+        cursor.debug_sql(statement)
+        if isinstance(cursor, CursorDebugWrapper)
+        else contextlib.nullcontext()
+    )
+    with logged, connection.wrap_database_errors, cursor.cursor.copy(statement) as copy:
+        for obj in objs:
+            copy.write_row([getattr(obj, name) for name in attnames])
 
 
 def record_history(
@@ -106,7 +141,6 @@ def record_history(
         "history_type": history_type,
         "history_user_id": user.pk if user is not None else None,
     }
-    quote = connection.ops.quote_name
     targets, sources, constants = [], [], []
     for f in history._meta.concrete_fields:
         if f.primary_key:
@@ -147,3 +181,20 @@ def _where_pk_in(
 def _column(field: "models.Field[Any, Any]") -> str:
     assert field.column is not None  # concrete fields have one
     return field.column
+
+
+def _pk(model: type[models.Model]) -> "models.Field[Any, Any]":
+    pk = model._meta.pk
+    assert pk is not None  # a concrete model always has one
+    return pk
+
+
+def quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _concrete(model: type[models.Model], name: str) -> "models.Field[Any, Any]":
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or not field.concrete:
+        raise ImproperlyConfigured(f"{name!r} is not a column of {model.__name__}.")
+    return field

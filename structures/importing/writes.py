@@ -1,11 +1,14 @@
-"""The import's bulk writes: new rows in one COPY (PostgreSQL), history records in bulk.
+"""The import's bulk writes: rows by COPY (PostgreSQL), history records in bulk.
 
 simple-history's ``bulk_create_with_history`` builds each history record as a model
 instance and Django compiles every row of both tables into SQL: about 2 s of Python
-for 10,000 structures. Here PostgreSQL's ``COPY`` loads the new rows (psycopg formats
-them in C) and the history records are copied by the database from the rows just
-written, in one ``INSERT … SELECT``. The records are those ``bulk_history_create``
-writes: every tracked field, the date, the user, no change reason, the type.
+for 10,000 structures; ``bulk_update`` is far worse (a ``CASE`` of the whole batch for
+each field). Here PostgreSQL's ``COPY`` loads the rows (psycopg formats them in C):
+new rows straight into their table, updated rows into a temporary table that one
+``UPDATE … FROM`` reads. The history records are copied by the database from the rows
+just written, in one ``INSERT … SELECT``: the records ``bulk_history_create`` writes
+(every tracked field, the date, the user, no change reason, the type). Other
+databases (SQLite in development and tests) take Django's bulk methods.
 """
 
 import contextlib

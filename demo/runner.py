@@ -5,7 +5,7 @@ import math
 import time
 from collections.abc import Callable
 
-from django.db import transaction
+from django.db import connection, transaction
 from faker import Faker
 
 from accounts.models import Role, User
@@ -141,6 +141,13 @@ class Generator:
         if self.config.scale == "demo":
             self.run_current_cases_for_personas()
         self.run_idle_structures()
+        if connection.vendor == "postgresql":
+            # Objectives are drawn from what each DLA achieved: queries over the rows just
+            # loaded, in this same transaction, which autovacuum cannot see. Without
+            # statistics the planner takes the tables for empty (at three times the
+            # national data, one such query ran for more than ten minutes).
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         # Conventions, funds, objectives and comités de pilotage of the DLAs seeded.
         for key, n in seed_pilotage(
             rng, self.config.reference_date, [d.pk for d in staffed]

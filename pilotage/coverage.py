@@ -170,10 +170,13 @@ def _rows_html(rows: list[dict[str, Any]], *, public: bool) -> SafeString:
         if not public:
             cells += [number(row[key]) for key in ("zrr", "zrr_reference", "qpv", "qpv_reference")]
             cells.append(fmt(row["communes"]))
-        if row["thin"]:
-            verdict = mark_safe("<strong>faible</strong>")
-        else:
-            verdict = "référence manquante" if row["rate"] is None else "—"
+        verdict: str = (
+            mark_safe("<strong>faible</strong>")
+            if row["thin"]
+            else "référence manquante"
+            if row["rate"] is None
+            else "—"
+        )
         parts.append(
             format_html('<tr>\n<th scope="row">{} – {}</th>\n', row["code"], row["name"])
             + "".join(format_html('<td class="num">{}</td>\n', cell) for cell in cells)

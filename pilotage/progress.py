@@ -160,15 +160,15 @@ def progress(
     """
     today = today or datetime.date.today()
     elapsed = _elapsed(year, today)
-    by_dla: dict[int, list[tuple[str, str, Any]]] = defaultdict(list)
+    by_dla: dict[int, list[tuple[str, str, float]]] = defaultdict(list)
     names: dict[int, str] = {}
     rows_read = (
         objectives.filter(year=year)
         .order_by()
         .values_list("dla_id", "dla__name", "kind", "sector", "target")
     )
-    for dla_id, dla_name, kind, sector, target in rows_read:
-        by_dla[dla_id].append((kind, sector, target))
+    for dla_id, dla_name, kind, sector, planned in rows_read:
+        by_dla[dla_id].append((kind, sector, float(planned)))
         names[dla_id] = dla_name
     # ``known``: ``achieved`` values already computed (reporting's maintained summaries).
     known = known or {}
@@ -182,8 +182,7 @@ def progress(
     shares: dict[str, dict[str, Any]] = {}
     for dla_id in sorted(by_dla, key=lambda pk: names[pk]):
         rows = []
-        for kind, sector, planned in sorted(by_dla[dla_id], key=lambda o: (order[o[0]], o[1])):
-            target = float(planned)
+        for kind, sector, target in sorted(by_dla[dla_id], key=lambda o: (order[o[0]], o[1])):
             key = f"{kind}:{sector}" if sector else kind
             label = objective_label(kind, sector)
             value = values[dla_id].get(key)

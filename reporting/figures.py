@@ -79,7 +79,7 @@ def build(
     if not live and snapshot is not None:
         data = frozen(snapshot, query, names, public=public, summary=summary)
     else:
-        data = _live(query, names, public=public, summary=None if live else summary)
+        data = _live(query, names, public=public, live=live, summary=None if live else summary)
     years = trends.years_with_data(query.using) if years is None else years
     data["previous"] = trends.previous(query, names, years, public=public, summary=summary)
     data["series"] = []
@@ -113,7 +113,9 @@ def _summarised(query: Query, names: TerritoryNames, level: str | None, summary:
     return totals, by_territory, computed_at
 
 
-def _live(query: Query, names: TerritoryNames, *, public: bool = False, summary=None) -> dict:
+def _live(
+    query: Query, names: TerritoryNames, *, public: bool = False, live: bool = False, summary=None
+) -> dict:
     scope = query.scope
     level = scope.compare_level
     totals = by_territory = computed_at = None
@@ -151,7 +153,13 @@ def _live(query: Query, names: TerritoryNames, *, public: bool = False, summary=
     if public:
         from . import publication
 
-        data["public"] = publication.build(query.year, using=query.using).scope_values(scope, data)
+        # The year's stored publication, the one its other outputs read (computed here
+        # only if never stored); ``live`` asks for the provisional recomputation.
+        if live:
+            published = publication.build(query.year, using=query.using)
+        else:
+            published = publication.for_year(query.year, using=query.using, snapshot=None)
+        data["public"] = published.scope_values(scope, data)
     return data
 
 

@@ -311,3 +311,46 @@ class SummaryCell(models.Model):
 
     def __str__(self):
         return f"{self.year} {self.level} {self.territory or 'France'}"
+
+
+class StoredPublication(models.Model):
+    """A year's publication as every output reads it: its values and the outcome of its
+    suppression plan (``reporting.publication.Publication.to_json``), computed by the
+    worker so that no reader runs the plan's linear algebra.
+
+    An open year has one row without a snapshot, kept up to date by the summaries'
+    refresh (``reporting.summaries``) like the cells: a write marks it (``generation``),
+    a refresh stores what it computed from that generation on (``computed_generation``).
+    A frozen year's is computed once from its snapshot's inputs and stored beside it,
+    leaving the snapshot's checksummed content as it was.
+    """
+
+    year = models.PositiveSmallIntegerField("année")
+    snapshot = models.OneToOneField(
+        Snapshot,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="instantané",
+    )
+    content = models.JSONField("publication", null=True)
+    stale = models.BooleanField("à recalculer", default=True)
+    generation = models.PositiveIntegerField("génération", default=0)
+    # The generation the stored content was computed from (None: never computed).
+    computed_generation = models.PositiveIntegerField("génération calculée", null=True)
+    computed_at = models.DateTimeField("calculée le", null=True)
+
+    class Meta:
+        verbose_name = "publication calculée d'une année"
+        verbose_name_plural = "publications calculées des années"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year"],
+                condition=Q(snapshot__isnull=True),
+                name="stored_publication_one_open_per_year",
+            )
+        ]
+
+    def __str__(self):
+        return f"Publication {self.year}" + (" (figée)" if self.snapshot_id else "")

@@ -10,13 +10,22 @@ combination of a year's outputs recovers it by subtraction.
 
 Public figures are the same for every reader: they are computed by the system
 actor, never restricted to what the requester may see.
+
+The plan costs seconds to minutes of linear algebra at national scale, so readers do not
+compute it: a year's publication is stored (``models.StoredPublication``, in the form of
+``Publication.to_json``: its values and its plan, not the table's lines) by the worker —
+for an open year by the summaries' refresh (``reporting.summaries``), for a frozen year
+once beside its snapshot — and ``for_year`` reads it; only a year never stored is
+computed by its reader.
 """
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Case, F, JSONField, Value, When
 
 from territoires.actors import SYSTEM
 
@@ -51,23 +60,71 @@ def _residual(code: str, level: str, territory: str, category: str = "") -> Cell
     return (code, f"{level}-hors-ventilation", territory, category)
 
 
+# The stored form of a publication (``Publication.to_json``).
+FORMAT = 1
+
+
+def _number(value: object) -> float | None:
+    """What the disclosure table holds for a value: a number, else nothing."""
+    return value if isinstance(value, int | float) else None
+
+
 @dataclass
 class Publication:
     year: int
-    table: disclosure.Table
+    # The table the plan was computed on; ``None`` when read back from storage
+    # (``from_json``), which keeps the values and the plan only.
+    table: disclosure.Table | None
     plan: disclosure.Plan
     values: dict[CellKey, Any] = field(default_factory=dict)
 
     def public(self, code: str, level: str, territory: str = "", category: str = "") -> Any:
-        """The value an output may show for a cell, or ``SECRET``."""
+        """The value an output may show for a cell, or ``SECRET``.
+
+        Every cell of the table is a cell of ``values`` (its table value is
+        ``_number(value)``) but the residuals, which are always hidden; so this needs
+        the plan and the values, not the table.
+        """
         if code in ALIASES:
             code, level, territory, category = BASE, ALIASES[code], category, ""
         if level == Level.NATIONAL:
             return self.values.get(key(code, level, "", category))
         cell = key(code, level, territory, category)
-        if cell not in self.table.cells or cell in self.plan.hidden:
+        if cell not in self.values or cell in self.plan.hidden:
             return SECRET
-        return self.table.cells[cell].value
+        return _number(self.values[cell])
+
+    def to_json(self) -> dict[str, Any]:
+        """The publication as JSON: its values and its plan (cell keys as lists), sorted."""
+
+        def keys(cells: Iterable[Any]) -> list[list[str]]:
+            return [list(cell) for cell in sorted(cells)]
+
+        return {
+            "format": FORMAT,
+            "year": self.year,
+            "values": [[*cell, self.values[cell]] for cell in sorted(self.values)],
+            "hidden": keys(self.plan.hidden),
+            "primary": keys(self.plan.primary),
+            "unprotected": keys(self.plan.unprotected),
+        }
+
+    @classmethod
+    def from_json(cls, content: dict[str, Any]) -> "Publication":
+        if content.get("format") != FORMAT:
+            raise ValueError(f"Publication stockée au format {content.get('format')!r}.")
+
+        def keys(name: str) -> set[Any]:
+            return {tuple(cell) for cell in content[name]}
+
+        values = {
+            (code, level, territory, category): value
+            for code, level, territory, category, value in content["values"]
+        }
+        plan = disclosure.Plan(
+            hidden=keys("hidden"), primary=keys("primary"), unprotected=keys("unprotected")
+        )
+        return cls(content["year"], None, plan, values)
 
     def scope_values(self, scope: Scope, data: dict[str, Any]) -> dict[str, Any]:
         """The public overlay of ``figures.build`` data: same shape, hidden cells as ``s``."""
@@ -123,14 +180,60 @@ def inputs(year: int, using: str = "") -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def for_year(year: int, using: str = "") -> Publication:
-    """The year's publication: from its latest snapshot once frozen, else computed live."""
+# ``for_year`` looks the year's snapshot up unless its caller did.
+LOOKUP = object()
+
+
+def for_year(year: int, using: str = "", *, snapshot: Any = LOOKUP) -> Publication:
+    """The year's publication: its latest snapshot's once frozen, else the stored one
+    (``maintained``), else computed live. ``snapshot``: the year's latest snapshot when
+    the caller already looked it up (``None``: not frozen)."""
     from . import snapshots
 
-    snapshot = snapshots.frozen(year, using=using)
+    if snapshot is LOOKUP:
+        snapshot = snapshots.frozen(year, using=using)
     if snapshot is not None:
         return snapshots.publication_of(snapshot)
-    return build(year, using=using)
+    return maintained(year, using=using) or build(year, using=using)
+
+
+def maintained(year: int, using: str = "") -> Publication | None:
+    """The stored publication of an open year, as the last refresh computed it (it may
+    lag behind the latest writes by a refresh), or ``None`` when never stored.
+
+    One query: the stored content comes along only when this process has not parsed
+    that version of it yet (``computed_at`` changes with every refresh that stores it).
+    """
+    from .models import StoredPublication
+
+    using = using or settings.REPORTING_DB_ALIAS
+    known = _parsed.get((using, year))
+    content: Any = F("content")
+    if known is not None:
+        content = Case(
+            When(computed_at=known[0], then=Value(None, output_field=JSONField())),
+            default=F("content"),
+            output_field=JSONField(),
+        )
+    stored = (
+        StoredPublication.objects.using(using)
+        .filter(year=year, snapshot__isnull=True, computed_at__isnull=False)
+        .annotate(body=content)
+        .values_list("computed_at", "body")
+        .first()
+    )
+    if stored is None:
+        return None
+    computed_at, body = stored
+    if known is not None and body is None:
+        return known[1]
+    published = Publication.from_json(body)
+    _parsed[(using, year)] = (computed_at, published)
+    return published
+
+
+# The stored publications this process has parsed: (database, year) → (computed_at, it).
+_parsed: dict[tuple[str, int], tuple[datetime.datetime | None, Publication]] = {}
 
 
 def build(year: int, using: str = "") -> Publication:
@@ -208,10 +311,9 @@ def from_inputs(
 
 
 def _cell(cell: CellKey, value: object, count: int, level: str) -> disclosure.Cell:
-    number = value if isinstance(value, int | float) else None
     return disclosure.Cell(
         cell,
-        number,
+        _number(value),
         count,
         suppressible=level != Level.NATIONAL,
         rank=RANK[level],

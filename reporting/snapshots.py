@@ -17,6 +17,12 @@ the SHA-256 of the canonical serialisation of the whole document (``document``).
 Once a year is frozen, dashboards, exports and PDF reports of that year read its
 latest snapshot (``frozen``); a live recomputation stays available to national
 operators, labelled « provisoire ».
+
+The publication a snapshot's inputs give (its suppression plan: seconds to minutes of
+linear algebra at national scale) is computed once by the worker and stored beside the
+snapshot (``store_publications``: ``models.StoredPublication``), not in it: the
+snapshot's content and checksum stay as frozen. Readers parse the stored one; only
+before the worker stored it does a reader compute it (once per process).
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS
+from django.utils import timezone
 
 from territoires.actors import SYSTEM, is_system
 from territoires.models import Departement, Dla, Region
@@ -36,7 +43,7 @@ from territoires.models import Departement, Dla, Region
 from . import publication
 from .indicators import REGISTRY, Level, Query, Scope, TerritoryNames, compute
 from .indicators.sources import SOURCES
-from .models import Snapshot
+from .models import Snapshot, StoredPublication
 
 FORMAT = 1
 # A figure is named in a diff as "level/territory/CODE[/category]"; a dataset cell as
@@ -274,8 +281,57 @@ def _dataset(pk: int, checksum: str, using: str) -> dict:
 
 @functools.lru_cache(maxsize=8)
 def _publication(pk: int, checksum: str, using: str, year: int) -> publication.Publication:
+    stored = (
+        StoredPublication.objects.using(using)
+        .filter(snapshot_id=pk)
+        .values_list("content", flat=True)
+        .first()
+    )
+    if stored is not None:
+        return publication.Publication.from_json(stored)
+    return _computed_publication(pk, checksum, using, year)
+
+
+def _computed_publication(pk: int, checksum: str, using: str, year: int) -> publication.Publication:
     inputs = _figures(pk, checksum, using)["publication"]
     return publication.from_inputs(year, inputs, TerritoryNames(using))
+
+
+def store_publications(using: str = DEFAULT_DB_ALIAS) -> int:
+    """Compute and store the publication of every frozen year's latest snapshot that has
+    none yet (the worker: at the freeze, on the beat). Idempotent; returns how many."""
+    latest: dict[int, Snapshot] = {}
+    for snapshot in (
+        Snapshot.objects.using(using)
+        .defer("figures", "dataset", "changes")
+        .order_by("year", "-version")
+    ):
+        latest.setdefault(snapshot.year, snapshot)
+    done = set(
+        StoredPublication.objects.using(using)
+        .filter(snapshot__in=[s.pk for s in latest.values()])
+        .values_list("snapshot_id", flat=True)
+    )
+    stored = 0
+    for snapshot in latest.values():
+        if snapshot.pk in done:
+            continue
+        published = _computed_publication(*_key(snapshot), snapshot.year)
+        stored += len(
+            StoredPublication.objects.using(using).bulk_create(
+                [
+                    StoredPublication(
+                        year=snapshot.year,
+                        snapshot=snapshot,
+                        content=published.to_json(),
+                        stale=False,
+                        computed_at=timezone.now(),
+                    )
+                ],
+                ignore_conflicts=True,
+            )
+        )
+    return stored
 
 
 def _key(snapshot: Snapshot) -> tuple[int, str, str]:

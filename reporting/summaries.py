@@ -26,8 +26,19 @@ How cells stay true:
   years (or ``--year``); the beat refreshes stale cells every few minutes and creates
   the new year's cells on 1 January.
 
-Frozen years are not summarised: they read their snapshot (``reporting.snapshots``).
-A cell never computed is computed live by its reader (a GET never writes).
+Each open year's **publication** (``reporting.publication``: its public values and the
+outcome of its suppression plan, what funders' dashboards, the indicator export and the
+year-before figures show) is maintained the same way, one row per year
+(``models.StoredPublication``): a write marks it with the year's cells, the refresh
+recomputes it whole from the registry — at most every ``publication_interval()`` (tens
+of seconds of linear algebra at national scale; the beat catches up what it left) — and
+stores it with the generation it started from, never over a newer one. A stale
+publication is served until then: every output of the year reads the same one.
+
+Frozen years are not summarised: they read their snapshot (``reporting.snapshots``),
+whose publication the worker stores once beside it (``snapshots.store_publications``).
+A cell or publication never computed is computed live by its reader (a GET never
+writes).
 """
 
 from __future__ import annotations
@@ -38,8 +49,9 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, transaction
-from django.db.models import F, Min, Q
+from django.db.models import BooleanField, ExpressionWrapper, F, Min, Q
 from django.utils import timezone
 
 from territoires.actors import SYSTEM
@@ -47,13 +59,15 @@ from territoires.models import Departement, Region
 
 from . import extensions
 from .indicators import Level, Query, Scope, TerritoryNames, compute
-from .models import Snapshot, SummaryCell
+from .models import Snapshot, StoredPublication, SummaryCell
 
 logger = logging.getLogger(__name__)
 
 LEVELS = (Level.NATIONAL, Level.REGION, Level.DEPARTEMENT)
 # (year, level, territory code; "" for France)
 Key = tuple[int, str, str]
+# A stale open year's publication is recomputed at most this often (seconds).
+DEFAULT_PUBLICATION_INTERVAL = 300
 
 
 # -- Territories ---------------------------------------------------------------------------
@@ -142,6 +156,8 @@ def rebuild(years: Iterable[int] | None = None, *, using: str = DEFAULT_DB_ALIAS
             SummaryCell.objects.using(using).filter(year=year).delete()
             SummaryCell.objects.using(using).bulk_create(rows)
         count += len(rows)
+        mark_publications([year], using=using)
+        refresh_publications(years=[year], interval=0, using=using)
     return count
 
 
@@ -161,7 +177,18 @@ def mark_stale(keys: Iterable[Key], *, using: str = DEFAULT_DB_ALIAS) -> int:
     cells.bulk_create(
         [SummaryCell(year=y, level=lv, territory=c) for y, lv, c in keys], ignore_conflicts=True
     )
+    mark_publications({year for year, _, _ in keys}, using=using)
     return cells.filter(_cells_q(keys)).update(stale=True, generation=F("generation") + 1)
+
+
+def mark_publications(years: Iterable[int], *, using: str = DEFAULT_DB_ALIAS) -> int:
+    """Mark the open years' publications for recomputation (creating the missing ones)."""
+    years = sorted(set(years))
+    publications = StoredPublication.objects.using(using)
+    publications.bulk_create([StoredPublication(year=y) for y in years], ignore_conflicts=True)
+    return publications.filter(year__in=years, snapshot__isnull=True).update(
+        stale=True, generation=F("generation") + 1
+    )
 
 
 def refresh(*, using: str = DEFAULT_DB_ALIAS) -> int:
@@ -189,6 +216,52 @@ def refresh(*, using: str = DEFAULT_DB_ALIAS) -> int:
             SummaryCell.objects.using(using)
             .filter(pk=pk, generation=generation)
             .update(values=values, panels=panels, stale=False, computed_at=timezone.now())
+        )
+    refresh_publications(using=using)
+    return stored
+
+
+def publication_interval() -> int:
+    return getattr(settings, "REPORTING_PUBLICATION_INTERVAL_SECONDS", DEFAULT_PUBLICATION_INTERVAL)
+
+
+def refresh_publications(
+    years: Iterable[int] | None = None,
+    *,
+    interval: int | None = None,
+    using: str = DEFAULT_DB_ALIAS,
+) -> int:
+    """Recompute the stale publications of open years (``years``: those only), each at
+    most every ``interval`` seconds (default ``publication_interval()``). Returns how many
+    were stored.
+
+    A publication is stored with the generation its computation started from, unless a
+    newer one was stored meanwhile; it stays stale when a write marked it again.
+    """
+    from . import publication
+
+    interval = publication_interval() if interval is None else interval
+    publications = StoredPublication.objects.using(using).filter(snapshot__isnull=True)
+    frozen = set(Snapshot.objects.using(using).values_list("year", flat=True))
+    # A frozen year's is its snapshot's now (snapshots.store_publications).
+    publications.filter(year__in=frozen).delete()
+    rows = publications.filter(stale=True)
+    if years is not None:
+        rows = rows.filter(year__in=list(years))
+    if interval:
+        recent = timezone.now() - datetime.timedelta(seconds=interval)
+        rows = rows.exclude(computed_at__gt=recent)
+    stored = 0
+    for pk, year, generation in list(rows.order_by("year").values_list("pk", "year", "generation")):
+        row = publications.filter(pk=pk)
+        content = publication.build(year, using=using).to_json()
+        stored += row.filter(
+            Q(computed_generation__isnull=True) | Q(computed_generation__lte=generation)
+        ).update(
+            content=content,
+            computed_generation=generation,
+            computed_at=timezone.now(),
+            stale=ExpressionWrapper(Q(generation__gt=generation), output_field=BooleanField()),
         )
     return stored
 

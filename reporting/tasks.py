@@ -65,16 +65,22 @@ def freeze_due_years():
     """Beat, every morning: freeze the years whose cut-off day has ended (idempotent)."""
     from territoires.actors import SYSTEM
 
-    from . import campaigns
+    from . import campaigns, snapshots
 
-    return campaigns.freeze_due(by=SYSTEM)
+    frozen = campaigns.freeze_due(by=SYSTEM)
+    # Their publications computed here, once, rather than by a reader.
+    snapshots.store_publications()
+    return frozen
 
 
 @shared_task
 def refresh_summaries(using: str = "default"):
-    """After a write's commit, and every few minutes: recompute the stale summary cells;
-    on 1 January, the new year's cells are created first (reporting.summaries)."""
-    from . import summaries
+    """After a write's commit, and every few minutes: recompute the stale summary cells
+    and the open years' publications; on 1 January, the new year's cells are created
+    first (reporting.summaries); a frozen year's publication not stored yet is stored."""
+    from . import snapshots, summaries
 
     summaries.ensure_year(timezone.localdate().year, using=using)
-    return summaries.refresh(using=using)
+    stored = summaries.refresh(using=using)
+    snapshots.store_publications(using=using)
+    return stored

@@ -87,7 +87,8 @@ def previous(
     if public:
         from . import publication
 
-        published = publication.for_year(year, using=query.using)
+        snapshot = summary.snapshot(year) if summary is not None else publication.LOOKUP
+        published = publication.for_year(year, using=query.using, snapshot=snapshot)
         scope = query.scope
         territory = scope.code if scope.level != Level.NATIONAL else ""
         data["public"] = {

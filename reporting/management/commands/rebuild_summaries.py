@@ -3,14 +3,15 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS
 
-from reporting import summaries
+from reporting import snapshots, summaries
 
 
 class Command(BaseCommand):
     help = (
         "Recalcule les chiffres maintenus des tableaux de bord (France, régions, "
-        "départements) des années non figées, ou de l'année donnée, depuis le registre "
-        "des indicateurs."
+        "départements) et la publication (secret statistique) des années non figées, ou "
+        "de l'année donnée, depuis le registre des indicateurs ; calcule la publication "
+        "des années figées qui n'en ont pas encore."
     )
 
     def add_arguments(self, parser):
@@ -37,5 +38,11 @@ class Command(BaseCommand):
                     "de son instantané)."
                 )
             count = summaries.rebuild(years, using=database)
+        published = snapshots.store_publications(using=database)
         seconds = time.monotonic() - start
-        self.stdout.write(self.style.SUCCESS(f"{count} cellules recalculées en {seconds:.1f} s."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{count} cellules recalculées, {published} publication(s) d'années figées "
+                f"calculée(s) en {seconds:.1f} s."
+            )
+        )

@@ -162,13 +162,22 @@ PAGES = [
         f"annee={DASHBOARD_YEAR}",
         cached=True,
     ),
+    # A funder reads published figures: the year's stored publication (small cells hidden).
+    Page(
+        "dashboard_financeur",
+        "reporting:dashboard",
+        "financeur-bretagne",
+        f"annee={DASHBOARD_YEAR}",
+        cached=True,
+    ),
 ]
 
 
 def prepare_dashboards() -> int:
     """Compute the summary cells the dashboard pages read and lack (reporting.summaries):
     France and its regions, Bretagne and its departments, Ille-et-Vilaine, for the year
-    shown and the one before, and France for every earlier year (the series)."""
+    shown and the one before, and France for every earlier year (the series); and the
+    stored publications of those two years (funders' dashboards)."""
     from reporting import summaries
     from reporting.indicators import Level
     from reporting.models import SummaryCell
@@ -184,7 +193,21 @@ def prepare_dashboards() -> int:
         SummaryCell.objects.filter(values__isnull=False).values_list("year", "level", "territory")
     )
     summaries.mark_stale(keys - done)
-    return summaries.refresh()
+    refreshed = summaries.refresh()
+    # The publications funders' dashboards read (the year shown and the year before),
+    # as the worker stores them.
+    from reporting.models import StoredPublication
+
+    years = {DASHBOARD_YEAR, DASHBOARD_YEAR - 1}
+    stored = set(
+        StoredPublication.objects.filter(year__in=years, content__isnull=False).values_list(
+            "year", flat=True
+        )
+    )
+    if years - stored:
+        summaries.mark_publications(years - stored)
+        refreshed += summaries.refresh_publications(years=years - stored, interval=0)
+    return refreshed
 
 
 def percentile(values, q):

@@ -2,6 +2,7 @@
 national review list (same SIREN or RNA, or same normalised name and commune)."""
 
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -28,14 +29,57 @@ class Candidate:
     hidden: bool = False
 
 
-@dataclass(frozen=True)
+# Character counts as one integer: each character of the alphabet of ``name_key``
+# (lower-case ASCII letters, digits, space) owns a slot of _SLOT bits, holding as many
+# 1 bits as the character occurs. ``(a & b).bit_count()`` is then the size of the
+# multiset intersection, which difflib's ``quick_ratio`` counts char by char in Python.
+_SLOT = 32
+_ALPHABET = " 0123456789abcdefghijklmnopqrstuvwxyz"
+# _THERMOMETERS[char][n]: n occurrences of char, as its slot holds them.
+_THERMOMETERS = {
+    char: [((1 << times) - 1) << (i * _SLOT) for times in range(_SLOT + 1)]
+    for i, char in enumerate(_ALPHABET)
+}
+_UNCOUNTED = -1  # not computed yet (counts are never negative)
+
+
+def _char_counts(text: str) -> int | None:
+    """``text``'s characters as slots of bits; None when one does not fit (a character
+    outside the alphabet or repeated more than _SLOT times): difflib then decides alone."""
+    try:
+        return sum([_THERMOMETERS[char][text.count(char)] for char in set(text)])
+    except (KeyError, IndexError):
+        return None
+
+
+class _Key:
+    """A name key, shared by the entries of one name, with its blocking words and its
+    character counts (computed on its first comparison)."""
+
+    __slots__ = ("counts", "text", "tokens")
+
+    def __init__(self, text: str):
+        self.text = text
+        self.tokens = _tokens(text)
+        self.counts: int | None = _UNCOUNTED
+
+    def char_counts(self) -> int | None:
+        if self.counts == _UNCOUNTED:
+            self.counts = _char_counts(self.text)
+        return self.counts
+
+
 class _Entry:
-    pk: int | None
-    name: str
-    siret: str
-    commune: str
-    key: str
-    line: int | None = None
+    """A structure, or a row being imported, as the index holds it. Its key is set
+    when its commune is first searched."""
+
+    __slots__ = ("commune", "key", "line", "name", "pk", "siret")
+
+    def __init__(
+        self, pk: int | None, name: str, siret: str, commune: str, line: int | None = None
+    ):
+        self.pk, self.name, self.siret, self.commune, self.line = pk, name, siret, commune, line
+        self.key: _Key | None = None
 
 
 def _tokens(key: str) -> set[str]:
@@ -44,69 +88,147 @@ def _tokens(key: str) -> set[str]:
 
 
 def similar_names(a: str, b: str) -> bool:
-    return _Similar(b).to(a)
+    entry = _Entry(None, a, "", "")
+    entry.key = _Key(a)
+    return any(_Similar(_Key(b)).among([entry], set()))
 
 
 class _Similar:
-    """Compares many names to one; the cheap upper bounds skip most full ratios."""
+    """The one rule for "very similar names": difflib's ratio of the two name keys is at
+    least SIMILAR_NAME_RATIO.
 
-    def __init__(self, key: str):
+    Compares many names to one. Upper bounds of the ratio skip most full ratios and
+    change no verdict: ratio ≤ quick_ratio ≤ real_quick_ratio, each 2·matches / (len a
+    + len b), matches being those of difflib's matching blocks, then the multiset
+    intersection of the characters, then the shorter length. Both bounds are the very
+    figures difflib computes, here from lengths and character counts."""
+
+    def __init__(self, key: _Key):
         self.key = key
-        self.matcher = SequenceMatcher(None, b=key, autojunk=False)
 
-    def to(self, other: str) -> bool:
-        if not other or not self.key:
-            return False
-        if other == self.key:
-            return True
-        matcher = self.matcher
-        matcher.set_seq1(other)
-        return (
-            matcher.real_quick_ratio() >= SIMILAR_NAME_RATIO
-            and matcher.quick_ratio() >= SIMILAR_NAME_RATIO
-            and matcher.ratio() >= SIMILAR_NAME_RATIO
-        )
+    def among(self, entries: Iterable[_Entry], compared: set[_Entry]) -> Iterator[_Entry]:
+        """The keyed ``entries`` with a very similar name, in their order, skipping
+        and then adding to ``compared``."""
+        key = self.key.text
+        if not key:
+            return
+        size = len(key)
+        counts = self.key.char_counts()
+        matcher = None  # built when a name first comes close enough
+        for entry in entries:
+            if entry in compared:
+                continue
+            compared.add(entry)
+            other = entry.key
+            assert other is not None
+            text = other.text
+            if text == key:
+                yield entry
+                continue
+            if not text:
+                continue
+            length = len(text) + size
+            if 2.0 * min(len(text), size) / length < SIMILAR_NAME_RATIO:
+                continue  # real_quick_ratio
+            other_counts = other.char_counts()
+            if other_counts is not None and counts is not None:
+                if 2.0 * (other_counts & counts).bit_count() / length < SIMILAR_NAME_RATIO:
+                    continue  # quick_ratio
+                quick = True
+            else:
+                quick = False
+            if matcher is None:
+                matcher = SequenceMatcher(None, b=key, autojunk=False)
+            matcher.set_seq1(text)
+            if not quick and matcher.quick_ratio() < SIMILAR_NAME_RATIO:
+                continue
+            if matcher.ratio() >= SIMILAR_NAME_RATIO:
+                yield entry
+
+
+Place = tuple[int | None, str]  # department and normalised commune
 
 
 class DuplicateIndex:
     """Existing structures of some departments, indexed for duplicate look-ups.
 
-    One query for a whole import instead of one per row.
+    One query for a whole import instead of one per row. A commune's names are keyed
+    and bucketed when a look-up first reaches it; each distinct name and commune is
+    normalised once.
     """
 
-    def __init__(self, departement_ids, sirens):
-        self.by_siren = defaultdict(list)
-        self.by_commune = defaultdict(list)
-        departement_ids, sirens = set(departement_ids), {s for s in sirens if s}
-        if not departement_ids and not sirens:
+    def __init__(self, departement_ids: Iterable[int | None], sirens: Iterable[str]):
+        self.by_siren: dict[str, list[_Entry]] = defaultdict(list)
+        # Blocking: a very similar name shares at least one distinctive word, so only
+        # names sharing a word are compared (a big city has thousands of structures).
+        self._buckets: dict[Place, dict[str, list[_Entry]]] = {}
+        # Entries of a place no look-up has reached yet, in the order they came.
+        self._unbucketed: dict[Place, list[_Entry]] = defaultdict(list)
+        self._keys: dict[str, _Key] = {}
+        self._communes: dict[str, str] = {}
+        departements = {d for d in departement_ids if d is not None}
+        sirens = {s for s in sirens if s}
+        if not departements and not sirens:
             return
         rows = (
-            Structure.objects.filter(departement_id__in=departement_ids)
+            Structure.objects.filter(departement_id__in=departements)
             | Structure.objects.filter(siren__in=sirens)
         ).values_list("pk", "name", "siret", "siren", "commune", "departement_id")
         for pk, name, siret, siren, commune, departement_id in rows:
-            self._add(_Entry(pk, name, siret, commune, name_key(name)), siren, departement_id)
+            self._add(_Entry(pk, name, siret, commune), siren, departement_id)
 
-    def _add(self, entry, siren, departement_id):
+    def _key(self, name: str) -> _Key:
+        key = self._keys.get(name)
+        if key is None:
+            key = self._keys[name] = _Key(name_key(name))
+        return key
+
+    def _place(self, departement_id: int | None, commune: str) -> Place:
+        normalised = self._communes.get(commune)
+        if normalised is None:
+            normalised = self._communes[commune] = normalize(commune)
+        return (departement_id, normalised)
+
+    def _add(self, entry: _Entry, siren: str, departement_id: int | None) -> None:
         if siren:
             self.by_siren[siren].append(entry)
-        commune = normalize(entry.commune)
-        # Blocking: a very similar name shares at least one distinctive word, so only
-        # names sharing a word are compared (a big city has thousands of structures).
-        for token in _tokens(entry.key):
-            self.by_commune[(departement_id, commune, token)].append(entry)
+        place = self._place(departement_id, entry.commune)
+        buckets = self._buckets.get(place)
+        if buckets is None:
+            self._unbucketed[place].append(entry)
+        else:
+            self._bucket(buckets, entry)
+
+    def _bucket(self, buckets: dict[str, list[_Entry]], entry: _Entry) -> None:
+        entry.key = key = self._key(entry.name)
+        for token in key.tokens:
+            buckets.setdefault(token, []).append(entry)
+
+    def _buckets_of(self, place: Place) -> dict[str, list[_Entry]]:
+        buckets = self._buckets.get(place)
+        if buckets is None:
+            buckets = self._buckets[place] = {}
+            for entry in self._unbucketed.pop(place, ()):
+                self._bucket(buckets, entry)
+        return buckets
 
     def add_pending(self, line: int, structure: Structure) -> None:
         """A row about to be created, so later rows of the same file are compared to it."""
-        entry = _Entry(
-            None, structure.name, structure.siret, structure.commune, name_key(structure.name), line
-        )
+        entry = _Entry(None, structure.name, structure.siret, structure.commune, line)
         self._add(entry, structure.siret[:9], structure.departement_id)
 
-    def find(self, *, name, siret, commune, departement_id, exclude_pk=None) -> list[Candidate]:
-        found = {}
+    def find(
+        self,
+        *,
+        name: str,
+        siret: str,
+        commune: str,
+        departement_id: int | None,
+        exclude_pk: int | None = None,
+    ) -> list[Candidate]:
+        found: dict[object, Candidate] = {}
 
-        def keep(entry, reason):
+        def keep(entry: _Entry, reason: str) -> None:
             key = entry.pk if entry.pk is not None else ("line", entry.line)
             if (entry.pk is not None and entry.pk == exclude_pk) or key in found:
                 return
@@ -119,17 +241,13 @@ class DuplicateIndex:
             for entry in self.by_siren.get(siren, ()):
                 if entry.siret != siret:
                     keep(entry, "même SIREN")
-        key = name_key(name)
+        key = self._key(name)
         similar = _Similar(key)
-        commune = normalize(commune)
-        compared = set()
-        for token in _tokens(key):
-            for entry in self.by_commune.get((departement_id, commune, token), ()):
-                if id(entry) in compared:
-                    continue
-                compared.add(id(entry))
-                if similar.to(entry.key):
-                    keep(entry, "nom très proche, même commune")
+        buckets = self._buckets_of(self._place(departement_id, commune))
+        compared: set[_Entry] = set()
+        for token in key.tokens:
+            for entry in similar.among(buckets.get(token, ()), compared):
+                keep(entry, "nom très proche, même commune")
         return list(found.values())
 
 

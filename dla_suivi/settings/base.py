@@ -242,6 +242,8 @@ CACHES = {
     )
 }
 REPORTING_DASHBOARD_CACHE_SECONDS = env_int("REPORTING_DASHBOARD_CACHE_SECONDS")
+# An open year's publication (funders' figures) is recomputed by the worker at most this often.
+REPORTING_PUBLICATION_INTERVAL_SECONDS = env_int("REPORTING_PUBLICATION_INTERVAL_SECONDS")
 # Yearly campaign: year Y's figures are frozen after this day of Y+1 (docs/statistics.md).
 STATISTICS_CUTOFF = env_month_day("STATISTICS_CUTOFF")
 

@@ -74,6 +74,11 @@ VARIABLES = {
             "300",
         ),
         Variable(
+            "REPORTING_PUBLICATION_INTERVAL_SECONDS",
+            "Shortest delay between two recomputations of an open year's publication.",
+            "300",
+        ),
+        Variable(
             "RGPD_RETENTION_YEARS",
             "Years after a structure's last case ended before its contacts are anonymised.",
             "3",

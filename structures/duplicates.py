@@ -251,7 +251,7 @@ class DuplicateIndex:
         return list(found.values())
 
 
-def likely_duplicates(structure: Structure, user) -> list[Candidate]:
+def likely_duplicates(structure: Structure, user: Actor) -> list[Candidate]:
     index = DuplicateIndex([structure.departement_id], [structure.siret[:9]])
     found = index.find(
         name=structure.name,
@@ -337,8 +337,8 @@ def likely_duplicate_pairs(user: Actor, limit: int = 200) -> tuple[list[Pair], i
             pair_up(pks, "même nom, même commune")
     total = len(reasons)
     wanted = sorted(reasons)[:limit] if total > limit else sorted(reasons)
-    pks = {pk for pair in wanted for pk in pair}
-    records = Structure.objects.select_related("departement").in_bulk(pks)
+    shown = {pk for pair in wanted for pk in pair}
+    records = Structure.objects.select_related("departement").in_bulk(shown)
     pairs = [
         Pair(records[a], records[b], reasons[(a, b)])
         for a, b in wanted

@@ -75,11 +75,13 @@ def freeze_due_years():
 
 @shared_task
 def refresh_summaries(using: str = "default"):
-    """After a write's commit, and every few minutes: recompute the stale summary cells
-    and the open years' publications; on 1 January, the new year's cells are created
-    first (reporting.summaries); a frozen year's publication not stored yet is stored."""
+    """Half a minute after a write's commit (writes meanwhile join it), and every few
+    minutes: recompute the stale summary cells and the open years' publications; on
+    1 January, the new year's cells are created first (reporting.summaries); a frozen
+    year's publication not stored yet is stored."""
     from . import snapshots, summaries
 
+    summaries.refresh_started(using)
     summaries.ensure_year(timezone.localdate().year, using=using)
     stored = summaries.refresh(using=using)
     snapshots.store_publications(using=using)

@@ -98,6 +98,38 @@ def test_a_transition_refreshes_its_cells_on_commit(
     assert_cells_match_a_full_recomputation()
 
 
+def test_writes_while_a_refresh_waits_join_it(
+    summarised, personas, django_capture_on_commit_callbacks
+):
+    """A commit queues a refresh only when none is waiting: the writes of a burst are
+    marked stale and the waiting refresh (or the beat) recomputes them together."""
+    from reporting import summaries
+    from reporting.tasks import refresh_summaries
+
+    case = summarised.cases["c7"]
+    summaries.queue_refresh()  # a refresh waits (in tests, eager: it already ran)
+    from django.core.cache import cache
+
+    cache.set(summaries._queued_key("default"), True)  # … and still waits
+    assert not SummaryCell.objects.filter(stale=True).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        advance(case, "abandon", by=personas.officer_a, reason="autre")
+    # Marked, not recomputed: no second refresh was queued.
+    stale = SummaryCell.objects.filter(year=THIS_YEAR, stale=True)
+    assert {(c.level, c.territory) for c in stale} >= {
+        (Level.NATIONAL, ""),
+        (Level.REGION, "53"),
+        (Level.DEPARTEMENT, "35"),
+    }
+    assert value(THIS_YEAR, Level.NATIONAL, "", "ACT_ABANDONED") == 0
+    # The waiting refresh runs: it clears the mark first, then recomputes the burst.
+    refresh_summaries("default")
+    assert value(THIS_YEAR, Level.NATIONAL, "", "ACT_ABANDONED") == 1
+    assert not SummaryCell.objects.filter(stale=True).exists()
+    assert cache.get(summaries._queued_key("default")) is None
+    assert_cells_match_a_full_recomputation()
+
+
 def test_a_structure_moved_to_another_department_refreshes_both(
     summarised, personas, django_capture_on_commit_callbacks
 ):

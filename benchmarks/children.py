@@ -130,7 +130,8 @@ def pdf(year):
     from territoires.actors import SYSTEM
 
     started = time.perf_counter()
-    data = figures.build(Query(year, Scope.national(), SYSTEM))
+    # As the report job builds it (reporting.services): published figures, France's series.
+    data = figures.build(Query(year, Scope.national(), SYSTEM), public=True, series=True)
     figures_done = time.perf_counter()
     document = report.render_pdf(data)
     elapsed = time.perf_counter() - started

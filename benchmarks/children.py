@@ -34,8 +34,10 @@ def streamed_select(queries):
     the rows themselves, as opposed to the small-cell pre-count."""
     for q in queries:
         sql = q["sql"]
-        if sql.startswith("DECLARE") and " FOR SELECT " in sql:
-            return sql[sql.index(" FOR SELECT ") + len(" FOR ") :]
+        if sql.startswith("DECLARE") and " CURSOR " in sql:
+            # DECLARE "name" NO SCROLL CURSOR [WITH HOLD] FOR <the SELECT, or WITH … SELECT>
+            after = sql.index(" CURSOR ") + len(" CURSOR") - 1
+            return sql[sql.index(" FOR ", after) + len(" FOR ") :]
     return slowest_select(queries)
 
 

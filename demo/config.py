@@ -130,7 +130,10 @@ class SeedConfig:
             # the same ten years with three times the cases, structures following.
             factor = int(scale)
             return cls(
-                f"national-x{factor}", years or 10, seed, cases_per_year=6000 * factor,
+                f"national-x{factor}",
+                years or 10,
+                seed,
+                cases_per_year=6000 * factor,
                 departements=None,
             )
         if scale == "demo":

@@ -5,6 +5,7 @@ from collections import Counter
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.test import override_settings
 from stdnum.fr import siret
 
 from accompagnements.models import (
@@ -87,8 +88,12 @@ def test_demo_command_creates_the_personas_and_every_open_phase(capsys):
         assert set(State.OPEN) <= states, username
     assert ComiteReview.objects.exists()
     assert Notification.objects.exists()
-    call_command("seed_demo", "--scale", "demo", "--years", "1")
-    assert "déjà chargé" in capsys.readouterr().out
+    # `make demo PORT=8057` sets SITE_URL: the logins point at the port actually served.
+    with override_settings(SITE_URL="http://127.0.0.1:8057"):
+        call_command("seed_demo", "--scale", "demo", "--years", "1")
+    out = capsys.readouterr().out
+    assert "déjà chargé" in out
+    assert "Identifiants de démonstration (http://127.0.0.1:8057) :" in out
     with pytest.raises(CommandError):
         call_command("seed_demo", "--scale", "national", "--years", "1")
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from demo.config import SeedConfig
@@ -32,7 +33,8 @@ class Command(BaseCommand):
             summary = ", ".join(f"{k} {v}" for k, v in result.items() if k != "seconds")
             self.stdout.write(f"Chargé en {result['seconds']} s : {summary}.")
         self.stdout.write(self.style.SUCCESS("Données de démonstration chargées."))
-        self.stdout.write("\nIdentifiants de démonstration (http://127.0.0.1:8000) :")
+        # The address `make demo PORT=…` serves (SITE_URL), not always port 8000.
+        self.stdout.write(f"\nIdentifiants de démonstration ({settings.SITE_URL}) :")
         for persona in PERSONAS:
             login = f"  {persona.username:<16} mot de passe : {persona.password:<22}"
             self.stdout.write(f"{login} {persona.description}")

@@ -205,8 +205,16 @@ def refresh(*, using: str = DEFAULT_DB_ALIAS) -> int:
         .order_by("year", "level", "territory")
         .values_list("pk", "year", "level", "territory", "generation")
     )
-    if not stale:
-        return 0
+    stored = 0
+    if stale:
+        stored = _refresh_cells(stale, using)
+    # Even with no stale cell: a publication the interval held back is caught up here
+    # (the beat).
+    refresh_publications(using=using)
+    return stored
+
+
+def _refresh_cells(stale: list[tuple[int, int, str, str, int]], using: str) -> int:
     names = territory_names(using)
     scopes = _scopes(using)
     stored = 0
@@ -222,7 +230,6 @@ def refresh(*, using: str = DEFAULT_DB_ALIAS) -> int:
             .filter(pk=pk, generation=generation)
             .update(values=values, panels=panels, stale=False, computed_at=timezone.now())
         )
-    refresh_publications(using=using)
     return stored
 
 

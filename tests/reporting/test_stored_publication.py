@@ -11,7 +11,7 @@ from django.urls import reverse
 from reporting import figures, publication, snapshots, summaries, tasks
 from reporting.campaigns import freeze_year
 from reporting.indicators import SECRET, Level
-from reporting.models import Snapshot, StoredPublication
+from reporting.models import Snapshot, StoredPublication, SummaryCell
 from territoires.actors import SYSTEM
 from territoires.models import Departement, Region
 
@@ -145,6 +145,24 @@ def test_a_stale_publication_is_served_until_the_interval_has_passed(
     assert summaries.refresh_publications(interval=0) == 1
     assert stored_value("ACT_ABANDONED") == 1
     assert summaries.refresh_publications(interval=0) == 0  # idempotent: nothing stale
+
+
+def test_the_beat_catches_up_a_publication_the_interval_held_back(
+    dataset, personas, settings, django_capture_on_commit_callbacks
+):
+    from accompagnements.services import advance
+
+    settings.REPORTING_PUBLICATION_INTERVAL_SECONDS = 300
+    summaries.rebuild([THIS_YEAR])
+    with django_capture_on_commit_callbacks(execute=True):
+        advance(dataset.cases["c7"], "abandon", by=personas.officer_a, reason="autre")
+    assert StoredPublication.objects.get(year=THIS_YEAR, snapshot=None).stale
+    # The interval has passed; every cell is fresh: the beat's refresh still stores it.
+    settings.REPORTING_PUBLICATION_INTERVAL_SECONDS = 0
+    assert not SummaryCell.objects.filter(stale=True).exists()
+    tasks.refresh_summaries()
+    assert not StoredPublication.objects.get(year=THIS_YEAR, snapshot=None).stale
+    assert stored_value("ACT_ABANDONED") == 1
 
 
 def test_a_publication_marked_again_while_computed_is_stored_but_stays_stale(dataset, monkeypatch):

@@ -315,15 +315,10 @@ def _selected(query: Query, sql: str, params: tuple) -> Iterator[tuple]:
     (``cursor_tuple_fraction`` 0.1: nested loops, 5× slower over a whole year), so it is
     told that the whole result will be read."""
     connection = connections[query.using]
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            while chunk := cursor.fetchmany(2000):
-                yield from chunk
-        return
     with transaction.atomic(using=query.using):
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
         with connection.chunked_cursor() as cursor:
             cursor.execute(sql, params)
             while chunk := cursor.fetchmany(2000):

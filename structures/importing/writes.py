@@ -135,7 +135,7 @@ def record_history(
         return
     history = get_history_manager_for_model(model).model
     meta = model._meta
-    assert meta.pk is not None  # a concrete model always has one
+    pk = _pk(model)
     # A history record's fields: copies of the model's (tracked) fields, and its own.
     copied = {f.attname: _column(f) for f in meta.concrete_fields}
     own = {
@@ -160,9 +160,9 @@ def record_history(
         f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(targets)}) "
         f"SELECT {', '.join(sources)} FROM {quote(meta.db_table)} "
     )
-    order = f" ORDER BY {quote(_column(meta.pk))}"
+    order = f" ORDER BY {quote(_column(pk))}"
     with connection.cursor() as cursor:
-        for where, params in _where_pk_in(quote(_column(meta.pk)), pks, len(constants)):
+        for where, params in _where_pk_in(quote(_column(pk)), pks, len(constants)):
             cursor.execute(prefix + where + order, [*constants, *params])
 
 

@@ -450,7 +450,11 @@ def _on_structure(sender, instance, **kwargs):
     touch(structures=[instance.pk], using=instance._state.db or DEFAULT_DB_ALIAS)
 
 
-def _on_case(sender, instance, **kwargs):
+def _on_case(sender, instance, update_fields=None, **kwargs):
+    if update_fields and update_fields <= set(sender.STATE_FIELDS):
+        # A transition: the journal row it adds in the same transaction dates the change
+        # (_on_journal); statistics never read these fields.
+        return
     touch(
         structures=[instance.structure_id],
         cases=[instance.pk],

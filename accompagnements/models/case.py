@@ -289,6 +289,20 @@ class Accompagnement(ConcurrentTransitionMixin, models.Model):
 
     objects = AccompagnementQuerySet.as_manager()
 
+    # What a transition writes (services.advance saves these alone). Statistics never read
+    # them: each year's figures come from the journal row the transition adds, which
+    # dates the change (reporting.summaries refreshes that year onwards, not every year
+    # since the opening).
+    STATE_FIELDS = (
+        "state",
+        "state_entered_at",
+        "left_state",
+        "closed_on",
+        "reorientation_reason",
+        "reoriented_to",
+        "abandon_reason",
+    )
+
     # Audit trail: who changed what and when (browsable in the admin).
     history = HistoricalRecords(excluded_fields=["state_entered_at"])
 

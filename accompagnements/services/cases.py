@@ -133,7 +133,7 @@ def advance(
         getattr(locked, transition)(**params)
         locked.state_entered_at = timezone.now()
         try:
-            locked.save()
+            locked.save(update_fields=Accompagnement.STATE_FIELDS)
         except ConcurrentTransition as exc:
             raise Conflict([CONFLICT_MESSAGE]) from exc
         log = TransitionLog.objects.create(

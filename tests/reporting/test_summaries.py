@@ -38,6 +38,9 @@ def dataset(personas):
 @pytest.fixture
 def summarised(dataset):
     summaries.rebuild(YEARS)
+    # The dataset's writes were noted for a commit the test's transaction never makes:
+    # the rebuild has them, and they must not ride along with the test's first commit.
+    summaries._local.__dict__.pop("pending", None)
     return dataset
 
 
@@ -95,6 +98,51 @@ def test_a_transition_refreshes_its_cells_on_commit(
     assert value(THIS_YEAR, Level.REGION, "53", "ACT_ABANDONED") == 1
     assert value(THIS_YEAR, Level.DEPARTEMENT, "35", "ACT_ABANDONED") == 1
     assert value(THIS_YEAR, Level.DEPARTEMENT, "29", "ACT_ABANDONED") == 0
+    assert_cells_match_a_full_recomputation()
+
+
+def _stale_after(case, personas, django_capture_on_commit_callbacks, **params):
+    """The cells a transition marks, while a refresh waits (so none is recomputed yet)."""
+    from django.core.cache import cache
+
+    cache.set(summaries._queued_key("default"), True)
+    with django_capture_on_commit_callbacks(execute=True):
+        advance(case, "abandon", by=personas.officer_a, reason="autre", **params)
+    return {
+        (cell.year, cell.level, cell.territory)
+        for cell in SummaryCell.objects.filter(stale=True)
+    }
+
+
+def test_a_transition_marks_its_journal_rows_year_onwards_not_every_year_since_the_opening(
+    summarised, personas, django_capture_on_commit_callbacks
+):
+    """c7 was opened in 2025: abandoning it today changes this year's figures only (the
+    journal row is dated today; statistics never read the case's state fields)."""
+    stale = _stale_after(summarised.cases["c7"], personas, django_capture_on_commit_callbacks)
+    # s2 is in Ille-et-Vilaine (35), Bretagne (53); so is c7's DLA.
+    assert stale == {
+        (THIS_YEAR, Level.NATIONAL, ""),
+        (THIS_YEAR, Level.REGION, "53"),
+        (THIS_YEAR, Level.DEPARTEMENT, "35"),
+    }
+    summaries.refresh()
+    assert_cells_match_a_full_recomputation()
+
+
+def test_a_transition_dated_in_an_earlier_year_marks_that_year_too(
+    summarised, personas, django_capture_on_commit_callbacks
+):
+    stale = _stale_after(
+        summarised.cases["c7"],
+        personas,
+        django_capture_on_commit_callbacks,
+        today=datetime.date(YEAR, 12, 1),
+    )
+    assert {year for year, _, _ in stale} == {YEAR, THIS_YEAR}
+    summaries.refresh()
+    assert value(YEAR, Level.DEPARTEMENT, "35", "ACT_ABANDONED") == 1
+    assert value(THIS_YEAR, Level.DEPARTEMENT, "35", "ACT_ABANDONED") == 0
     assert_cells_match_a_full_recomputation()
 
 

@@ -158,7 +158,12 @@ def _live(
         if live:
             published = publication.build(query.year, using=query.using)
         else:
-            published = publication.for_year(query.year, using=query.using, snapshot=None)
+            published = publication.for_year(
+                query.year,
+                using=query.using,
+                snapshot=None,
+                stored=summary.publications if summary is not None else None,
+            )
         data["public"] = published.scope_values(scope, data)
     return data
 

@@ -184,52 +184,71 @@ def inputs(year: int, using: str = "") -> dict[str, list[dict[str, Any]]]:
 LOOKUP = object()
 
 
-def for_year(year: int, using: str = "", *, snapshot: Any = LOOKUP) -> Publication:
+def for_year(
+    year: int,
+    using: str = "",
+    *,
+    snapshot: Any = LOOKUP,
+    stored: dict[int, Publication] | None = None,
+) -> Publication:
     """The year's publication: its latest snapshot's once frozen, else the stored one
     (``maintained``), else computed live. ``snapshot``: the year's latest snapshot when
-    the caller already looked it up (``None``: not frozen)."""
+    the caller already looked it up (``None``: not frozen); ``stored``: the stored
+    publications the caller already read (``maintained_years``)."""
     from . import snapshots
 
     if snapshot is LOOKUP:
         snapshot = snapshots.frozen(year, using=using)
     if snapshot is not None:
         return snapshots.publication_of(snapshot)
+    if stored is not None and year in stored:
+        return stored[year]
     return maintained(year, using=using) or build(year, using=using)
 
 
 def maintained(year: int, using: str = "") -> Publication | None:
     """The stored publication of an open year, as the last refresh computed it (it may
-    lag behind the latest writes by a refresh), or ``None`` when never stored.
+    lag behind the latest writes by a refresh), or ``None`` when never stored."""
+    return maintained_years([year], using=using).get(year)
 
-    One query: the stored content comes along only when this process has not parsed
-    that version of it yet (``computed_at`` changes with every refresh that stores it).
+
+def maintained_years(years: list[int], using: str = "") -> dict[int, Publication]:
+    """The stored publications of these open years (those never stored are left out).
+
+    One query: a stored content comes along only when this process has not parsed that
+    version of it yet (``computed_at`` changes with every refresh that stores it).
     """
     from .models import StoredPublication
 
     using = using or settings.REPORTING_DB_ALIAS
-    known = _parsed.get((using, year))
+    known = {year: _parsed[(using, year)] for year in years if (using, year) in _parsed}
     content: Any = F("content")
-    if known is not None:
+    if known:
         content = Case(
-            When(computed_at=known[0], then=Value(None, output_field=JSONField())),
+            *(
+                When(year=year, computed_at=computed_at, then=Value(None, output_field=JSONField()))
+                for year, (computed_at, _) in known.items()
+            ),
             default=F("content"),
             output_field=JSONField(),
         )
-    stored = (
+    rows = (
         StoredPublication.objects.using(using)
-        .filter(year=year, snapshot__isnull=True, computed_at__isnull=False)
+        .filter(year__in=years, snapshot__isnull=True, computed_at__isnull=False)
         .annotate(body=content)
-        .values_list("computed_at", "body")
-        .first()
+        .order_by("year", "pk")
+        .values_list("year", "computed_at", "body")
     )
-    if stored is None:
-        return None
-    computed_at, body = stored
-    if known is not None and body is None:
-        return known[1]
-    published = Publication.from_json(body)
-    _parsed[(using, year)] = (computed_at, published)
-    return published
+    found: dict[int, Publication] = {}
+    for year, computed_at, body in rows:
+        if year in found:
+            continue
+        if body is None and year in known:
+            found[year] = known[year][1]
+            continue
+        found[year] = Publication.from_json(body)
+        _parsed[(using, year)] = (computed_at, found[year])
+    return found
 
 
 # The stored publications this process has parsed: (database, year) → (computed_at, it).

@@ -50,6 +50,7 @@ import logging
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -84,16 +85,24 @@ def territory_names(using: str) -> TerritoryNames:
     rows = (
         Region.objects.using(using)
         .order_by("code", "departements__code")
-        .values_list("code", "name", "departements__code", "departements__name")
+        .values_list(
+            "pk", "code", "name", "departements__pk", "departements__code", "departements__name"
+        )
     )
     regions: dict[str, str] = {}
     departements: dict[str, tuple[str, str]] = {}
-    for code, name, departement, departement_name in rows:
+    region_codes: dict[int, str] = {}
+    departement_codes: dict[int, str] = {}
+    for pk, code, name, departement_pk, departement, departement_name in rows:
         regions[code] = name
+        region_codes[pk] = code
         if departement is not None:
             departements[departement] = (departement_name, code)
+            departement_codes[departement_pk] = departement
     names._regions = regions
     names._departements = dict(sorted(departements.items()))
+    names._region_codes = region_codes
+    names._departement_codes = departement_codes
     return names
 
 
@@ -549,6 +558,8 @@ class Loaded:
 
     snapshots: dict[int, Snapshot]
     cells: dict[Key, SummaryCell]
+    # The stored publications of the open years shown (funders' dashboards), by year.
+    publications: dict[int, Any] = field(default_factory=dict)
 
     def snapshot(self, year: int) -> Snapshot | None:
         return self.snapshots.get(year)
@@ -591,12 +602,13 @@ def load(
     *,
     using: str,
     series: bool = False,
+    public: bool = False,
     snapshots: dict[int, Snapshot] | None = None,
 ) -> Loaded:
     """Every cell the dashboard of ``scope`` for ``year`` shows, in one query: its
     territory this year and the year before, the territories it compares, France's
-    series. ``snapshots``: ``latest_snapshots`` when the caller has it (else one more
-    query)."""
+    series; ``public``: the stored publications of those two years too, in one more.
+    ``snapshots``: ``latest_snapshots`` when the caller has it (else one more query)."""
     latest = latest_snapshots(using) if snapshots is None else snapshots
     wanted = Q(year__in=[year, year - 1], level=scope.level, territory=scope.code)
     compare = scope.compare_level
@@ -612,4 +624,11 @@ def load(
         .exclude(year__in=list(latest))
         .only("year", "level", "territory", "values", "panels", "computed_at")
     }
-    return Loaded(latest, cells)
+    publications = {}
+    if public:
+        from . import publication
+
+        open_shown = [y for y in (year - 1, year) if y not in latest]
+        if open_shown:
+            publications = publication.maintained_years(open_shown, using=using)
+    return Loaded(latest, cells, publications)

@@ -88,7 +88,12 @@ def previous(
         from . import publication
 
         snapshot = summary.snapshot(year) if summary is not None else publication.LOOKUP
-        published = publication.for_year(year, using=query.using, snapshot=snapshot)
+        published = publication.for_year(
+            year,
+            using=query.using,
+            snapshot=snapshot,
+            stored=summary.publications if summary is not None else None,
+        )
         scope = query.scope
         territory = scope.code if scope.level != Level.NATIONAL else ""
         data["public"] = {

@@ -145,13 +145,14 @@ def _aggregates_national(user: Any) -> bool:
     return territory is not None and territory[0] == "national"
 
 
-def _figures_region_id(user: Any) -> int | None:
+def figures_region_id(user: Any) -> int | None:
     """The region whose figures ``user`` reads as a whole (coordinator or regional funder)."""
     region_id = read_region_id(user)
     return region_id if region_id is not None else _aggregates_region_id(user)
 
 
-def _figures_departement_id(user: Any) -> int | None:
+def figures_departement_id(user: Any) -> int | None:
+    """The department whose figures ``user`` reads (officer or departmental funder)."""
     departement_id = read_departement_id(user)
     return departement_id if departement_id is not None else _aggregates_departement_id(user)
 
@@ -159,7 +160,7 @@ def _figures_departement_id(user: Any) -> int | None:
 def readable_regions(user: Any) -> QuerySet[Region]:
     if may_read_national(user):
         return Region.objects.all()
-    if region_id := _figures_region_id(user):
+    if region_id := figures_region_id(user):
         return Region.objects.filter(pk=region_id)
     return Region.objects.none()
 
@@ -167,9 +168,9 @@ def readable_regions(user: Any) -> QuerySet[Region]:
 def readable_departements(user: Any) -> QuerySet[Departement]:
     if may_read_national(user):
         return Departement.objects.all()
-    if region_id := _figures_region_id(user):
+    if region_id := figures_region_id(user):
         return Departement.objects.filter(region_id=region_id)
-    if departement_id := _figures_departement_id(user):
+    if departement_id := figures_departement_id(user):
         return Departement.objects.filter(pk=departement_id)
     return Departement.objects.none()
 
@@ -181,19 +182,19 @@ def may_read_national(user: Any) -> bool:
 
 def may_read_region(user: Any, region_id: int | None) -> bool:
     return may_read_national(user) or (
-        region_id is not None and _figures_region_id(user) == region_id
+        region_id is not None and figures_region_id(user) == region_id
     )
 
 
 def may_read_departement(user: Any, departement_id: int | None, region_id: int | None) -> bool:
     if may_read_region(user, region_id):
         return True
-    return departement_id is not None and _figures_departement_id(user) == departement_id
+    return departement_id is not None and figures_departement_id(user) == departement_id
 
 
 def reads_several_departements(user: Any) -> bool:
     """Whether a department selector offers "Tous les départements"."""
-    return may_read_national(user) or _figures_region_id(user) is not None
+    return may_read_national(user) or figures_region_id(user) is not None
 
 
 def home_territory(user: Any) -> Region | Departement | None:

@@ -44,6 +44,9 @@ class TerritoryNames:
         self.using = using
         self._regions: dict[str, str] | None = None
         self._departements: dict[str, tuple[str, str]] | None = None
+        # Primary key → code, for what names a territory by its key (the policy's ids).
+        self._region_codes: dict[int, str] | None = None
+        self._departement_codes: dict[int, str] | None = None
 
     @property
     def regions(self) -> dict[str, str]:
@@ -63,6 +66,20 @@ class TerritoryNames:
                 .values_list("code", "name", "region__code")
             }
         return self._departements
+
+    def region_code(self, pk: int) -> str:
+        if self._region_codes is None:
+            self._region_codes = dict(
+                Region.objects.using(self.using).order_by().values_list("pk", "code")
+            )
+        return self._region_codes[pk]
+
+    def departement_code(self, pk: int) -> str:
+        if self._departement_codes is None:
+            self._departement_codes = dict(
+                Departement.objects.using(self.using).order_by().values_list("pk", "code")
+            )
+        return self._departement_codes[pk]
 
     def within(self, level: str, query: Query) -> dict[str, str]:
         """The territories of ``level`` inside the query's scope, code → name."""

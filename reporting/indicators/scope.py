@@ -85,11 +85,16 @@ class Scope:
 
 
 def load_territory(user: Any) -> Any:
-    """Fetch the user's DLA with its region and department in one query (cached on the user)."""
-    from territoires.models import Dla
+    """Fetch the user's DLA, or funding body, with its region and department in one query
+    (cached on the user)."""
+    from territoires.models import Dla, Financeur
 
     if getattr(user, "dla_id", None) and "dla" not in user._state.fields_cache:
         user.dla = Dla.objects.select_related("region", "departement").get(pk=user.dla_id)
+    if getattr(user, "financeur_id", None) and "financeur" not in user._state.fields_cache:
+        user.financeur = Financeur.objects.select_related("region", "departement__region").get(
+            pk=user.financeur_id
+        )
     return user
 
 

@@ -165,6 +165,7 @@ def cached_figures(
                 names,
                 using=query.using,
                 series=series,
+                public=public,
                 snapshots=frozen_years,
             )
         data = figures.build(
@@ -247,29 +248,19 @@ def with_units(shown):
 
 
 def _selectable(user, names):
-    """The territories the filters offer: exactly those ``resolve_scope`` accepts."""
-    dla = user.dla if user.dla_id else None
+    """The territories the filters offer: exactly ``policy.readable_regions`` and
+    ``policy.readable_departements`` (tests/reporting/test_dashboard_selectors.py checks it
+    for every persona), read from the names already loaded rather than queried again."""
     if policy.may_read_national(user):
-        regions = names.regions
+        regions = dict(names.regions)
         departements = dict(names.departements)
-    elif policy.read_region_id(user) is not None and dla:
-        regions = {dla.region.code: dla.region.name}
-        departements = {
-            code: (name, region)
-            for code, (name, region) in names.departements.items()
-            if region == dla.region.code
-        }
-    elif policy.read_departement_id(user) is not None and dla:
-        regions = {}
-        departements = {dla.departement.code: (dla.departement.name, dla.region.code)}
-    elif policy.reads_aggregates_only(user):
-        regions = dict(policy.readable_regions(user).values_list("code", "name"))
-        departements = {
-            code: (name, region)
-            for code, name, region in policy.readable_departements(user).values_list(
-                "code", "name", "region__code"
-            )
-        }
+    elif (region_id := policy.figures_region_id(user)) is not None:
+        code = names.region_code(region_id)
+        regions = {code: names.regions[code]}
+        departements = {c: d for c, d in names.departements.items() if d[1] == code}
+    elif (departement_id := policy.figures_departement_id(user)) is not None:
+        code = names.departement_code(departement_id)
+        regions, departements = {}, {code: names.departements[code]}
     else:
         regions, departements = {}, {}
     # (code, name, region code): the template groups departments by region.

@@ -109,8 +109,7 @@ def _stale_after(case, personas, django_capture_on_commit_callbacks, **params):
     with django_capture_on_commit_callbacks(execute=True):
         advance(case, "abandon", by=personas.officer_a, reason="autre", **params)
     return {
-        (cell.year, cell.level, cell.territory)
-        for cell in SummaryCell.objects.filter(stale=True)
+        (cell.year, cell.level, cell.territory) for cell in SummaryCell.objects.filter(stale=True)
     }
 
 

@@ -1,3 +1,5 @@
+from functools import partial
+
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -5,6 +7,7 @@ from django.db.models import Q
 from accounts.models import User
 from structures.text import search_terms
 from territoires import policy
+from territoires.choices import departement_choices
 from territoires.collation import french_order
 from territoires.models import Departement
 from webinput.search import validate_search
@@ -22,6 +25,12 @@ def officers_for(user):
         return User.objects.none()
     members = User.objects.filter(policy.dla_members(), territory)
     return members.order_by(*french_order("last_name", "first_name", "pk"))
+
+
+def officer_choices(user) -> list[tuple[str, str]]:
+    """``officers_for(user)`` as choices, labelled as ``User.__str__`` does."""
+    rows = officers_for(user).values_list("pk", "first_name", "last_name", "username")
+    return [(str(pk), f"{first} {last}".strip() or username) for pk, first, last, username in rows]
 
 
 # Which cases the list shows: open ones unless asked (closed cases are history).
@@ -44,13 +53,14 @@ class AccompagnementFilter(django_filters.FilterSet):
         label="Statut", choices=STATUS_CHOICES, empty_label=None, method="filter_status"
     )
     state = django_filters.ChoiceFilter(label="Phase", choices=State.choices, empty_label="Toutes")
-    officer = django_filters.ModelChoiceFilter(
-        label="Chargé·e", queryset=User.objects.none(), empty_label="Tous et toutes"
+    # Plain choices built once per request (territoires.choices), not model instances.
+    officer = django_filters.ChoiceFilter(
+        label="Chargé·e", choices=[], empty_label="Tous et toutes"
     )
-    departement = django_filters.ModelChoiceFilter(
+    departement = django_filters.ChoiceFilter(
         label="Département",
         field_name="structure__departement",
-        queryset=Departement.objects.all(),
+        choices=departement_choices,
         empty_label="Tous",
     )
     overdue = django_filters.BooleanFilter(
@@ -68,11 +78,14 @@ class AccompagnementFilter(django_filters.FilterSet):
         # case list opens on open cases (open_by_default); the API keeps answering all.
         super().__init__(data if data is not None else {}, *args, **kwargs)
         self.open_by_default = open_by_default
-        self.filters["officer"].queryset = officers_for(user)
+        # Per person, on this request's form (the filters' own fields are shared and
+        # cached by django-filter); callables: read when the form renders or validates.
+        fields = self.form.fields
+        fields["officer"].choices = partial(officer_choices, user)
         # DLA members pick among their region's departments (regional cases included).
         if policy.member_dla_id(user):
-            self.filters["departement"].queryset = Departement.objects.filter(
-                region_id=user.dla.region_id
+            fields["departement"].choices = partial(
+                departement_choices, Departement.objects.filter(region_id=user.dla.region_id)
             )
 
     def filter_queryset(self, queryset):

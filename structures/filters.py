@@ -1,7 +1,7 @@
 import django_filters
 from django.db.models import Q
 
-from territoires.models import Departement
+from territoires.choices import departement_choices
 from webinput.search import validate_search
 
 from .models import LegalForm, Sector, SizeClass, Structure, cases
@@ -12,15 +12,6 @@ SIZE_RANGES = {
     SizeClass.MEDIUM: Q(headcount__gte=10, headcount__lte=49),
     SizeClass.LARGE: Q(headcount__gte=50),
 }
-
-
-def departement_choices():
-    # A plain list: a ModelChoiceField iterates with a server-side cursor on PostgreSQL.
-    return [(str(pk), f"{code} – {name}") for pk, code, name in _departements()]
-
-
-def _departements():
-    return Departement.objects.order_by("code").values_list("pk", "code", "name")
 
 
 YES_NO = [("oui", "oui"), ("non", "non")]

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Self
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from . import policy
 
@@ -44,12 +44,34 @@ class ScopeFields:
 
 
 def _match(model: type[models.Model], lookup: str | None, value: object) -> Q:
-    """``lookup == value``; through a to-many relation, a semi-join so rows never repeat."""
+    """``lookup == value``, as ``EXISTS`` on the first relation the lookup crosses.
+
+    Rows never repeat (a to-many relation is not joined), and ORed with the DLA's own
+    rows PostgreSQL picks per query between probing the relation row by row (a person's
+    ten tasks: 0.2 ms) and reading its key set once into a hash (an officer's case list
+    walking its ordering index: 7 ms). A join made it probe row by row in every case
+    (45 ms for that list); ``IN (subquery)`` made it hash in every case (18 ms for the
+    ten tasks).
+    """
     if not lookup:
         return NOTHING
-    if _crosses_many(model, lookup):
+    first, _, rest = lookup.partition("__")
+    if not rest:
+        return Q(**{lookup: value})
+    field = model._meta.get_field(first)
+    related = field.related_model
+    remote = getattr(field, "field", None)  # a reverse relation's foreign key, to here
+    if related is None:
+        return Q(**{lookup: value})
+    if field.many_to_one and field.target_field.primary_key:
+        rows = related._base_manager.filter(pk=OuterRef(field.attname))
+    elif field.one_to_many and remote is not None and remote.target_field.primary_key:
+        rows = related._base_manager.filter(**{remote.attname: OuterRef("pk")})
+    elif _crosses_many(model, lookup):
         return Q(pk__in=model._base_manager.filter(**{lookup: value}).values("pk"))
-    return Q(**{lookup: value})
+    else:
+        return Q(**{lookup: value})
+    return Q(Exists(rows.filter(_match(related, rest, value))))
 
 
 def read_q(user: Any, model: type[models.Model], fields: ScopeFields) -> Q:

@@ -143,3 +143,26 @@ def test_the_map_draws_every_department_with_corsica_and_overseas():
         ("2A – Corse-du-Sud", "s"),
         ("35 – Ille-et-Vilaine", "1,0"),
     ]
+
+
+def test_the_rates_are_written_as_floatformat_writes_them():
+    """The table writes rates with one decimal as Django's ``floatformat`` does (French
+    comma, no thousands separator), for every rate ``rate`` and ``share`` can give."""
+    from django.template.defaultfilters import floatformat
+
+    from pilotage.coverage import _rows_html, rate
+
+    values = sorted({rate(n, d) for n in (0, 1, 7, 13, 99, 1234) for d in (1, 3, 7, 250, 9999)})
+    assert "1,0" in [floatformat(v, 1) for v in values]  # the reference speaks French
+    rows = [
+        {
+            "code": "35", "name": "Ille-et-Vilaine", "structures": 1, "etablissements": None,
+            "millesime": None, "rate": value, "zrr": value, "zrr_reference": None, "qpv": None,
+            "qpv_reference": None, "communes": 0, "thin": False,
+        }
+        for value in values
+    ]  # fmt: skip
+    html = str(_rows_html(rows, public=False))
+    for value in values:
+        cell = f'<td class="num">{floatformat(value, 1)}</td>\n'
+        assert cell + cell in html  # the rate, then the ZRR share

@@ -73,7 +73,9 @@ def test_an_exchange_with_its_participants_and_next_step(case, personas):
 def test_exchange_rules_refuse_with_the_field_named(case, personas, fields, field, message):
     values = {
         "future": timezone.now() + datetime.timedelta(hours=1),
-        "before_opening": ago(days=41),
+        # Two days before the opening: one day back from late evening in November is
+        # the opening day itself in Paris when October was in summer time (UTC+2).
+        "before_opening": ago(days=42),
         "due": timezone.localdate(),
         "past": timezone.localdate() - datetime.timedelta(days=3),
     }

@@ -55,7 +55,17 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, transaction
-from django.db.models import BooleanField, ExpressionWrapper, F, Min, Q
+from django.db.models import (
+    BooleanField,
+    Case,
+    ExpressionWrapper,
+    F,
+    JSONField,
+    Min,
+    Q,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from territoires.actors import SYSTEM
@@ -617,13 +627,23 @@ def load(
         wanted |= Q(year=year, level=compare, territory__in=list(names.within(compare, query)))
     if series:
         wanted |= Q(level=Level.NATIONAL, year__lte=year)
-    cells = {
-        (c.year, c.level, c.territory): c
-        for c in SummaryCell.objects.using(using)
+    # Only the territory shown has its panels read (the national cell's hold 101
+    # departments' coverage): the others' are left in the database, not parsed.
+    own_panels = Case(
+        When(Q(year=year, level=scope.level, territory=scope.code), then=F("panels")),
+        default=Value(None, output_field=JSONField()),
+        output_field=JSONField(),
+    )
+    cells = {}
+    for cell in (
+        SummaryCell.objects.using(using)
         .filter(wanted)
         .exclude(year__in=list(latest))
-        .only("year", "level", "territory", "values", "panels", "computed_at")
-    }
+        .only("year", "level", "territory", "values", "computed_at")
+        .annotate(own_panels=own_panels)
+    ):
+        cell.panels = cell.own_panels
+        cells[(cell.year, cell.level, cell.territory)] = cell
     publications = {}
     if public:
         from . import publication

@@ -60,13 +60,20 @@ def _match(model: type[models.Model], lookup: str | None, value: object) -> Q:
         return Q(**{lookup: value})
     field = model._meta.get_field(first)
     related = field.related_model
-    remote = getattr(field, "field", None)  # a reverse relation's foreign key, to here
-    if related is None:
+    if related is None or isinstance(related, str):
         return Q(**{lookup: value})
-    if field.many_to_one and field.target_field.primary_key:
+    if (
+        isinstance(field, models.ForeignKey)
+        and field.many_to_one
+        and field.target_field.primary_key
+    ):
         rows = related._base_manager.filter(pk=OuterRef(field.attname))
-    elif field.one_to_many and remote is not None and remote.target_field.primary_key:
-        rows = related._base_manager.filter(**{remote.attname: OuterRef("pk")})
+    elif (
+        isinstance(field, models.ManyToOneRel)
+        and field.one_to_many
+        and field.field.target_field.primary_key  # the foreign key pointing here
+    ):
+        rows = related._base_manager.filter(**{field.field.attname: OuterRef("pk")})
     elif _crosses_many(model, lookup):
         return Q(pk__in=model._base_manager.filter(**{lookup: value}).values("pk"))
     else:

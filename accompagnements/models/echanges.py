@@ -69,7 +69,7 @@ def without_recent_contact(cases, now: datetime.datetime | None = None):
         cutoff = contact_cutoff(state, now)
         q |= Q(state=state) & (
             Q(last_contact_at__lt=cutoff)
-            | Q(last_contact_at__isnull=True, opened_on__lt=cutoff.date())
+            | Q(last_contact_at__isnull=True, opened_on__lt=timezone.localdate(cutoff))
         )
     return with_last_contact(cases).filter(q)
 
@@ -85,7 +85,9 @@ def lacks_contact(case, now: datetime.datetime | None = None) -> bool:
     if cutoff is None:
         return False
     if case.last_contact_at is None:
-        return case.opened_on < cutoff.date()
+        # The opening is a date in Paris: the cutoff's date there, not in UTC (they
+        # differ from 23:00 or 22:00 UTC on).
+        return case.opened_on < timezone.localdate(cutoff)
     return case.last_contact_at < cutoff
 
 

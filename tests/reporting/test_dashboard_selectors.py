@@ -15,6 +15,7 @@ from territoires import policy
 from territoires.models import Departement, Financeur, Region
 from territoires.partners import Funder
 from tests.accounts.factories import UserFactory
+from tests.security.domain_rules import PERSONAS
 
 BRETAGNE = {"22", "29", "35", "56"}
 
@@ -31,20 +32,7 @@ def readable(user):
     )
 
 
-@pytest.mark.parametrize(
-    "persona",
-    [
-        "officer_a",
-        "officer_b",
-        "coordinator",
-        "other_coordinator",
-        "other_officer",
-        "national",
-        "admin",
-        "financeur",
-        "crdla",
-    ],
-)
+@pytest.mark.parametrize("persona", PERSONAS)
 def test_the_filters_offer_what_the_policy_reads(personas, persona):
     user = getattr(personas, persona)
     assert offered(user) == readable(user)

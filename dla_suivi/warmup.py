@@ -34,8 +34,7 @@ def template_names() -> list[str]:
 
 def warm() -> int:
     """Resolve the URLs, load the catalogues, compile the templates; returns how many."""
-    get_resolver().url_patterns  # noqa: B018  (imports every view module)
-    get_resolver()._populate()
+    get_resolver().reverse_dict  # noqa: B018  (imports every view module, fills the lookups)
     translation.activate(settings.LANGUAGE_CODE)
     engine = engines["django"]
     compiled = 0

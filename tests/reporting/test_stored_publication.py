@@ -130,15 +130,20 @@ def test_a_write_and_a_refresh_update_the_stored_publication(
     assert publication.maintained(THIS_YEAR).to_json() == publication.build(THIS_YEAR).to_json()
 
 
-def test_a_stale_publication_is_served_until_the_interval_has_passed(
-    dataset, personas, settings, django_capture_on_commit_callbacks
-):
+def _abandon_within_the_interval(dataset, personas, settings, capture_on_commit):
+    """c7 abandoned right after this year's publication was stored (interval: 5 minutes)."""
     from accompagnements.services import advance
 
     settings.REPORTING_PUBLICATION_INTERVAL_SECONDS = 300
     summaries.rebuild([THIS_YEAR])
-    with django_capture_on_commit_callbacks(execute=True):
+    with capture_on_commit(execute=True):
         advance(dataset.cases["c7"], "abandon", by=personas.officer_a, reason="autre")
+
+
+def test_a_stale_publication_is_served_until_the_interval_has_passed(
+    dataset, personas, settings, django_capture_on_commit_callbacks
+):
+    _abandon_within_the_interval(dataset, personas, settings, django_capture_on_commit_callbacks)
     # Cells refreshed at once; the publication, computed a moment ago, waits for the beat.
     assert StoredPublication.objects.get(year=THIS_YEAR, snapshot=None).stale
     assert stored_value("ACT_ABANDONED") == 0
@@ -150,12 +155,7 @@ def test_a_stale_publication_is_served_until_the_interval_has_passed(
 def test_the_beat_catches_up_a_publication_the_interval_held_back(
     dataset, personas, settings, django_capture_on_commit_callbacks
 ):
-    from accompagnements.services import advance
-
-    settings.REPORTING_PUBLICATION_INTERVAL_SECONDS = 300
-    summaries.rebuild([THIS_YEAR])
-    with django_capture_on_commit_callbacks(execute=True):
-        advance(dataset.cases["c7"], "abandon", by=personas.officer_a, reason="autre")
+    _abandon_within_the_interval(dataset, personas, settings, django_capture_on_commit_callbacks)
     assert StoredPublication.objects.get(year=THIS_YEAR, snapshot=None).stale
     # The interval has passed; every cell is fresh: the beat's refresh still stores it.
     settings.REPORTING_PUBLICATION_INTERVAL_SECONDS = 0

@@ -32,11 +32,10 @@ class AccompagnementTable(tables.Table):
         # Closed, réorienté and abandonné cases are greyed (their phase badge says why).
         row_attrs = {"class": lambda record: "" if record.is_open else "row--closed"}
 
-    def render_state(self, record):
+    def render_state(self, record, value):
+        # ``value``: the phase's label (a choices field's cells get their display value).
         return format_html(
-            '<span class="badge badge--phase badge--{}">{}</span>',
-            record.state,
-            record.get_state_display(),
+            '<span class="badge badge--phase badge--{}">{}</span>', record.state, value
         )
 
     def render_state_entered_at(self, record):

@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from accompagnements.models import Accompagnement, Ingenierie
 from structures.models import Structure
+from webinput.reverse import reverse_pk
 
 
 class DocumentQuerySet(models.QuerySet):
@@ -142,7 +143,7 @@ class Document(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("dossiers:document", args=[self.pk])
+        return reverse_pk("dossiers:document", self.pk)
 
     @property
     def anchor(self) -> models.Model:

@@ -7,12 +7,12 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Exists, ExpressionWrapper, OuterRef, Q
-from django.urls import reverse
 from django.utils import timezone
 from django_fsm import GET_STATE, ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from territoires.scope import ScopedQuerySet, ScopeFields
+from webinput.reverse import reverse_pk
 
 from .guards import Guard
 from .suivi import FollowUp
@@ -326,7 +326,7 @@ class Accompagnement(ConcurrentTransitionMixin, models.Model):
         return f"Accompagnement de {self.structure} ({self.opened_on:%Y})"
 
     def get_absolute_url(self):
-        return reverse("accompagnements:detail", args=[self.pk])
+        return reverse_pk("accompagnements:detail", self.pk)
 
     @property
     def is_open(self) -> bool:

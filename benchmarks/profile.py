@@ -1,0 +1,72 @@
+"""Where a page spends its CPU: cProfile over N requests of one page of
+benchmarks.pages.PAGES, as its persona, functions sorted by own time (or cumulative).
+
+    DJANGO_SETTINGS_MODULE=dla_suivi.settings.dev \\
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/dla_bench \\
+    .venv/bin/python -m benchmarks.profile case_list_officer [--requests 20] [--cold]
+        [--sort cumulative] [--top 40] [--callers FUNCTION]
+
+The counterpart of benchmarks.explain (SQL): the profiling notes of docs/benchmarks.md.
+"""
+
+import argparse
+import cProfile
+import io
+import pstats
+import time
+
+import django
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("page", help="a label of benchmarks.pages.PAGES")
+    parser.add_argument("--requests", type=int, default=20)
+    parser.add_argument("--cold", action="store_true", help="empty the cache before each request")
+    parser.add_argument("--sort", default="tottime", choices=["tottime", "cumulative"])
+    parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--callers", default="", help="print the callers of this function")
+    args = parser.parse_args()
+    django.setup()
+    from django.core.cache import cache
+    from django.test import Client
+    from django.test.utils import override_settings
+    from django.urls import reverse
+
+    from accounts.models import User
+    from benchmarks.pages import PAGES, _get
+
+    page = next(p for p in PAGES if p.label == args.page)
+    kwargs = {"pk": page.pk_of(page.persona)} if page.pk_of else {}
+    url = reverse(page.url_name, kwargs=kwargs) + (f"?{page.query}" if page.query else "")
+    client = Client()
+    client.force_login(User.objects.get(username=page.persona))
+    with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"]):
+        for _ in range(2):
+            _get(client, url)
+        profiler = cProfile.Profile()
+        cpu = 0.0
+        for _ in range(args.requests):
+            if args.cold:
+                cache.clear()
+            started = time.process_time()
+            profiler.enable()
+            _get(client, url)
+            profiler.disable()
+            cpu += time.process_time() - started
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    calls = stats.total_calls  # type: ignore[attr-defined]
+    print(
+        f"{url} as {page.persona}: {args.requests} requests, "
+        f"{calls // args.requests:,} function calls and "
+        f"{cpu / args.requests * 1000:.1f} ms of CPU (profiled) per request"
+    )
+    stats.sort_stats(args.sort).print_stats(args.top)
+    if args.callers:
+        stats.print_callers(args.callers)
+    print(out.getvalue())
+
+
+if __name__ == "__main__":
+    main()

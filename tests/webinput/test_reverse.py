@@ -1,0 +1,36 @@
+"""reverse_pk (issue 18): the string Django's reverse gives, for any id, prefix or URLconf."""
+
+import pytest
+from django.urls import NoReverseMatch, clear_script_prefix, reverse, set_script_prefix
+
+from webinput.reverse import reverse_pk
+
+VIEWS = ["accompagnements:detail", "structures:detail", "dossiers:document"]
+
+
+@pytest.mark.parametrize("viewname", VIEWS)
+@pytest.mark.parametrize("pk", [1, 7, 10, 987_654_321, 2**63 - 1])
+def test_same_url_as_reverse(viewname, pk):
+    assert reverse_pk(viewname, pk) == reverse(viewname, kwargs={"pk": pk})
+
+
+def test_known_shape():
+    # Worked out from accompagnements/urls.py, not from reverse.
+    assert reverse_pk("accompagnements:detail", 42) == "/accompagnements/42/"
+
+
+def test_script_prefix_is_followed():
+    try:
+        set_script_prefix("/dla/")
+        assert reverse_pk("accompagnements:detail", 42) == "/dla/accompagnements/42/"
+    finally:
+        clear_script_prefix()
+    assert reverse_pk("accompagnements:detail", 42) == "/accompagnements/42/"
+
+
+def test_views_without_an_int_pk_fall_back_to_reverse():
+    # A string id: reverse itself decides (here: no match, as it would for reverse).
+    with pytest.raises(NoReverseMatch):
+        reverse_pk("accompagnements:detail", "abc")  # type: ignore[arg-type]
+    with pytest.raises(NoReverseMatch):
+        reverse_pk("accompagnements:list", 3)

@@ -1,0 +1,37 @@
+"""A row's URL by its id: Django's ``reverse`` once per view, then string formatting.
+
+``reverse`` walks the resolver's candidates, checks the arguments against the pattern
+and quotes the result: ~40 µs a call, so 50 links on a list page cost 2–3 ms of CPU
+(issue 18). The URL of ``<int:pk>`` views differs from row to row only by the id, so
+the URL is reversed once with a marker id, split around it, and each row's URL is the
+two halves around its id. Any view that does not take exactly an ``int`` ``pk`` falls
+back to ``reverse``.
+"""
+
+from functools import lru_cache
+
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
+
+# Reversed in place of an id; no table of this project comes near it.
+_MARKER = 987_654_321_987_654_321
+
+
+@lru_cache(maxsize=128)
+def _halves(viewname: str, prefix: str, urlconf: str) -> tuple[str, str] | None:
+    url = reverse(viewname, urlconf=urlconf, kwargs={"pk": _MARKER})
+    head, found, tail = url.partition(str(_MARKER))
+    if not found or str(_MARKER) in tail:
+        return None
+    return head, tail
+
+
+def reverse_pk(viewname: str, pk: int) -> str:
+    """``reverse(viewname, kwargs={"pk": pk})``, the same string, without the walk."""
+    if type(pk) is not int:
+        return reverse(viewname, kwargs={"pk": pk})
+    # Keyed on what reverse reads: the script prefix and the URLconf (tests swap both).
+    halves = _halves(viewname, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    if halves is None:
+        return reverse(viewname, kwargs={"pk": pk})
+    return f"{halves[0]}{pk}{halves[1]}"

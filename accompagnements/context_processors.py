@@ -1,8 +1,7 @@
 """The menu's count of unread reminders (one query, for people who work cases)."""
 
-from django.urls import reverse
-
 from territoires import policy
+from webinput.reverse import reverse_fixed
 
 from .services.reminders import unread_count
 
@@ -17,5 +16,5 @@ def reminders(request):
         request._unread_reminders = unread_count(user)
     return {
         "unread_reminders": request._unread_reminders,
-        "reminders_url": reverse("accompagnements:notifications"),
+        "reminders_url": reverse_fixed("accompagnements:notifications"),
     }

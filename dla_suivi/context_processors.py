@@ -1,6 +1,7 @@
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 
 from territoires import policy
+from webinput.reverse import reverse_fixed
 
 
 def _everyone(user) -> bool:
@@ -62,6 +63,14 @@ def _current(path: str, urls: list[str]) -> str | None:
 
 
 def navigation(request):
+    # A page renders some templates with a context of their own (django-tables2's
+    # render_table): the menu is built once per request.
+    if not hasattr(request, "_navigation"):
+        request._navigation = _navigation(request)
+    return request._navigation
+
+
+def _navigation(request):
     user = getattr(request, "user", None)
     if user is None or policy.active_role(user) is None:
         return {"navigation": [], "works_cases": False}
@@ -72,7 +81,7 @@ def navigation(request):
             if not shown_to(user):
                 continue
             try:
-                url = reverse(name)
+                url = reverse_fixed(name)
             except NoReverseMatch:
                 continue
             items.append({"label": label, "url": url, "current": False})

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import NoReverseMatch, clear_script_prefix, reverse, set_script_prefix
 
-from webinput.reverse import reverse_pk
+from webinput.reverse import reverse_fixed, reverse_pk
 
 VIEWS = ["accompagnements:detail", "structures:detail", "dossiers:document"]
 
@@ -34,3 +34,14 @@ def test_views_without_an_int_pk_fall_back_to_reverse():
         reverse_pk("accompagnements:detail", "abc")  # type: ignore[arg-type]
     with pytest.raises(NoReverseMatch):
         reverse_pk("accompagnements:list", 3)
+
+
+@pytest.mark.parametrize("viewname", ["home", "accompagnements:list", "reporting:dashboard"])
+def test_fixed_urls_as_reverse(viewname):
+    assert reverse_fixed(viewname) == reverse(viewname)
+    try:
+        set_script_prefix("/dla/")
+        assert reverse_fixed(viewname) == reverse(viewname)
+        assert reverse_fixed(viewname).startswith("/dla/")
+    finally:
+        clear_script_prefix()

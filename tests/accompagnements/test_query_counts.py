@@ -13,19 +13,20 @@ from tests.accompagnements.factories import (
 )
 from tests.structures.factories import StructureFactory
 
-# Session, the user with their DLA (2), then the page's own queries.
+# The user with their DLA (1; the session is read from the cache), then the page's own
+# queries.
 # +1 everywhere below: the navigation's count of unread reminders.
-LIST_QUERIES = 6
-# The case page of a case in parcours: session, the user with their DLA (2); the case
+LIST_QUERIES = 5
+# The case page of a case in parcours: the user with their DLA (1); the case
 # with its last contact and write right (1); plan actions, follow-ups, comité reviews,
 # diagnostic axes (4); the transitions' conditions: ingénierie actions, any ingénierie (2); tasks,
 # documents of the case and its structure (2; their versions only when there are some),
 # the structure's contacts (1); the navigation's count of unread reminders (1). The
 # timeline and what was sent outside the DLA are fragments (test_case_file_queries.py
 # pins them, and a heavy case).
-CASE_PAGE_QUERIES = 13
+CASE_PAGE_QUERIES = 12
 # +1: my pending tasks (last contact is a subquery of the cases' query).
-WORKBOARD_QUERIES = 5
+WORKBOARD_QUERIES = 4
 
 
 def make_cases(personas, count, state=State.ACCUEIL):
@@ -102,14 +103,14 @@ def _registers(personas, count):
 
 
 REGISTER_QUERIES = {
-    "accompagnements:prestataires": 5,
-    "accompagnements:acteurs": 6,
-    "accompagnements:comites": 4,
-    "accompagnements:comite": 7,
+    "accompagnements:prestataires": 4,
+    "accompagnements:acteurs": 5,
+    "accompagnements:comites": 3,
+    "accompagnements:comite": 6,
     # +1: its documents (dossiers), versions read only when there are some.
-    "accompagnements:ingenierie": 10,
+    "accompagnements:ingenierie": 9,
     # +1: the reminders resolved recently (listed apart); no digest subscription any more.
-    "accompagnements:notifications": 5,
+    "accompagnements:notifications": 4,
 }
 
 

@@ -263,10 +263,11 @@ def test_index_query_count_does_not_grow_with_dlas(
         )
     client = client_for(personas.national)
     client.get(reverse("pilotage:index"))  # warm the session and the user
-    # session, user, DLAs, convention years, contributions, committed lines, objectives,
-    # national shares; with objectives, the achievement queries (pilotage.progress: five
-    # here, the structures' year-end records only when some structure was accompanied).
-    with django_assert_num_queries(8 if extra == 0 else 13):
+    # user (the session is read from the cache), DLAs, convention years, contributions, committed
+    # lines, objectives, national shares; with objectives, the achievement queries
+    # (pilotage.progress: five here, the structures' year-end records only when some structure was
+    # accompanied).
+    with django_assert_num_queries(7 if extra == 0 else 12):
         client.get(reverse("pilotage:index"))
 
 
@@ -285,8 +286,8 @@ def test_dla_page_query_count_does_not_grow_with_lines(
     client = client_for(personas.officer_a)
     url = reverse("pilotage:dla", args=[personas.officer_a.dla_id])
     client.get(url)
-    # session, the user with the header's DLA, the DLA, writable?, the year, contributions,
-    # committed lines, objectives, the lines with their ingénieries, conventions, their
-    # years, comités, dépassements; the navigation's unread reminders.
-    with django_assert_num_queries(14):
+    # the user with the header's DLA (the session is read from the cache), the DLA, writable?, the
+    # year, contributions, committed lines, objectives, the lines with their ingénieries,
+    # conventions, their years, comités, dépassements; the navigation's unread reminders.
+    with django_assert_num_queries(13):
         client.get(url)

@@ -227,12 +227,12 @@ def test_a_funder_dashboard_shows_the_same_public_figures_stored_as_computed_liv
     assert _public(client, 2025) == live
 
 
-# Pinned: session and user (2); the years with data (1); the funder's organisation with
-# its region (1); regions and departments, which the filters read too (1); the frozen
-# years' snapshots (1); the summary cells (1); the stored publications of the year and of
-# the year before (1); the pilotage panels' objectives (1) and coverage reference (1).
-# Whatever the number of cases; no plan computed.
-FUNDER_QUERIES = 10
+# Pinned: the user (1; the session is read from the cache); the years with data (1); the funder's
+# organisation with its region (1); regions and departments, which the filters read too (1); the
+# frozen years' snapshots (1); the summary cells (1); the stored publications of the year and of the
+# year before (1); the pilotage panels' objectives (1) and coverage reference (1). Whatever the
+# number of cases; no plan computed.
+FUNDER_QUERIES = 9
 
 
 def test_a_cold_funder_dashboard_reads_the_stored_publications(

@@ -17,6 +17,7 @@ arguments django-tables2 passes), ``linkify``, ``default``, choices fields
 only slower.
 """
 
+import functools
 import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -139,7 +140,17 @@ def _render(table: Table, cell: _Cell, record: Any) -> SafeString:
 
 
 def _arguments(function: Callable[..., Any]) -> frozenset[str] | None:
-    parameters = inspect.signature(function).parameters.values()
+    """The keyword arguments ``function`` takes (``None``: any), its signature read once
+    per function, not per request (a table's ``render_<name>`` is a new bound method each
+    time)."""
+    inner = getattr(function, "__func__", None)
+    return _signature_names(inner, True) if inner is not None else _signature_names(function, False)
+
+
+# Bounded: a closure made per request would otherwise grow it.
+@functools.lru_cache(maxsize=512)
+def _signature_names(function: Callable[..., Any], bound: bool) -> frozenset[str] | None:
+    parameters = list(inspect.signature(function).parameters.values())[1 if bound else 0 :]
     if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
         return None
     return frozenset(p.name for p in parameters)
@@ -172,9 +183,20 @@ def html_rows(table: Table) -> Iterator[tuple[SafeString, list[tuple[str, SafeSt
         parity = "odd" if counter % 2 else "even"
         attrs["class"] = f"{attrs['class']} {parity}" if attrs.get("class") else parity
         yield (
-            AttributeDict(attrs).as_html(),
+            _row_attrs_html(attrs),
             [(cell.td, _render(table, cell, record)) for cell in cells],
         )
+
+
+def _row_attrs_html(attrs: dict[str, Any]) -> SafeString:
+    """``AttributeDict(attrs).as_html()``, without ``format_html_join``'s lazy wrappers:
+    a row's attributes are written for every row of the page."""
+    parts = []
+    for key, value in attrs.items():
+        value = value() if callable(value) else value
+        if key not in AttributeDict.blacklist and value is not None:
+            parts.append(f'{conditional_escape(key)}="{conditional_escape(value)}"')
+    return mark_safe(" ".join(parts))  # every piece escaped above
 
 
 def _querystring(table: Table, key: str, value: Any) -> str:

@@ -195,3 +195,19 @@ def test_case_list_filters_render_as_django_does(personas):
     assert len(names) >= 2  # phase, department, officer…
     for name in names:
         assert str(written[name]) == str(reference[name]).replace("\n\n", "\n")
+
+
+@pytest.mark.parametrize(
+    "attrs",
+    [
+        {"class": "odd"},
+        {"class": "row--closed even", "data-id": 7, "title": 'a "b" <c>'},
+        {"id": None, "td": {"x": 1}, "class": lambda: "computed", "hidden": True},
+    ],
+)
+def test_row_attributes_are_django_tables2s(attrs):
+    from django_tables2.utils import AttributeDict
+
+    from webinput.tables import _row_attrs_html
+
+    assert _row_attrs_html(attrs) == AttributeDict(attrs).as_html()

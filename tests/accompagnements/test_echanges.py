@@ -317,3 +317,33 @@ def test_the_daily_reminder_flags_silent_cases_and_overdue_tasks_once(personas, 
     task_reminder = reminders.get(kind=NotificationKind.TASK_OVERDUE)
     assert "Envoyer la convention" in task_reminder.message
     assert task_reminder.recipient == personas.officer_a
+
+
+def test_the_timeline_names_each_exchanges_participants(case, personas, client_for):
+    durand = ContactFactory(structure=case.structure, first_name="Léa", last_name="Durand")
+    alpha = PrestataireFactory(name="Cabinet Alpha")
+    for subject, contacts, prestataires, other in (
+        ("Entretien", [durand], [alpha], "la trésorière"),
+        ("Appel seul", [], [], ""),
+    ):
+        log_exchange(
+            case,
+            by=personas.officer_a,
+            occurred_at=ago(hours=3),
+            kind=EchangeKind.TELEPHONE,
+            subject=subject,
+            summary="Point.",
+            contacts=contacts,
+            staff=[personas.officer_a] if contacts else [],
+            prestataires=prestataires,
+            other_participants=other,
+        )
+    page = client_for(personas.officer_a).get(
+        reverse("accompagnements:timeline", args=[case.pk]), {"quoi": "echanges"}
+    )
+    text = " ".join(page.text.split())
+    # Contacts, staff, consultants, then the others written in, in that order; an
+    # exchange without anyone listed has no participants line.
+    expected = f"Participants : {durand}, {personas.officer_a}, Cabinet Alpha, la trésorière"
+    assert expected in text
+    assert text.count("Participants :") == 1

@@ -5,8 +5,11 @@ benchmarks.pages.PAGES, as its persona, functions sorted by own time (or cumulat
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/dla_bench \\
     .venv/bin/python -m benchmarks.profile case_list_officer [--requests 20] [--cold]
         [--sort cumulative] [--top 40] [--callers FUNCTION]
+    .venv/bin/python -m benchmarks.profile all     # function calls a request, every page
 
 The counterpart of benchmarks.explain (SQL): the profiling notes of docs/benchmarks.md.
+Python function calls a request do not depend on the machine's load: on shared cores,
+where CPU times move by a third from one hour to the next, they compare two versions.
 """
 
 import argparse
@@ -36,6 +39,8 @@ def main():
     from accounts.models import User
     from benchmarks.pages import PAGES, _get
 
+    if args.page == "all":
+        return _calls_of_every_page(args.requests)
     page = next(p for p in PAGES if p.label == args.page)
     kwargs = {"pk": page.pk_of(page.persona)} if page.pk_of else {}
     url = reverse(page.url_name, kwargs=kwargs) + (f"?{page.query}" if page.query else "")
@@ -66,6 +71,36 @@ def main():
     if args.callers:
         stats.print_callers(args.callers)
     print(out.getvalue())
+
+
+def _calls_of_every_page(requests: int) -> None:
+    import json
+
+    from django.core.cache import cache
+    from django.test import Client
+    from django.test.utils import override_settings
+    from django.urls import reverse
+
+    from accounts.models import User
+    from benchmarks.pages import PAGES, _get
+
+    calls = {}
+    with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"]):
+        for page in PAGES:
+            kwargs = {"pk": page.pk_of(page.persona)} if page.pk_of else {}
+            url = reverse(page.url_name, kwargs=kwargs) + (f"?{page.query}" if page.query else "")
+            client = Client()
+            client.force_login(User.objects.get(username=page.persona))
+            profiler = cProfile.Profile()
+            for n in range(requests + 3):  # three to warm up, then the profiled ones
+                if page.cached:
+                    cache.clear()  # dashboards: their cold path
+                if n >= 3:
+                    profiler.enable()
+                _get(client, url)
+                profiler.disable()
+            calls[page.label] = pstats.Stats(profiler).total_calls // requests  # type: ignore[attr-defined]
+    print(json.dumps(calls, indent=2))
 
 
 if __name__ == "__main__":

@@ -3,10 +3,10 @@ and the URL of a view without arguments (the menu's), reversed once.
 
 ``reverse`` walks the resolver's candidates, checks the arguments against the pattern
 and quotes the result: ~40 µs a call, so 50 links on a list page cost 2–3 ms of CPU
-(issue 18). The URL of ``<int:pk>`` views differs from row to row only by the id, so
+(issue 18). The URL of a ``<int:pk>`` view differs from row to row only by the id, so
 the URL is reversed once with a marker id, split around it, and each row's URL is the
-two halves around its id. Any view that does not take exactly an ``int`` ``pk`` falls
-back to ``reverse``.
+two halves around its id. A view that takes something else is reversed as before
+(``reverse`` raises for it what it always did).
 """
 
 from functools import lru_cache
@@ -20,7 +20,8 @@ _MARKER = 987_654_321_987_654_321
 
 @lru_cache(maxsize=128)
 def _halves(viewname: str, prefix: str, urlconf: str) -> tuple[str, str] | None:
-    url = reverse(viewname, urlconf=urlconf, kwargs={"pk": _MARKER})
+    # Positional: the view's one parameter, whatever its name (``pk``, ``year``…).
+    url = reverse(viewname, urlconf=urlconf, args=[_MARKER])
     head, found, tail = url.partition(str(_MARKER))
     if not found or str(_MARKER) in tail:
         return None
@@ -28,13 +29,14 @@ def _halves(viewname: str, prefix: str, urlconf: str) -> tuple[str, str] | None:
 
 
 def reverse_pk(viewname: str, pk: int) -> str:
-    """``reverse(viewname, kwargs={"pk": pk})``, the same string, without the walk."""
+    """``reverse(viewname, args=[pk])`` for a view of one ``int`` parameter, the same
+    string, without the walk."""
     if type(pk) is not int:
-        return reverse(viewname, kwargs={"pk": pk})
+        return reverse(viewname, args=[pk])
     # Keyed on what reverse reads: the script prefix and the URLconf (tests swap both).
     halves = _halves(viewname, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
     if halves is None:
-        return reverse(viewname, kwargs={"pk": pk})
+        return reverse(viewname, args=[pk])
     return f"{halves[0]}{pk}{halves[1]}"
 
 

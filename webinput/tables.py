@@ -79,8 +79,9 @@ def _plan(table: Table) -> list[_Cell]:
 
 
 def _pk_view(link: Any) -> str | None:
-    """The view a ``linkify=(view, [A("pk")])`` (or ``{"pk": A("pk")}``) links to, when
-    that is all the link does: its URL then comes from ``reverse_pk``, not ``reverse``."""
+    """The view a ``linkify=(view, [A("pk")])`` (or ``{name: A("pk")}``: the view's one
+    parameter) links to, when that is all the link does: its URL then comes from
+    ``reverse_pk``, not ``reverse``."""
     if not isinstance(link, LinkTransform) or link.url or link.attrs or link.accessor:
         return None
     arguments = dict(link.reverse_args)

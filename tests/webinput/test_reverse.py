@@ -14,6 +14,12 @@ def test_same_url_as_reverse(viewname, pk):
     assert reverse_pk(viewname, pk) == reverse(viewname, kwargs={"pk": pk})
 
 
+def test_a_parameter_named_otherwise_than_pk():
+    # reporting/urls.py: campagnes/<int:year>/
+    assert reverse_pk("reporting:campaign", 2025) == reverse("reporting:campaign", args=[2025])
+    assert reverse_pk("reporting:campaign", 2025).endswith("/campagnes/2025/")
+
+
 def test_known_shape():
     # Worked out from accompagnements/urls.py, not from reverse.
     assert reverse_pk("accompagnements:detail", 42) == "/accompagnements/42/"

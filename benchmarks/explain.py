@@ -19,18 +19,13 @@ def main():
     django.setup()
     from django.core.cache import cache
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext, override_settings
-    from django.urls import reverse
 
-    from accounts.models import User
-    from benchmarks.pages import PAGES
+    from benchmarks.pages import PAGES, signed_in_client, url_of
 
     page = next(p for p in PAGES if p.label == args.page)
-    kwargs = {"pk": page.pk_of(page.persona)} if page.pk_of else {}
-    url = reverse(page.url_name, kwargs=kwargs) + (f"?{page.query}" if page.query else "")
-    client = Client()
-    client.force_login(User.objects.get(username=page.persona))
+    url = url_of(page)
+    client = signed_in_client(page)
     with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"]):
         client.get(url)
         cache.clear()  # cached pages (dashboards): show the computation

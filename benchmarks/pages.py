@@ -229,8 +229,20 @@ def _get(client, url):
     return response
 
 
+def url_of(page: Page) -> str:
+    """The page's URL (a detail page's object found in the data set by ``pk_of``)."""
+    kwargs = {"pk": page.pk_of(page.persona)} if page.pk_of else {}
+    return reverse(page.url_name, kwargs=kwargs) + (f"?{page.query}" if page.query else "")
+
+
+def signed_in_client(page: Page) -> Client:
+    """A test client signed in as the page's persona."""
+    client = Client()
+    client.force_login(User.objects.get(username=page.persona))
+    return client
+
+
 def measure(page: Page, requests: int) -> dict:
-    user = User.objects.get(username=page.persona)
     try:
         if page.pk_of is not None:
             pk = page.pk_of(page.persona)
@@ -243,8 +255,7 @@ def measure(page: Page, requests: int) -> dict:
         return {"skipped": f"URL name {page.url_name!r} does not exist yet"}
     if page.query:
         url += "?" + page.query
-    client = Client()
-    client.force_login(user)
+    client = signed_in_client(page)
     for _ in range(2):  # warm caches (templates, query plans)
         response = _get(client, url)
         if response.status_code != 200:

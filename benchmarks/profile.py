@@ -32,20 +32,15 @@ def main():
     args = parser.parse_args()
     django.setup()
     from django.core.cache import cache
-    from django.test import Client
     from django.test.utils import override_settings
-    from django.urls import reverse
 
-    from accounts.models import User
-    from benchmarks.pages import PAGES, _get
+    from benchmarks.pages import PAGES, _get, signed_in_client, url_of
 
     if args.page == "all":
         return _calls_of_every_page(args.requests)
     page = next(p for p in PAGES if p.label == args.page)
-    kwargs = {"pk": page.pk_of(page.persona)} if page.pk_of else {}
-    url = reverse(page.url_name, kwargs=kwargs) + (f"?{page.query}" if page.query else "")
-    client = Client()
-    client.force_login(User.objects.get(username=page.persona))
+    url = url_of(page)
+    client = signed_in_client(page)
     with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"]):
         for _ in range(2):
             _get(client, url)
@@ -77,20 +72,14 @@ def _calls_of_every_page(requests: int) -> None:
     import json
 
     from django.core.cache import cache
-    from django.test import Client
     from django.test.utils import override_settings
-    from django.urls import reverse
 
-    from accounts.models import User
-    from benchmarks.pages import PAGES, _get
+    from benchmarks.pages import PAGES, _get, signed_in_client, url_of
 
     calls = {}
     with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"]):
         for page in PAGES:
-            kwargs = {"pk": page.pk_of(page.persona)} if page.pk_of else {}
-            url = reverse(page.url_name, kwargs=kwargs) + (f"?{page.query}" if page.query else "")
-            client = Client()
-            client.force_login(User.objects.get(username=page.persona))
+            url, client = url_of(page), signed_in_client(page)
             profiler = cProfile.Profile()
             for n in range(requests + 3):  # three to warm up, then the profiled ones
                 if page.cached:

@@ -86,7 +86,7 @@ def _pk_view(link: Any) -> str | None:
         return None
     arguments = dict(link.reverse_args)
     viewname = arguments.pop("viewname", None)
-    ids = arguments.pop("args", None) or list(arguments.pop("kwargs", {"": None}).values())
+    ids = arguments.pop("args", None) or list(arguments.pop("kwargs", {}).values())
     if not isinstance(viewname, str) or arguments or len(ids) != 1:
         return None
     if not (isinstance(ids[0], A) and str(ids[0]) == "pk"):
@@ -249,15 +249,14 @@ def html_pagination(table: Table, hx_target: str | None = None) -> SafeString:
     items = []
     if page.has_previous():
         href = _querystring(table, table.prefixed_page_field, page.previous_page_number())
-        items.append(_link(href, "Page précédente", hx_target, rel="prev"))
+        items.append(f"<li>{_link(href, 'Page précédente', hx_target, rel='prev')}</li>")
     items.append(format_html('<li aria-current="page">Page {}</li>', page.number))
     if page.has_next():
         href = _querystring(table, table.prefixed_page_field, page.next_page_number())
-        items.append(_link(href, "Page suivante", hx_target, rel="next"))
-    lines = [item if item.startswith("<li") else f"<li>{item}</li>" for item in items]
+        items.append(f"<li>{_link(href, 'Page suivante', hx_target, rel='next')}</li>")
     return mark_safe(  # every piece escaped above
         '<nav aria-label="Pagination">\n  <ul class="pagination">\n    '
-        + "\n    ".join(lines)
+        + "\n    ".join(items)
         + "\n  </ul>\n</nav>"
     )
 

@@ -78,15 +78,32 @@ def k_anonymise(records: dict[Hashable, QuasiIdentifiers], k: int | None = None)
     groups count distinct structures (two cases of one structure count once).
     """
     k = k or K
-    published = dict(records)
+    # Structures sharing a combination are generalised alike, so the steps run on the
+    # distinct combinations with their counts (a third as many as the structures at
+    # national scale), each mapped to what it has become so far.
+    counts = Counter(records.values())
+    current = {combination: combination for combination in counts}
+
+    def sizes() -> dict[QuasiIdentifiers, int]:
+        totals: dict[QuasiIdentifiers, int] = {}
+        for combination, now in current.items():
+            totals[now] = totals.get(now, 0) + counts[combination]
+        return totals
+
     for _name, coarsen in STEPS:
-        sizes = Counter(published.values())
-        for key, record in published.items():
-            if sizes[record] < k:
-                published[key] = coarsen(record)
-    sizes = Counter(published.values())
-    suppressed = {key for key, record in published.items() if sizes[record] < k}
-    return Recoding(
-        {key: record for key, record in published.items() if key not in suppressed},
-        suppressed,
-    )
+        step_sizes = sizes()
+        for combination, now in current.items():
+            if step_sizes[now] < k:
+                current[combination] = coarsen(now)
+    final_sizes = sizes()
+    # Per combination: what it is published as, or None when left out.
+    outcome = {c: now if final_sizes[now] >= k else None for c, now in current.items()}
+    published: dict[Hashable, QuasiIdentifiers] = {}
+    suppressed: set[Hashable] = set()
+    for key, record in records.items():
+        shown = outcome[record]
+        if shown is None:
+            suppressed.add(key)
+        else:
+            published[key] = shown
+    return Recoding(published, suppressed)

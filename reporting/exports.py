@@ -11,7 +11,7 @@ import hmac
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
@@ -44,9 +44,11 @@ DATASETS = {
 }
 
 
-@dataclass(frozen=True)
-class Characteristics:
-    """A structure as the dataset shows it: its record of 31 December, k-anonymised."""
+class Characteristics(NamedTuple):
+    """A structure as the dataset shows it: its record of 31 December, k-anonymised.
+
+    A named tuple: one is made per structure of the year (9,000 at national scale),
+    three times faster than a frozen dataclass."""
 
     identifiers: anonymity.QuasiIdentifiers
     in_qpv: bool

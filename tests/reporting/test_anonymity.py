@@ -1,7 +1,7 @@
 """k-anonymity of the case-level dataset: no combination of department, legal form,
 sector, size class and year is shared by fewer than 5 structures."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 import pytest
 from hypothesis import given
@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from accompagnements.models import State
 from reporting import exports
-from reporting.anonymity import QuasiIdentifiers, k_anonymise
+from reporting.anonymity import STEPS, QuasiIdentifiers, k_anonymise
 from reporting.indicators import Query, Scope
 from structures.models import LegalForm, Sector
 from territoires.actors import SYSTEM
@@ -127,3 +127,29 @@ def test_the_api_pages_and_the_frozen_dataset_are_the_same_k_anonymous_rows(crow
     assert frozen["schema"] == exports.SCHEMA_VERSION == "2.0"
     assert len(frozen["rows"]) == len(rows) == 18
     assert published_rows() == rows
+
+
+def _generalised_one_structure_at_a_time(records, k=5):
+    """The recoding as docs/exports.md states it, structure by structure: at each step,
+    every structure of a combination shared by fewer than k is generalised."""
+    published = dict(records)
+    for _name, coarsen in STEPS:
+        sizes = Counter(published.values())
+        published = {
+            key: coarsen(record) if sizes[record] < k else record
+            for key, record in published.items()
+        }
+    sizes = Counter(published.values())
+    return (
+        {key: record for key, record in published.items() if sizes[record] >= k},
+        {key for key, record in published.items() if sizes[record] < k},
+    )
+
+
+@given(st.dictionaries(st.integers(0, 10_000), quasi, max_size=120))
+def test_recoding_by_combination_is_the_recoding_structure_by_structure(records):
+    # k_anonymise runs the steps on distinct combinations with their counts.
+    recoding = k_anonymise(records)
+    published, suppressed = _generalised_one_structure_at_a_time(records)
+    assert recoding.published == published
+    assert recoding.suppressed == suppressed

@@ -8,6 +8,7 @@ spreadsheet would read as a formula are neutralised by ``tabular``.
 import functools
 import hashlib
 import hmac
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -160,14 +161,17 @@ def _keyed_hmac(secret: str) -> hmac.HMAC:
 
 
 # The case-level dataset is one SELECT a year, set-based: the year's cases (the
-# "cases" source) joined to three derived tables — their ingénieries started in the
-# year (counted), their last follow-up (ranked) and their structures' records of
-# 31 December (ranked, ``structures_as_of_year_end``) — each computed once for the
-# whole year, never a sub-select per row. The pieces are compiled by the ORM (so every
-# rule keeps its one home and both database backends are served), then joined here.
+# "cases" source) joined to two derived tables — their ingénieries started in the
+# year (counted) and their last follow-up (ranked) — and, before them in the same
+# result, their structures' records of 31 December (ranked,
+# ``structures_as_of_year_end``), one row per structure: the k-anonymity is decided on
+# those, then the cases are written as they come, never held. Each piece is computed
+# once for the whole year, never a sub-select per row; they are compiled by the ORM (so
+# every rule keeps its one home and both database backends are served), then put
+# together here.
 
-# The cases' columns, in the order the SELECT gives them (after the derived tables'
-# columns are appended: see ``_dataset_sql``).
+# The cases' columns, in the order the SELECT gives them (after the row's kind; the
+# derived tables' columns follow them: see ``_dataset_sql``).
 _CASE_VALUES = (
     "pk",
     "structure_id",
@@ -260,54 +264,54 @@ def _year_records(query: Query, structure_ids=None):
     )
 
 
-def _dataset_sql(query: Query, cases) -> tuple[str, tuple]:
+# A row of the dataset's SELECT starts with its kind: a structure's record, or a case.
+_RECORD_ROW, _CASE_ROW = 0, 1
+# A case row: its kind, ``_CASE_VALUES``, two counts, the last follow-up's two fields.
+_CASE_ROW_LENGTH = 1 + len(_CASE_VALUES) + 4
+
+
+def _dataset_sql(query: Query, cases, records: bool = True) -> tuple[str, tuple]:
     """The dataset's SELECT: ``cases`` (a queryset of ``case_queryset``) with their
-    counts, last follow-up and structure record, in the order of the cases' ids."""
+    counts and last follow-up, in the order of their ids; with ``records``, their
+    structures' records before them (``_RECORD_ROW`` rows: the kind, as many NULLs as a
+    case row has cells, then ``_RECORD_VALUES``).
+
+    One SELECT rather than two: the year's cases are worked out once (a CTE read
+    three times is computed once)."""
     connection = connections[query.using]
     qn = connection.ops.quote_name
 
     def compiled(queryset) -> tuple[str, tuple]:
         return queryset.query.get_compiler(connection=connection).as_sql()
 
-    # The cases once (a CTE read three times is computed once); the follow-ups and
-    # the structure records ranked for theirs only.
     cte = qn("dataset_cases")
     case_ids = RawSQL(f"SELECT {qn('pk')} FROM {cte}", ())
-    structure_ids = RawSQL(f"SELECT {qn('structure_id')} FROM {cte}", ())
-    parts = [
-        compiled(cases.order_by().values_list(*_CASE_VALUES)),
-        compiled(_started_ingenieries(query)),
-        compiled(_last_followups(case_ids)),
-        compiled(_year_records(query, structure_ids)),
-    ]
+    cases_sql, cases_params = compiled(cases.order_by().values_list(*_CASE_VALUES))
+    counts_sql, counts_params = compiled(_started_ingenieries(query))
+    followups_sql, followups_params = compiled(_last_followups(case_ids))
     case_columns = ", ".join(f"c.{qn(name)}" for name in _CASE_VALUES)
-    record_columns = ", ".join(f"s.{qn(name)}" for name in _RECORD_VALUES)
-    sql = (
-        f"WITH {cte} AS ({parts[0][0]}) "
-        f"SELECT {case_columns}, COALESCE(n.{qn('individual')}, 0), "
-        f"COALESCE(n.{qn('collective')}, 0), f.{qn('situation')}, f.{qn('satisfaction')}, "
-        f"{record_columns} "
+    case_select = (
+        f"SELECT {_CASE_ROW}, {case_columns}, COALESCE(n.{qn('individual')}, 0), "
+        f"COALESCE(n.{qn('collective')}, 0), f.{qn('situation')}, f.{qn('satisfaction')}"
+        f"{', NULL' * len(_RECORD_VALUES) if records else ''} "
         f"FROM {cte} c "
-        f"LEFT JOIN ({parts[1][0]}) n ON n.{qn('accompagnement_id')} = c.{qn('pk')} "
-        f"LEFT JOIN ({parts[2][0]}) f ON f.{qn('accompagnement_id')} = c.{qn('pk')} "
-        f"LEFT JOIN ({parts[3][0]}) s ON s.{qn('id')} = c.{qn('structure_id')} "
-        f"ORDER BY c.{qn('pk')}"
+        f"LEFT JOIN ({counts_sql}) n ON n.{qn('accompagnement_id')} = c.{qn('pk')} "
+        f"LEFT JOIN ({followups_sql}) f ON f.{qn('accompagnement_id')} = c.{qn('pk')}"
     )
-    return sql, tuple(param for _, params in parts for param in params)
-
-
-def _fetched(query: Query, sql: str, params: tuple, record: int) -> tuple[list[tuple], list]:
-    """The year's rows (all of them, for its k-anonymity), each cut before its structure's
-    record (columns ``record`` on), and each structure's record once: a structure's
-    record is the same on every one of its cases, and holding it once per case made
-    memory grow with the year (173 MB at three times the national data)."""
-    rows: list[tuple] = []
-    records: dict[Any, tuple] = {}
-    for row in _selected(query, sql, params):
-        rows.append(row[:record])
-        if (structure := row[record]) is not None and structure not in records:
-            records[structure] = row[record:]
-    return rows, list(records.values())
+    case_params = (*counts_params, *followups_params)
+    if not records:
+        sql = f"WITH {cte} AS ({cases_sql}) {case_select} ORDER BY 2"
+        return sql, (*cases_params, *case_params)
+    structure_ids = RawSQL(f"SELECT {qn('structure_id')} FROM {cte}", ())
+    records_sql, records_params = compiled(_year_records(query, structure_ids))
+    record_columns = ", ".join(f"s.{qn(name)}" for name in _RECORD_VALUES)
+    record_select = (
+        f"SELECT {_RECORD_ROW}{', NULL' * (_CASE_ROW_LENGTH - 1)}, {record_columns} "
+        f"FROM ({records_sql}) s"
+    )
+    # Records first (their kind sorts first), then the cases by id.
+    sql = f"WITH {cte} AS ({cases_sql}) {record_select} UNION ALL {case_select} ORDER BY 1, 2"
+    return sql, (*cases_params, *records_params, *case_params)
 
 
 def _selected(query: Query, sql: str, params: tuple) -> Iterator[tuple]:
@@ -422,26 +426,34 @@ def case_rows(query: Query, queryset=None, structures=None) -> Iterator[list]:
     ``dataset_queryset`` (an API page) and ``structures`` is ``dataset_structures``'s
     answer when the caller already has it.
 
-    The whole dataset is one SELECT: the year's rows are read first (they carry their
-    structure's record), the k-anonymity decided on them, then the rows written.
+    The whole dataset is one SELECT: the structures' records come first and the
+    k-anonymity is decided on them; the cases that follow are written as they are read,
+    so memory does not grow with the year.
     """
     cases = case_queryset(query) if queryset is None else queryset
     try:
-        sql, params = _dataset_sql(query, cases)
+        sql, params = _dataset_sql(query, cases, records=structures is None)
     except EmptyResultSet:  # an empty page of the API
         return
-    selected: Iterable[tuple]
+    selected: Iterator[tuple] = _selected(query, sql, params)
     if structures is None:
-        rows, records = _fetched(query, sql, params, len(_CASE_VALUES) + 4)
+        records: list[tuple] = []
+        first_case = None
+        for row in selected:
+            if row[0] != _RECORD_ROW:
+                first_case = row
+                break
+            records.append(row[_CASE_ROW_LENGTH:])
         shown, _suppressed = _characteristics(records)
-        selected = rows
+        if first_case is not None:
+            selected = itertools.chain([first_case], selected)
     else:
         shown = structures[0]
-        selected = _selected(query, sql, params)
     year = query.year
     cells = _structure_cells(year, shown)
     case_pseudonym = pseudonyms("accompagnement", year)
     for (
+        _kind,
         pk,
         structure_id,
         level,
@@ -459,7 +471,7 @@ def case_rows(query: Query, queryset=None, structures=None) -> Iterator[list]:
         collective,
         situation,
         satisfaction,
-        *_record,
+        *_record_columns,
     ) in selected:
         structure = cells.get(structure_id)
         if structure is None:

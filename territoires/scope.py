@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Self
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, Expression, F, OuterRef, Q, Subquery
 
 from . import policy
 
@@ -74,11 +74,49 @@ def _match(model: type[models.Model], lookup: str | None, value: object) -> Q:
         and field.field.target_field.primary_key  # the foreign key pointing here
     ):
         rows = related._base_manager.filter(**{field.field.attname: OuterRef("pk")})
+        if "__" not in rest:
+            # A column of the related rows (a structure's cases of one DLA): the same
+            # condition also as their keys read once (``_InKeys``), which PostgreSQL can
+            # OR with an index of this table; EXISTS, written first, then filters the
+            # rows an ordered walk reads at the cost of a hash probe each.
+            exists = Q(Exists(rows.filter(_match(related, rest, value))))
+            keys = related._base_manager.filter(**{rest: value}).order_by()
+            return exists & Q(_InKeys(F("pk"), Subquery(keys.values(field.field.attname))))
     elif _crosses_many(model, lookup):
         return Q(pk__in=model._base_manager.filter(**{lookup: value}).values("pk"))
     else:
         return Q(**{lookup: value})
     return Q(Exists(rows.filter(_match(related, rest, value))))
+
+
+class _InKeys(Expression):
+    """``column = ANY(ARRAY(subquery))``: the subquery runs once, before the scan, and
+    its keys are probed through an index; ORed with another indexed condition, a
+    ``BitmapOr`` of the two. ``EXISTS`` there read the whole table (an officer's
+    structure list: a 26 ms sequential scan of 42,000 structures for 598, 4.5 ms this
+    way). ``IN (subquery)`` elsewhere (SQLite has no arrays)."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, column: F, keys: Subquery):
+        super().__init__()
+        self.column, self.keys = column, keys
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.column, self.keys]
+
+    def set_source_expressions(self, exprs: list[Any]) -> None:
+        self.column, self.keys = exprs
+
+    def as_sql(self, compiler: Any, connection: Any, array: bool = False) -> tuple[str, tuple]:
+        column_sql, column_params = compiler.compile(self.column)
+        keys_sql, keys_params = compiler.compile(self.keys)
+        sql = f"{column_sql} = ANY(ARRAY{keys_sql})" if array else f"{column_sql} IN {keys_sql}"
+        return sql, (*column_params, *keys_params)
+
+    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, tuple]:
+        return self.as_sql(compiler, connection, array=True)
 
 
 def read_q(user: Any, model: type[models.Model], fields: ScopeFields) -> Q:
@@ -108,7 +146,8 @@ def write_q(user: Any, model: type[models.Model], fields: ScopeFields) -> Q:
     owned = _match(model, fields.dla, dla_id)
     departement_id = policy.write_departement_id(user)
     if fields.officer_writes_departement and departement_id is not None:
-        return owned | _match(model, fields.departement, departement_id)
+        # The department first: a record of it is decided without the DLA's keys.
+        return _match(model, fields.departement, departement_id) | owned
     return owned
 
 

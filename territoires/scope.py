@@ -15,6 +15,7 @@ the answers into filters. Models describe where their territory lives with ``Sco
 ``visible_to`` / ``editable_by`` from ``ScopedQuerySet``.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Self
 
@@ -106,7 +107,7 @@ class _InKeys(Expression):
     def get_source_expressions(self) -> list[Any]:
         return [self.column, self.keys]
 
-    def set_source_expressions(self, exprs: list[Any]) -> None:
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
         self.column, self.keys = exprs
 
     def as_sql(self, compiler: Any, connection: Any, array: bool = False) -> tuple[str, tuple]:

@@ -20,5 +20,5 @@ RUN SECRET_KEY=build-only .venv/bin/python manage.py collectstatic --noinput
 RUN useradd --system --home /app dla && mkdir -p /app/var && chown -R dla /app/var
 USER dla
 EXPOSE 8000
-# Workers and threads: gunicorn.conf.py (4 × 2 on 2 cores; WEB_CONCURRENCY overrides).
+# Workers: gunicorn.conf.py (5 sync workers on 2 cores; WEB_CONCURRENCY overrides).
 CMD [".venv/bin/gunicorn", "dla_suivi.wsgi", "--bind", "0.0.0.0:8000"]

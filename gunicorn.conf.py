@@ -1,25 +1,32 @@
 """gunicorn's configuration, read from the working directory (Dockerfile, docker-compose,
 `make loadtest`). Sized for the 2-core server of docs/benchmarks.md (issue 18).
 
-- 4 worker processes: Python runs one core per process (the GIL); a list page spends
-  about a third of its time waiting on PostgreSQL, on the same 2 cores, so 2 workers
-  per core keep both cores busy while others wait. More processes only add memory
-  (~150 MB each) and contention with PostgreSQL and the Celery worker.
-- 2 threads per worker (gthread): a streamed CSV export or a slow client holds a
-  thread, not a whole worker; the GIL keeps the CPU per process the same.
+- 5 sync worker processes, 2 × cores + 1 (gunicorn's own rule): Python runs one core
+  per process (the GIL) and a page waits on PostgreSQL for about half its time, so
+  five keep both cores busy. Each process takes ~150 MB.
+- Sync workers, one request at a time each, no keep-alive: a worker takes a connection
+  only when it is free, so the kernel's queue hands each request to the next free
+  worker. Measured under `make loadtest` (docs/benchmarks.md, 2026-12-01): gthread 4 × 2
+  queued requests behind busy threads of one worker while others idled, ran two
+  requests under one GIL, and kept connections alive 2 s, a client's next request
+  sometimes meeting the close (12–17 "connection reset" errors a run); sync 5 × 1 had
+  none, and a lower p50 and p95. Sync workers expect a buffering proxy in front of
+  them (production: the TLS proxy ``SECURE_PROXY_SSL_HEADER`` names), so a slow client
+  does not hold a worker; a streamed CSV export holds one worker while it streams.
 - Workers recycled after ~2,000 requests (jittered) so a slow leak cannot grow for days.
 - The application loaded and warmed once in the master (``preload_app``,
   ``dla_suivi/warmup.py``: URLs, catalogues, 270 templates, ~2 s of CPU on this machine);
   workers fork from it warm, where each spent up to 2 s of CPU on its first requests.
   A code change needs a restart (a HUP reloads the workers, not the preloaded code).
 
-WEB_CONCURRENCY and GUNICORN_THREADS override the counts (a larger host).
+WEB_CONCURRENCY and GUNICORN_THREADS override the counts (a larger host; more than one
+thread switches to gthread workers).
 """
 
 import os
 
-workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
-threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+workers = int(os.environ.get("WEB_CONCURRENCY", "5"))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 worker_class = "gthread" if threads > 1 else "sync"
 timeout = 120
 graceful_timeout = 30

@@ -105,10 +105,10 @@ def main():
     parser.add_argument("--time", default="2m")
     parser.add_argument("--max-requests", type=int, default=20000)
     parser.add_argument("--port", type=int, default=0, help="0: a free port on 127.0.0.1")
-    # Defaults: those of gunicorn.conf.py (4 workers × 2 threads on 2 cores).
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    # Defaults: those of gunicorn.conf.py (5 sync workers on 2 cores).
+    parser.add_argument("--workers", type=int, default=5, help="gunicorn worker processes")
     parser.add_argument(
-        "--threads", type=int, default=2, help="threads per gunicorn worker (1: sync workers)"
+        "--threads", type=int, default=1, help="threads per gunicorn worker (1: sync workers)"
     )
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()

@@ -166,3 +166,64 @@ def test_the_rates_are_written_as_floatformat_writes_them():
     for value in values:
         cell = f'<td class="num">{floatformat(value, 1)}</td>\n'
         assert cell + cell in html  # the rate, then the ZRR share
+
+
+def _rows_through_format_html(rows, public):
+    """The table's body as format_html writes it, cell by cell (the reference)."""
+    from django.template.defaultfilters import floatformat
+    from django.utils.html import format_html
+    from django.utils.safestring import mark_safe
+
+    from reporting.charts import fmt
+
+    def number(value):
+        return "—" if value is None else floatformat(value, 1)
+
+    parts = []
+    for row in rows:
+        establishments = (
+            "—"
+            if row["etablissements"] is None
+            else format_html(
+                '{} <span class="help">({})</span>', fmt(row["etablissements"]), row["millesime"]
+            )
+        )
+        cells = [fmt(row["structures"]), establishments, number(row["rate"])]
+        if not public:
+            cells += [number(row[key]) for key in ("zrr", "zrr_reference", "qpv", "qpv_reference")]
+            cells.append(fmt(row["communes"]))
+        if row["thin"]:
+            verdict = mark_safe("<strong>faible</strong>")
+        else:
+            verdict = "référence manquante" if row["rate"] is None else "—"
+        parts.append(
+            format_html('<tr>\n<th scope="row">{} – {}</th>\n', row["code"], row["name"])
+            + "".join(format_html('<td class="num">{}</td>\n', cell) for cell in cells)
+            + format_html("<td>{}</td>\n</tr>\n", verdict)
+        )
+    return "".join(parts)
+
+
+@pytest.mark.parametrize("public", [False, True])
+def test_the_table_body_is_what_format_html_writes(public):
+    from pilotage.coverage import _rows_html
+
+    rows = [
+        {
+            "code": "2A", "name": "Corse-du-Sud <&> l'île", "structures": 12_345,
+            "etablissements": 1_234, "millesime": "2023 <b>", "rate": 1.5, "zrr": 12.3,
+            "zrr_reference": 1234.5, "qpv": None, "qpv_reference": 0.0, "communes": 7,
+            "thin": True,
+        },
+        {
+            "code": "35", "name": "Ille-et-Vilaine", "structures": 0, "etablissements": None,
+            "millesime": None, "rate": None, "zrr": None, "zrr_reference": None, "qpv": 3.0,
+            "qpv_reference": 2.5, "communes": 0, "thin": False,
+        },
+        {
+            "code": "29", "name": "Finistère", "structures": 5, "etablissements": 40,
+            "millesime": "2022", "rate": 12.5, "zrr": 0.1, "zrr_reference": 0.2, "qpv": 0.0,
+            "qpv_reference": 99.9, "communes": 1, "thin": False,
+        },
+    ]  # fmt: skip
+    assert str(_rows_html(rows, public=public)) == _rows_through_format_html(rows, public)

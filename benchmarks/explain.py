@@ -25,6 +25,8 @@ def main():
 
     page = next(p for p in PAGES if p.label == args.page)
     url = url_of(page)
+    if url is None:
+        raise SystemExit(f"{page.label}: no suitable object in the data set")
     client = signed_in_client(page)
     with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"]):
         client.get(url)

@@ -12,6 +12,7 @@ import argparse
 import csv
 import json
 import os
+import runpy
 import signal
 import socket
 import subprocess
@@ -105,15 +106,19 @@ def main():
     parser.add_argument("--time", default="2m")
     parser.add_argument("--max-requests", type=int, default=20000)
     parser.add_argument("--port", type=int, default=0, help="0: a free port on 127.0.0.1")
-    # Defaults: those of gunicorn.conf.py (5 sync workers on 2 cores).
-    parser.add_argument("--workers", type=int, default=5, help="gunicorn worker processes")
-    parser.add_argument(
-        "--threads", type=int, default=1, help="threads per gunicorn worker (1: sync workers)"
-    )
+    # Unset: gunicorn.conf.py's counts; set, its environment variables (WEB_CONCURRENCY,
+    # GUNICORN_THREADS), so the worker class still follows from it alone.
+    parser.add_argument("--workers", type=int, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, help="threads per gunicorn worker (1: sync)")
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
 
+    if args.workers:
+        os.environ["WEB_CONCURRENCY"] = str(args.workers)
+    if args.threads:
+        os.environ["GUNICORN_THREADS"] = str(args.threads)
+    gunicorn_conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
@@ -139,12 +144,10 @@ def main():
     try:
         processes["gunicorn"] = start(
             "gunicorn",
-            [str(VENV_BIN / "gunicorn"), "dla_suivi.wsgi", "--bind", f"127.0.0.1:{port}",
-             "--workers", str(args.workers), "--threads", str(args.threads),
-             "--worker-class", "gthread" if args.threads > 1 else "sync",
-             "--timeout", "120"],
+            # gunicorn.conf.py, read from the working directory: as in production.
+            [str(VENV_BIN / "gunicorn"), "dla_suivi.wsgi", "--bind", f"127.0.0.1:{port}"],
             env,
-        )  # fmt: skip
+        )
         processes["celery"] = start(
             "celery",
             [str(VENV_BIN / "celery"), "-A", "dla_suivi", "worker", "--queues", "default,reports",
@@ -194,7 +197,8 @@ def main():
         "run_time": args.time,
         "max_requests": args.max_requests,
         "elapsed_seconds": round(elapsed),
-        "stack": f"gunicorn {args.workers} workers × {args.threads} thread(s) "
+        "stack": f"gunicorn {gunicorn_conf['workers']} {gunicorn_conf['worker_class']} workers "
+        f"× {gunicorn_conf['threads']} thread(s) "
         "+ Celery worker (1 process) + PostgreSQL, all on 127.0.0.1",
         "cpu_count": os.cpu_count(),
         "load_average_before": [round(x, 2) for x in load_before],

@@ -229,9 +229,15 @@ def _get(client, url):
     return response
 
 
-def url_of(page: Page) -> str:
-    """The page's URL (a detail page's object found in the data set by ``pk_of``)."""
-    kwargs = {"pk": page.pk_of(page.persona)} if page.pk_of else {}
+def url_of(page: Page) -> str | None:
+    """The page's URL (a detail page's object found in the data set by ``pk_of``); None
+    when the data set has no suitable object."""
+    kwargs = {}
+    if page.pk_of is not None:
+        pk = page.pk_of(page.persona)
+        if pk is None:
+            return None
+        kwargs = {"pk": pk}
     return reverse(page.url_name, kwargs=kwargs) + (f"?{page.query}" if page.query else "")
 
 
@@ -244,17 +250,11 @@ def signed_in_client(page: Page) -> Client:
 
 def measure(page: Page, requests: int) -> dict:
     try:
-        if page.pk_of is not None:
-            pk = page.pk_of(page.persona)
-            if pk is None:
-                return {"skipped": "no suitable object in the data set"}
-            url = reverse(page.url_name, kwargs={"pk": pk})
-        else:
-            url = reverse(page.url_name)
+        url = url_of(page)
     except NoReverseMatch:
         return {"skipped": f"URL name {page.url_name!r} does not exist yet"}
-    if page.query:
-        url += "?" + page.query
+    if url is None:
+        return {"skipped": "no suitable object in the data set"}
     client = signed_in_client(page)
     for _ in range(2):  # warm caches (templates, query plans)
         response = _get(client, url)

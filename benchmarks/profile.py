@@ -40,6 +40,8 @@ def main():
         return _calls_of_every_page(args.requests)
     page = next(p for p in PAGES if p.label == args.page)
     url = url_of(page)
+    if url is None:
+        raise SystemExit(f"{page.label}: no suitable object in the data set")
     client = signed_in_client(page)
     with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"]):
         for _ in range(2):
@@ -79,7 +81,10 @@ def _calls_of_every_page(requests: int) -> None:
     calls = {}
     with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"]):
         for page in PAGES:
-            url, client = url_of(page), signed_in_client(page)
+            url = url_of(page)
+            if url is None:
+                continue
+            client = signed_in_client(page)
             profiler = cProfile.Profile()
             for n in range(requests + 3):  # three to warm up, then the profiled ones
                 if page.cached:

@@ -63,6 +63,7 @@ def _match(model: type[models.Model], lookup: str | None, value: object) -> Q:
     related = field.related_model
     if related is None or isinstance(related, str):
         return Q(**{lookup: value})
+    keys = None
     if (
         isinstance(field, models.ForeignKey)
         and field.many_to_one
@@ -80,14 +81,14 @@ def _match(model: type[models.Model], lookup: str | None, value: object) -> Q:
             # condition also as their keys read once (``_InKeys``), which PostgreSQL can
             # OR with an index of this table; EXISTS, written first, then filters the
             # rows an ordered walk reads at the cost of a hash probe each.
-            exists = Q(Exists(rows.filter(_match(related, rest, value))))
-            keys = related._base_manager.filter(**{rest: value}).order_by()
-            return exists & Q(_InKeys(F("pk"), Subquery(keys.values(field.field.attname))))
+            related_keys = related._base_manager.filter(**{rest: value}).order_by()
+            keys = Q(_InKeys(F("pk"), Subquery(related_keys.values(field.field.attname))))
     elif _crosses_many(model, lookup):
         return Q(pk__in=model._base_manager.filter(**{lookup: value}).values("pk"))
     else:
         return Q(**{lookup: value})
-    return Q(Exists(rows.filter(_match(related, rest, value))))
+    exists = Q(Exists(rows.filter(_match(related, rest, value))))
+    return exists if keys is None else exists & keys
 
 
 class _InKeys(Expression):

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -37,6 +38,7 @@ from accompagnements.models import (
 )
 from reporting.indicators import Query, Scope
 from reporting.indicators.sources import (
+    ReadCases,
     accompanied_in_year,
     ingenierie_started,
     structures_as_of_year_end,
@@ -60,10 +62,13 @@ def _percent(part: int, whole: int) -> float | None:
     return float(value.quantize(Decimal("0.1"), ROUND_HALF_UP))
 
 
-def achieved(dla_ids: Iterable[int], year: int) -> dict[int, dict[str, Any]]:
-    """``{dla_id: {kind or "part_secteur:<sector>": value}}`` for ``year``."""
+def achieved(
+    dla_ids: Iterable[int], year: int, cases: ReadCases | None = None
+) -> dict[int, dict[str, Any]]:
+    """``{dla_id: {kind or "part_secteur:<sector>": value}}`` for ``year``; ``cases``: the
+    year's accompanied cases already read (a summary refresh), used if read for it."""
     ids = list(dla_ids)
-    q = _query(year)
+    q = replace(_query(year), cases=cases)
     result: dict[int, dict[str, Any]] = {pk: defaultdict(int) for pk in ids}
     if not ids:
         return result

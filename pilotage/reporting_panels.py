@@ -29,7 +29,9 @@ def summarise(query: Query, names: TerritoryNames) -> dict[str, Any]:
     dlas = list(_dlas(query).values_list("pk", flat=True))
     return {
         # JSON keys are text: DLA ids back to numbers in ``build``.
-        "achieved": {str(pk): values for pk, values in achieved(dlas, query.year).items()},
+        "achieved": {
+            str(pk): values for pk, values in achieved(dlas, query.year, query.cases).items()
+        },
         "couverture": coverage.summarise(query, names),
     }
 

@@ -41,6 +41,7 @@ from .indicators import (
     compute,
 )
 from .indicators.engine import UNKNOWN, contributors
+from .indicators.sources import read_accompanied
 
 RANK = {Level.DEPARTEMENT: 0, Level.REGION: 1, Level.NATIONAL: 2}
 # Breakdowns by territory repeat the structures counted by ACT_STRUCTURES.
@@ -164,7 +165,8 @@ def inputs(year: int, using: str = "") -> dict[str, list[dict[str, Any]]]:
     JSON-able: a snapshot stores it, so that a frozen year's publication is rebuilt from
     the very figures that were frozen (``from_inputs``).
     """
-    query = Query(year, Scope.national(), SYSTEM, using=using)
+    # The year's accompanied cases read once for the six computations below.
+    query = read_accompanied(Query(year, Scope.national(), SYSTEM, using=using))
     names = TerritoryNames(query.using)
     scalars, breakdowns = _scalars_and_breakdowns()
     return {

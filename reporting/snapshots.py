@@ -31,6 +31,7 @@ import datetime
 import functools
 import hashlib
 import json
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -42,7 +43,7 @@ from territoires.models import Departement, Dla, Region
 
 from . import publication
 from .indicators import REGISTRY, Level, Query, Scope, TerritoryNames, compute
-from .indicators.sources import SOURCES
+from .indicators.sources import SOURCES, read_accompanied
 from .models import Snapshot, StoredPublication
 
 FORMAT = 1
@@ -174,8 +175,10 @@ def compute_figures(year: int, using: str = DEFAULT_DB_ALIAS) -> dict:
         Level.DLA: {},
     }
     empty = None
+    # The year's accompanied cases read once for every territory (sources.read_accompanied).
+    national = read_accompanied(Query(year, Scope.national(), SYSTEM, using=using))
     for scope in _scopes(using):
-        query = Query(year, scope, SYSTEM, using=using)
+        query = replace(national, scope=scope)
         if scope.level == Level.NATIONAL or scope.code in active[scope.level]:
             totals = compute(query, names=names)
         else:

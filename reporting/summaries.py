@@ -49,7 +49,7 @@ import datetime
 import logging
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
@@ -73,6 +73,7 @@ from territoires.models import Departement, Region
 
 from . import extensions
 from .indicators import Level, Query, Scope, TerritoryNames, compute
+from .indicators.sources import read_accompanied
 from .models import Snapshot, StoredPublication, SummaryCell
 
 logger = logging.getLogger(__name__)
@@ -136,10 +137,25 @@ def open_years(using: str = DEFAULT_DB_ALIAS) -> list[int]:
 # -- Computing and storing -------------------------------------------------------------------
 
 
-def compute_cell(year: int, scope: Scope, names: TerritoryNames, using: str) -> tuple[dict, dict]:
-    """A cell's figures and panels, from the registry and the extensions."""
-    query = Query(year, scope, SYSTEM, using=using)
+def compute_cell(query: Query, names: TerritoryNames) -> tuple[dict, dict]:
+    """A cell's figures and panels, from the registry and the extensions (``query``: the
+    system's, for the cell's year and territory)."""
     return compute(query, names=names), extensions.summarise(query, names)
+
+
+class _YearQueries:
+    """The system's queries of each year, the year's accompanied cases read once
+    (``read_accompanied``) and shared by every territory computed for it."""
+
+    def __init__(self, using: str) -> None:
+        self.using = using
+        self._national: dict[int, Query] = {}
+
+    def __call__(self, year: int, scope: Scope) -> Query:
+        if year not in self._national:
+            national = Query(year, Scope.national(), SYSTEM, using=self.using)
+            self._national[year] = read_accompanied(national)
+        return replace(self._national[year], scope=scope)
 
 
 def rebuild(years: Iterable[int] | None = None, *, using: str = DEFAULT_DB_ALIAS) -> int:
@@ -149,6 +165,7 @@ def rebuild(years: Iterable[int] | None = None, *, using: str = DEFAULT_DB_ALIAS
     years = open_years(using) if years is None else list(years)
     names = territory_names(using)
     scopes = _scopes(using)
+    queries = _YearQueries(using)
     count = 0
     for year in years:
         rows = []
@@ -158,10 +175,10 @@ def rebuild(years: Iterable[int] | None = None, *, using: str = DEFAULT_DB_ALIAS
         active = _active(year, using)
         empty = None
         for (level, code), scope in scopes.items():
+            query = queries(year, scope)
             if level == Level.NATIONAL or code in active[level]:
-                values, panels = compute_cell(year, scope, names, using)
+                values, panels = compute_cell(query, names)
             else:
-                query = Query(year, scope, SYSTEM, using=using)
                 if empty is None:
                     empty = compute(query, names=names)
                 values, panels = _blank(empty, query, names), {}
@@ -236,6 +253,8 @@ def refresh(*, using: str = DEFAULT_DB_ALIAS) -> int:
 def _refresh_cells(stale: list[tuple[int, int, str, str, int]], using: str) -> int:
     names = territory_names(using)
     scopes = _scopes(using)
+    # Read after the generations: a write since then marks its cells again.
+    queries = _YearQueries(using)
     stored = 0
     for pk, year, level, code, generation in stale:
         scope = scopes.get((level, code))
@@ -243,7 +262,7 @@ def _refresh_cells(stale: list[tuple[int, int, str, str, int]], using: str) -> i
             # A territory that no longer exists.
             SummaryCell.objects.using(using).filter(pk=pk, generation=generation).delete()
             continue
-        values, panels = compute_cell(year, scope, names, using)
+        values, panels = compute_cell(queries(year, scope), names)
         stored += (
             SummaryCell.objects.using(using)
             .filter(pk=pk, generation=generation)

@@ -12,7 +12,7 @@ Europe/Paris): a journal row written on 31 December at 23:30 UTC is dated
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
@@ -33,7 +33,19 @@ from accompagnements.models import (
 from structures.models import Structure
 from territoires.scope import ScopedQuerySet
 
+from .expressions import InKeys
 from .scope import Level, Scope
+
+
+@dataclass(frozen=True)
+class ReadCases:
+    """The keys of the cases accompanied in one year as one viewer may read them, on one
+    database: ``accompanied_in_year`` worked out once (``read_accompanied``)."""
+
+    year: int
+    viewer: object
+    using: str
+    keys: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -44,6 +56,9 @@ class Query:
     scope: Scope
     viewer: object
     using: str = ""
+    # The year's accompanied cases, when already read (``read_accompanied``); used only
+    # while the year, viewer and database are those they were read for.
+    cases: ReadCases | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.viewer is None:
@@ -114,6 +129,8 @@ def ingenierie_under_way(query: Query, prefix: str = "") -> Q:
 
 def accompanied_in_year(query: Query) -> Q:
     """A case accompanied in the year: in an accompanying phase, or with an ingénierie under way."""
+    if (keys := _read_keys(query)) is not None:
+        return Q(InKeys(F("pk"), keys))
     ingenierie = Exists(
         PlanAction.objects.filter(
             ingenierie_under_way(query, "ingenierie__"), accompagnement=OuterRef("pk")
@@ -124,6 +141,25 @@ def accompanied_in_year(query: Query) -> Q:
 
 def accompanied_cases(query: Query) -> QuerySet:
     return query.visible(Accompagnement.objects.all()).filter(accompanied_in_year(query))
+
+
+def _read_keys(query: Query) -> tuple[int, ...] | None:
+    cases = query.cases
+    if cases is None or (cases.year, cases.using) != (query.year, query.using):
+        return None
+    return cases.keys if cases.viewer is query.viewer else None
+
+
+def read_accompanied(query: Query) -> Query:
+    """``query`` carrying its year's accompanied cases, read now (one query): what computes
+    many territories of one year (a summary refresh, a freeze) reads them once, and each
+    source's query then matches keys instead of walking the journal again (0.6 to 1.5 s
+    a query at national scale, a nested loop the planner misjudges). Its copies for other
+    scopes (``replace(query, scope=…)``) carry them too."""
+    if _read_keys(query) is not None:
+        return query
+    keys = accompanied_cases(query).using(query.using).order_by("pk").values_list("pk", flat=True)
+    return replace(query, cases=ReadCases(query.year, query.viewer, query.using, tuple(keys)))
 
 
 def _visible_case_ids(query: Query) -> QuerySet:

@@ -1,8 +1,11 @@
 """Indicator values on the hand-built dataset of factories.py, worked out by hand."""
 
+from dataclasses import replace
+
 import pytest
 
 from reporting.indicators import REGISTRY, Query, Scope, compute, get
+from reporting.indicators.sources import read_accompanied
 from territoires.actors import SYSTEM
 from territoires.models import Departement, Region
 
@@ -147,6 +150,32 @@ def test_a_users_figures_never_exceed_what_they_may_read(dataset, personas):
     scope = Scope.national()
     officer_view = compute(Query(YEAR, scope, personas.officer_a), [get("ACT_STRUCTURES")])
     assert officer_view["ACT_STRUCTURES"] == 2
+
+
+def test_the_years_cases_read_once_give_the_figures_of_the_rule(dataset, personas):
+    """A refresh reads the year's accompanied cases once and shares them between
+    territories (sources.read_accompanied): the figures are those of the rule itself."""
+    read = read_accompanied(Query(YEAR, Scope.national(), SYSTEM))
+    dataset_cases = dataset.cases
+    # c1, c2, c4, c5 and c7 (test above); c6 was in follow-up only.
+    expected = sorted(dataset_cases[c].pk for c in ("c1", "c2", "c4", "c5", "c7"))
+    assert list(read.cases.keys) == expected
+    for scope in [
+        Scope.national(),
+        Scope.for_region(Region.objects.get(code="53")),
+        Scope.for_departement(Departement.objects.get(code="35")),
+        Scope.for_dla(dataset_cases["c1"].dla),
+    ]:
+        assert compute(replace(read, scope=scope)) == compute(Query(YEAR, scope, SYSTEM))
+    # Read for the system in YEAR: another year or viewer goes back to the rule.
+    assert (
+        compute(replace(read, year=YEAR - 1))["ACT_CASES"]
+        == compute(Query(YEAR - 1, Scope.national(), SYSTEM))["ACT_CASES"]
+    )
+    officers = read_accompanied(Query(YEAR, Scope.national(), personas.officer_a))
+    assert len(officers.cases.keys) < len(expected)
+    structures = [get("ACT_STRUCTURES")]
+    assert compute(replace(officers, viewer=SYSTEM), structures)["ACT_STRUCTURES"] == 4
 
 
 def test_every_indicator_is_documented():

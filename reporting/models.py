@@ -298,6 +298,9 @@ class SummaryCell(models.Model):
     # cell from that generation on.
     stale = models.BooleanField("à recalculer", default=True)
     generation = models.PositiveIntegerField("génération", default=0)
+    # The generation the stored figures were computed from (None: by a rebuild): a
+    # refresh never stores over figures computed from a later one.
+    computed_generation = models.PositiveIntegerField("génération calculée", null=True)
     computed_at = models.DateTimeField("calculé le", null=True)
 
     class Meta:

@@ -22,7 +22,8 @@ How cells stay true:
   paths (an import's updates, a merge's moved rows) send
   ``structures.signals.structures_changed`` once per batch.
 - **Idempotent.** A refresh recomputes a stale cell whole from the registry and stores
-  it only if no write marked it again meanwhile: running it twice, or after a lost
+  it, unless a later refresh stored figures of a later generation; a write that marked
+  it meanwhile leaves it stale, for the next refresh. Running it twice, or after a lost
   mark, is harmless; never a +1/−1 delta.
 - **Rebuildable.** ``manage.py rebuild_summaries`` recomputes every cell of the open
   years (or ``--year``); the beat refreshes stale cells every few minutes and creates
@@ -233,8 +234,8 @@ def mark_publications(years: Iterable[int], *, using: str = DEFAULT_DB_ALIAS) ->
 
 
 def refresh(*, using: str = DEFAULT_DB_ALIAS) -> int:
-    """Recompute the stale cells; a cell marked again meanwhile stays stale. Returns how
-    many were stored."""
+    """Recompute the stale cells and store them; a cell marked again meanwhile stays
+    stale. Returns how many were stored."""
     stale = list(
         SummaryCell.objects.using(using)
         .filter(stale=True)
@@ -263,10 +264,20 @@ def _refresh_cells(stale: list[tuple[int, int, str, str, int]], using: str) -> i
             SummaryCell.objects.using(using).filter(pk=pk, generation=generation).delete()
             continue
         values, panels = compute_cell(queries(year, scope), names)
+        # Stored even when a write marked the cell again meanwhile, which leaves it stale
+        # for the next refresh: under a steady stream of writes (France's cell is touched
+        # by every one), keeping the old figures would freeze it for the day.
         stored += (
             SummaryCell.objects.using(using)
-            .filter(pk=pk, generation=generation)
-            .update(values=values, panels=panels, stale=False, computed_at=timezone.now())
+            .filter(pk=pk)
+            .filter(Q(computed_generation__isnull=True) | Q(computed_generation__lte=generation))
+            .update(
+                values=values,
+                panels=panels,
+                computed_generation=generation,
+                computed_at=timezone.now(),
+                stale=ExpressionWrapper(Q(generation__gt=generation), output_field=BooleanField()),
+            )
         )
     return stored
 

@@ -213,8 +213,21 @@ def test_a_refresh_is_idempotent_and_a_cell_marked_again_stays_stale(summarised,
         return result
 
     monkeypatch.setattr(summaries, "compute_cell", racing)
+    generation = SummaryCell.objects.get(year=YEAR, level=Level.NATIONAL).generation
+    # Its figures are stored all the same (a steady stream of writes must not freeze
+    # France's cell), and it stays stale for the next refresh.
+    SummaryCell.objects.filter(year=YEAR, level=Level.NATIONAL).update(values={})
+    assert summaries.refresh() == 1
+    cell = SummaryCell.objects.get(year=YEAR, level=Level.NATIONAL)
+    assert cell.stale
+    assert cell.computed_generation == generation
+    assert cell.values == compute(Query(YEAR, Scope.national(), SYSTEM))
+
+    # Never over figures a later refresh computed from a later generation.
+    monkeypatch.setattr(summaries, "compute_cell", compute_cell)
+    SummaryCell.objects.filter(pk=cell.pk).update(computed_generation=1000, values={"later": 1})
     assert summaries.refresh() == 0
-    assert SummaryCell.objects.get(year=YEAR, level=Level.NATIONAL).stale
+    assert SummaryCell.objects.get(pk=cell.pk).values == {"later": 1}
 
 
 def test_nothing_is_maintained_before_the_first_rebuild(

@@ -10,13 +10,14 @@ import hashlib
 import hmac
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import closing, nullcontext
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
-from django.db import connections, transaction
+from django.db import connections
 from django.db.models import BooleanField, Case, Count, F, Q, Value, When, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractQuarter, ExtractYear, RowNumber
@@ -315,20 +316,39 @@ def _dataset_sql(query: Query, cases, records: bool = True) -> tuple[str, tuple]
 
 
 def _selected(query: Query, sql: str, params: tuple) -> Iterator[tuple]:
-    """The SELECT's rows, read from a server-side cursor by batches: a client-side one
-    holds the whole year's result in the driver (177 MB at three times the national
-    data). A cursor (``DECLARE``) has PostgreSQL plan for its first rows
-    (``cursor_tuple_fraction`` 0.1: nested loops, 5× slower over a whole year), so it is
-    told that the whole result will be read."""
+    """The SELECT's rows, as they arrive: memory does not grow with the year (a plain
+    cursor holds the whole result in the driver: 177 MB at three times the national
+    data).
+
+    On PostgreSQL, streamed in chunks of rows (libpq 17's chunked mode, ``stream``): the
+    query runs as a COPY of it would, at its speed. A server-side cursor (``DECLARE``,
+    then ``FETCH`` by batches) was 30 % slower for a year of the national data (237 ms
+    against 183 ms, the COPY 182 ms). The connection is busy until the last row: nothing
+    may query it meanwhile (the dataset's callers read everything else first). Logged
+    as any query (DEBUG, ``CaptureQueriesContext``), its time being the whole stream's.
+    """
     connection = connections[query.using]
-    with transaction.atomic(using=query.using):
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
+    if connection.vendor != "postgresql":
         with connection.chunked_cursor() as cursor:
             cursor.execute(sql, params)
             while chunk := cursor.fetchmany(2000):
                 yield from chunk
+        return
+    from psycopg import capabilities
+
+    size = 2000 if capabilities.has_stream_chunked() else 1
+    with connection.cursor() as cursor:
+        logged = (
+            cursor.debug_sql(sql, params, use_last_executed_query=True)
+            if connection.queries_logged
+            else nullcontext()
+        )
+        with (
+            logged,
+            connection.wrap_database_errors,
+            closing(cursor.cursor.stream(sql, params, size=size)) as rows,
+        ):
+            yield from rows
 
 
 FTE_BANDS = [(0, "0"), (1, "0-1"), (5, "1-5"), (10, "5-10"), (50, "10-50")]

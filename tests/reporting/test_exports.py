@@ -323,3 +323,18 @@ def test_the_dataset_reads_each_structures_record_of_31_december(dataset, every_
     rows = {row[2]: row for row in exports.case_rows(query)}
     assert rows[exports.pseudonym("structure", s1.pk, YEAR)][6] == "environnement"
     assert rows[exports.pseudonym("structure", s3.pk, YEAR)][6] == "culture"
+
+
+def test_a_dataset_left_half_read_leaves_the_connection_usable(dataset, every_structure_kept):
+    """The rows stream from the database (a PostgreSQL chunked stream): a reader that
+    stops early (a client gone mid-download) must not leave the connection busy."""
+    from accompagnements.models import Accompagnement
+
+    rows = exports.case_rows(Query(YEAR, Scope.national(), SYSTEM))
+    first = next(rows)
+    assert first[0] == YEAR
+    rows.close()
+    # c1, c2, c4, c5, c6, c7 (factories.py).
+    assert Accompagnement.objects.count() == 6
+    # And read whole, it gives the five cases of the year (test above).
+    assert len(list(exports.case_rows(Query(YEAR, Scope.national(), SYSTEM)))) == 5

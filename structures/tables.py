@@ -1,7 +1,7 @@
 import django_tables2 as tables
 
 from territoires.collation import french_order
-from webinput.tables import html_head, html_pagination, html_rows
+from webinput.tables import html_body, html_head, html_pagination, html_rows
 
 from .models import Structure, cases
 
@@ -80,6 +80,9 @@ class StructureTable(tables.Table):
 
     def html_rows(self):
         return html_rows(self)
+
+    def html_body(self):
+        return html_body(self)
 
     def html_pagination(self):
         return html_pagination(self, hx_target="structures-results")

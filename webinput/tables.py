@@ -189,6 +189,20 @@ def html_rows(table: Table) -> Iterator[tuple[SafeString, list[tuple[str, SafeSt
         )
 
 
+def html_body(table: Table) -> SafeString:
+    """``html_rows`` joined into the ``<tbody>``'s content, a row a line, for one variable
+    of ``components/_rows.html`` to print: a loop in the template prints a variable per
+    cell and per row (650 for 50 rows of six columns), each through the engine's
+    ``render_value_in_context``, ~17 % of a case list's CPU. Every piece is safe HTML
+    already (``_render``, ``as_html``, ``_row_attrs_html``)."""
+    parts = []
+    for row_attrs, cells in html_rows(table):
+        parts.append(f"<tr {row_attrs}>")
+        parts.extend(f"<td {td}>{cell}</td>" for td, cell in cells)
+        parts.append("</tr>\n")
+    return mark_safe("".join(parts))
+
+
 def _row_attrs_html(attrs: dict[str, Any]) -> SafeString:
     """``AttributeDict(attrs).as_html()``, without ``format_html_join``'s lazy wrappers:
     a row's attributes are written for every row of the page."""

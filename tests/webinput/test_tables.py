@@ -25,6 +25,12 @@ GENERIC = Template(
     "{% for column, cell in row.items %}<td {{ column.attrs.td.as_html }}>{{ cell }}</td>"
     "{% endfor %}</tr>{% endfor %}"
 )
+# What components/_rows.html prints: the same rows, one a line (webinput.tables.html_body).
+GENERIC_LINES = Template(
+    "{% for row in table.paginated_rows %}<tr {{ row.attrs.as_html }}>"
+    "{% for column, cell in row.items %}<td {{ column.attrs.td.as_html }}>{{ cell }}</td>"
+    "{% endfor %}</tr>\n{% endfor %}"
+)
 COMPILED = Template(
     "{% for row_attrs, cells in table.html_rows %}<tr {{ row_attrs }}>"
     "{% for td, cell in cells %}<td {{ td }}>{{ cell }}</td>{% endfor %}</tr>{% endfor %}"
@@ -52,6 +58,7 @@ def test_case_rows_are_django_tables2s(personas):
     assert "Asso &lt;Ouverte&gt;" in expected
     assert "Clôturée &amp; Cie" in expected
     assert COMPILED.render(Context({"table": table})) == expected
+    assert table.html_body() == GENERIC_LINES.render(Context({"table": table}))
 
 
 def test_structure_rows_are_django_tables2s(personas):
@@ -65,6 +72,7 @@ def test_structure_rows_are_django_tables2s(personas):
     assert ">oui</td>" in expected
     assert "—" in expected
     assert COMPILED.render(Context({"table": table})) == expected
+    assert table.html_body() == GENERIC_LINES.render(Context({"table": table}))
 
 
 class _Form(forms.Form):

@@ -6,7 +6,8 @@ the task is done, ``save_echange`` when a contact is logged). Resolved reminders
 neither listed as current nor counted.
 """
 
-from django.db.models import Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
@@ -14,9 +15,29 @@ from accounts.models import User
 from ..models import Notification, NotificationKind
 from ..models.notifications import PHASE_BOUND_KINDS
 
+# The signed-in person's attribute holding the count (accounts.backends).
+UNREAD = "unread_reminders"
+
+
+def unread_expression() -> Coalesce:
+    """The count of ``unread_count`` for the person of the outer row."""
+    counted = (
+        Notification.objects.unread()
+        .filter(recipient=OuterRef("pk"))
+        .order_by()
+        .values("recipient")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
 
 def unread_count(user: User) -> int:
-    """The menu's badge: one query."""
+    """The menu's badge: read with the signed-in person when it was (``UNREAD``, at the
+    start of the request), else one query."""
+    known = getattr(user, UNREAD, None)
+    if known is not None:
+        return known
     return Notification.objects.unread().filter(recipient=user).count()
 
 

@@ -13,23 +13,23 @@ from tests.accompagnements.factories import AccompagnementFactory
 from tests.dossiers.factories import case_document
 from tests.structures.factories import ContactFactory
 
-# The case page: the user with their DLA (1; the session is read from the cache); the case with its
+# The case page: the user with their DLA and the navigation's count of unread reminders (1, one
+# query: accounts.backends; the session is read from the cache); the case with its
 # structure, officer, DLA, diagnostic, parcours, last contact and whether the reader may write it
 # (1); plan actions, follow-ups, comité reviews (3); tasks (1); the documents of the case and of its
-# structure (1) and their versions (1); the structure's contacts (1); the navigation's count of
-# unread reminders (1); support actors of the réorientation form (1).
-CASE_PAGE_QUERIES = 11
+# structure (1) and their versions (1); the structure's contacts (1); support actors of the
+# réorientation form (1).
+CASE_PAGE_QUERIES = 10
 PAGE_BUDGET = 15
-# The timeline fragment: the user with their DLA (1); the case (1); the journal (1);
+# The timeline fragment: the user with their DLA and unread reminders (1); the case (1); the journal (1);
 # exchanges and their contacts, staff, prestataires, acteurs (5); documents, deleted
 # ones included, with their versions (2); tasks (1); handovers (1); history of the
-# case, its diagnostic and its parcours (3); the navigation's count of unread reminders,
-# which its context processor reads even for a fragment (1).
-TIMELINE_QUERIES = 16
-# What was sent outside: the user with their DLA (1); the case (1); its ingénieries (1);
-# handovers, emails, personal links (3) (their journal only when there are links); the
-# navigation's count (1).
-OUTSIDE_QUERIES = 7
+# case, its diagnostic and its parcours (3).
+TIMELINE_QUERIES = 15
+# What was sent outside: the user with their DLA and unread reminders (1); the case (1); its
+# ingénieries (1); handovers, emails, personal links (3) (their journal only when there are
+# links).
+OUTSIDE_QUERIES = 6
 # A case in suivi with no document: the case page's queries less the documents' versions
 # (none to read) and the réorientation form's actors (not offered in suivi).
 SUIVI_PAGE_QUERIES = CASE_PAGE_QUERIES - 2

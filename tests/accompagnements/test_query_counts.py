@@ -13,20 +13,19 @@ from tests.accompagnements.factories import (
 )
 from tests.structures.factories import StructureFactory
 
-# The user with their DLA (1; the session is read from the cache), then the page's own
-# queries.
-# +1 everywhere below: the navigation's count of unread reminders.
-LIST_QUERIES = 5
-# The case page of a case in parcours: the user with their DLA (1); the case
+# The user with their DLA and the navigation's count of unread reminders (1, one query:
+# accounts.backends; the session is read from the cache), then the page's own queries.
+LIST_QUERIES = 4
+# The case page of a case in parcours: the user with their DLA and unread reminders (1); the case
 # with its last contact and write right (1); plan actions, follow-ups, comité reviews,
 # diagnostic axes (4); the transitions' conditions: ingénierie actions, any ingénierie (2); tasks,
 # documents of the case and its structure (2; their versions only when there are some),
-# the structure's contacts (1); the navigation's count of unread reminders (1). The
+# the structure's contacts (1). The
 # timeline and what was sent outside the DLA are fragments (test_case_file_queries.py
 # pins them, and a heavy case).
-CASE_PAGE_QUERIES = 12
+CASE_PAGE_QUERIES = 11
 # +1: my pending tasks (last contact is a subquery of the cases' query).
-WORKBOARD_QUERIES = 4
+WORKBOARD_QUERIES = 3
 
 
 def make_cases(personas, count, state=State.ACCUEIL):
@@ -103,14 +102,14 @@ def _registers(personas, count):
 
 
 REGISTER_QUERIES = {
-    "accompagnements:prestataires": 4,
-    "accompagnements:acteurs": 5,
-    "accompagnements:comites": 3,
-    "accompagnements:comite": 6,
+    "accompagnements:prestataires": 3,
+    "accompagnements:acteurs": 4,
+    "accompagnements:comites": 2,
+    "accompagnements:comite": 5,
     # +1: its documents (dossiers), versions read only when there are some.
-    "accompagnements:ingenierie": 9,
+    "accompagnements:ingenierie": 8,
     # +1: the reminders resolved recently (listed apart); no digest subscription any more.
-    "accompagnements:notifications": 4,
+    "accompagnements:notifications": 3,
 }
 
 

@@ -163,3 +163,25 @@ def test_the_menu_shows_the_unread_count_beside_rappels(client_for, personas, la
     send_reminders()  # two unread
     page = client_for(personas.officer_a).get(reverse("accompagnements:list")).text
     assert '<span class="badge badge--count">2<span class="visually-hidden"> non lus' in page
+
+
+def test_the_signed_in_person_carries_the_unread_count_read_with_them(
+    personas, late_case, django_assert_num_queries
+):
+    """accounts.backends reads the count with the person (the query every page makes): the
+    menu then needs none of its own."""
+    from accompagnements.context_processors import reminders
+    from accounts.backends import signed_in_user
+
+    send_reminders()  # two: phase overdue, no contact
+    late_case.notifications.filter(kind=NotificationKind.NO_CONTACT).update(read_at=timezone.now())
+    with django_assert_num_queries(1):
+        user = signed_in_user(personas.officer_a.pk)
+    request = type("Request", (), {"user": user})()
+    with django_assert_num_queries(0):
+        assert reminders(request)["unread_reminders"] == 1
+    # Resolved reminders are not counted (the phase left: both resolved).
+    advance(late_case, "start_diagnostic", by=personas.officer_a)
+    assert signed_in_user(personas.officer_a.pk).unread_reminders == 0
+    # Someone else's reminders are not theirs.
+    assert signed_in_user(personas.officer_b.pk).unread_reminders == 0

@@ -129,8 +129,8 @@ def test_token_page_query_count(personas, client, django_assert_num_queries, n):
     for i in range(n):
         create_token(personas.officer_a, name=f"Jeton {i}", days=30)
     client.force_login(personas.officer_a)
-    # 1. the user with their DLA (page header; the session is read from the cache);
-    # 2. the menu's unread reminders; 3. their tokens with their usability.
-    with django_assert_num_queries(3):
+    # 1. the user with their DLA and the menu's unread reminders (page header; the session
+    # is read from the cache); 2. their tokens with their usability.
+    with django_assert_num_queries(2):
         response = client.get("/compte/jetons-api/")
     assert response.text.count("Révoquer<span") == n

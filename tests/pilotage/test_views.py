@@ -286,8 +286,8 @@ def test_dla_page_query_count_does_not_grow_with_lines(
     client = client_for(personas.officer_a)
     url = reverse("pilotage:dla", args=[personas.officer_a.dla_id])
     client.get(url)
-    # the user with the header's DLA (the session is read from the cache), the DLA, writable?, the
-    # year, contributions, committed lines, objectives, the lines with their ingénieries,
-    # conventions, their years, comités, dépassements; the navigation's unread reminders.
-    with django_assert_num_queries(13):
+    # the user with the header's DLA and unread reminders (the session is read from the cache),
+    # the DLA, writable?, the year, contributions, committed lines, objectives, the lines with
+    # their ingénieries, conventions, their years, comités, dépassements.
+    with django_assert_num_queries(12):
         client.get(url)

@@ -266,12 +266,12 @@ def test_a_dashboard_shows_the_same_figures_from_summaries_as_computed_live(
     assert _comparable(stored) == _comparable(live)
 
 
-# Pinned: the user (1; the session is read from the cache); for DLA members, their DLA with its
-# territories and the menu's count of unread reminders (2); the years with data (1); the frozen
+# Pinned: the user with the menu's count of unread reminders (1; the session is read from the
+# cache); for DLA members, their DLA with its territories (1); the years with data (1); the frozen
 # years' snapshots (1); regions and departments (1); the summary cells (1): the territory, the year
 # before, the compared territories and, for national operators, France's series; the pilotage
 # panels' objectives (1) and coverage reference table (1). Whatever the number of cases.
-EXPECTED_QUERIES = {"officer_a": 9, "coordinator": 9, "national": 7}
+EXPECTED_QUERIES = {"officer_a": 8, "coordinator": 8, "national": 7}
 
 
 @pytest.mark.parametrize("persona", ["officer_a", "coordinator", "national"])

@@ -145,9 +145,9 @@ class TestListPage:
             if structure.pk % 3 == 0:
                 AccompagnementFactory(structure=structure, officer=personas.officer_a)
         client = client_for(personas.officer_a)
-        # the user with their DLA (the session is read from the cache), departement choices, page,
-        # open cases of the page, count, can-create check, the navigation's unread reminders
-        with django_assert_num_queries(7):
+        # the user with their DLA and the navigation's unread reminders (the session is read from
+        # the cache), departement choices, page, open cases of the page, count, can-create check
+        with django_assert_num_queries(6):
             response = client.get(LIST_URL)
         assert response.status_code == 200
 
@@ -191,10 +191,10 @@ class TestDetailPage:
             structure.save()
         AccompagnementFactory(structure=structure, officer=personas.officer_a)
         client = client_for(personas.officer_a)
-        # the user with their DLA (the session: cache), structure, contacts, cases, DLAs holding an
-        # open case the reader may not open, history, merges, can-edit, may-open-a-case, the
-        # navigation's unread reminders
-        with django_assert_num_queries(10):
+        # the user with their DLA and the navigation's unread reminders (the session: cache),
+        # structure, contacts, cases, DLAs holding an open case the reader may not open, history,
+        # merges, can-edit, may-open-a-case
+        with django_assert_num_queries(9):
             response = client.get(detail_url(structure))
         assert response.status_code == 200
 

@@ -21,8 +21,8 @@ from tests.structures.factories import ContactFactory
 # réorientation form (1).
 CASE_PAGE_QUERIES = 10
 PAGE_BUDGET = 15
-# The timeline fragment: the user with their DLA and unread reminders (1); the case (1); the journal (1);
-# exchanges and their contacts, staff, prestataires, acteurs (5); documents, deleted
+# The timeline fragment: the user with their DLA and unread reminders (1); the case (1); the
+# journal (1); exchanges and their contacts, staff, prestataires, acteurs (5); documents, deleted
 # ones included, with their versions (2); tasks (1); handovers (1); history of the
 # case, its diagnostic and its parcours (3).
 TIMELINE_QUERIES = 15

@@ -93,9 +93,11 @@ class Structure(models.Model):
     """An employer organisation of the social and solidarity economy."""
 
     name = models.CharField("nom", max_length=255)
-    siret = models.CharField("SIRET", max_length=14, blank=True, db_index=True)
-    siren = models.CharField("SIREN", max_length=9, blank=True, db_index=True, editable=False)
-    rna = models.CharField("RNA", max_length=10, blank=True, db_index=True)
+    # Indexed in Meta (equality only): db_index would add a varchar_pattern_ops copy of
+    # each index no query uses, and three indexes more on the history table.
+    siret = models.CharField("SIRET", max_length=14, blank=True)
+    siren = models.CharField("SIREN", max_length=9, blank=True, editable=False)
+    rna = models.CharField("RNA", max_length=10, blank=True)
     legal_form = models.CharField("forme juridique", max_length=30, choices=LegalForm.choices)
     is_esus = models.BooleanField("agrément ESUS", default=False)
     siae_type = models.CharField("type de SIAE", max_length=4, choices=SiaeType.choices, blank=True)
@@ -166,6 +168,10 @@ class Structure(models.Model):
             ),
         ]
         indexes = [
+            # An import matches its rows by SIRET, then RNA; duplicates share a SIREN.
+            models.Index(fields=["siret"], name="structure_siret"),
+            models.Index(fields=["siren"], name="structure_siren"),
+            models.Index(fields=["rna"], name="structure_rna"),
             models.Index(fields=["departement", "name"], name="structure_dept_name"),
             # The list's default order (French): PostgreSQL reads the first page from the index.
             models.Index(french("name"), "id", name="structure_name_fr_id"),

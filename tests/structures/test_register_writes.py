@@ -43,3 +43,24 @@ def test_edit_and_contacts_name_their_author(personas):
     assert [c.first_name for c in structure.contacts.all()] == ["Ana"]
     deletion = Contact.history.get(id=gone_id, history_type="-")
     assert deletion.history_user == personas.officer_a
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_database_keeps_a_siret_registered_once_whatever_writes_it(personas):
+    """structure_siret_unique, the partial unique index (structures 0008 drops the
+    identifiers' other indexes by name and must leave it): a bulk write, which skips
+    the services' checks, is refused too; blank SIRETs (associations with an RNA) are
+    not unique."""
+    from django.db import IntegrityError, transaction
+
+    def bulk(*sirets):
+        rows = [unsaved(siret=siret) for siret in sirets]
+        for row in rows:
+            row.region_id = row.departement.region_id  # save() sets it; bulk_create does not
+        return Structure.objects.bulk_create(rows)
+
+    StructureFactory(siret="73282932000074")
+    with pytest.raises(IntegrityError, match="siret"), transaction.atomic():
+        bulk("73282932000074")
+    bulk("", "")
+    assert Structure.objects.filter(siret="").count() == 2

@@ -12,7 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch
+from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import SafeString, mark_safe
 
 from .models import Accompagnement, Diagnostic, EchangeKind, Parcours, Tache, TransitionLog
 
@@ -55,6 +59,32 @@ class Entry:
     kind: str = ""
     # The url opens the entry's edit form: a link for those who may edit the case only.
     edits: bool = False
+
+
+def html(entries: list[Entry], editable: bool) -> SafeString:
+    """The entries as the timeline's list items (``accompagnements/_timeline.html`` prints
+    them): written here rather than by a loop of the template, which printed eight
+    variables and two date filters per entry — a third of a heavy case's timeline CPU
+    (50 exchanges, 20 documents, 10 tasks). ``editable``: edit links are shown."""
+    items = []
+    for entry in entries:
+        at = timezone.localtime(entry.at)
+        title = conditional_escape(entry.title)
+        if entry.url and (not entry.edits or editable):
+            heading = f'<a href="{conditional_escape(entry.url)}">{title}</a>'
+        else:
+            heading = f"<strong>{title}</strong>"
+        who = f" · {conditional_escape(entry.who)}" if entry.who else ""
+        lines = "".join(
+            f'<br><span class="help">{conditional_escape(line)}</span>' for line in entry.lines
+        )
+        detail = f"<p>{linebreaksbr(entry.detail)}</p>" if entry.detail else ""
+        items.append(
+            f'<li class="timeline__entry timeline__entry--{escape(entry.category)}">\n'
+            f'    <time datetime="{at.isoformat()}">{at:%d/%m/%Y %H:%M}</time> —\n'
+            f"    {heading}\n    {who}\n    {lines}\n    {detail}\n  </li>"
+        )
+    return mark_safe("\n  ".join(items))  # every piece escaped above
 
 
 def build(

@@ -113,12 +113,15 @@ def case_file_context(request, case, *, writable: bool, extra_transitions=()) ->
     }
 
 
-def timeline_context(request, case) -> dict:
-    """The timeline fragment: every source read in a fixed number of queries."""
+def timeline_context(request, case, editable: bool) -> dict:
+    """The timeline fragment: every source read in a fixed number of queries;
+    ``editable``: entries link to their edit forms."""
     form = TimelineFilterForm(request.GET or None, choices=timeline.filter_choices())
     choice = form.cleaned_data["quoi"] if form.is_valid() else ""
+    entries = timeline.build(case, choice)
     return {
-        "timeline": timeline.build(case, choice),
+        "timeline": entries,
+        "timeline_html": timeline.html(entries, editable),
         "timeline_filter": form,
         "timeline_choice": choice,
         "timeline_url": timeline_url(case),

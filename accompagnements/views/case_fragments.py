@@ -32,7 +32,8 @@ def case_timeline(request, pk):
     """Phases, exchanges, documents, tasks and corrections, newest first (``?quoi=``)."""
     case = prefetch_journal(visible_case_page(request, pk))
     writable = case.is_writable_by(request.user)
-    context = {"editable": writable and case.is_open, **timeline_context(request, case)}
+    editable = writable and case.is_open
+    context = {"editable": editable, **timeline_context(request, case, editable)}
     return _render(request, case, "timeline", context)
 
 

@@ -13,7 +13,9 @@ LOOP = Template(
     """{% for entry in timeline %}
   <li class="timeline__entry timeline__entry--{{ entry.category }}">
     <time datetime="{{ entry.at|date:'c' }}">{{ entry.at|date:"d/m/Y H:i" }}</time> —
-    {% if entry.url and not entry.edits or entry.url and editable %}<a href="{{ entry.url }}">{{ entry.title }}</a>{% else %}<strong>{{ entry.title }}</strong>{% endif %}
+    {% if entry.url and not entry.edits or entry.url and editable %}"""
+    """<a href="{{ entry.url }}">{{ entry.title }}</a>{% else %}"""
+    """<strong>{{ entry.title }}</strong>{% endif %}
     {% if entry.who %} · {{ entry.who }}{% endif %}
     {% for line in entry.lines %}<br><span class="help">{{ line }}</span>{% endfor %}
     {% if entry.detail %}<p>{{ entry.detail|linebreaksbr }}</p>{% endif %}

@@ -38,7 +38,7 @@ def test_entries_are_written_as_the_templates_loop_wrote_them(personas, editable
             at=late - datetime.timedelta(days=3),
             category="echanges",
             title="Réunion : budget <2026> & suite",
-            who="Jeanne \"J\" d'Arc",
+            who='Jeanne "J" d\'Arc',
             detail="Ligne 1\nLigne <2>\r\nLigne & 3",
             url="/accompagnements/1/echanges/2/?a=1&b=2",
             lines=["Participants : A <B>, C & D", "Prochaine étape : appeler"],

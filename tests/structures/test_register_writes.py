@@ -45,7 +45,6 @@ def test_edit_and_contacts_name_their_author(personas):
     assert deletion.history_user == personas.officer_a
 
 
-@pytest.mark.django_db(transaction=True)
 def test_the_database_keeps_a_siret_registered_once_whatever_writes_it(personas):
     """structure_siret_unique, the partial unique index (structures 0008 drops the
     identifiers' other indexes by name and must leave it): a bulk write, which skips

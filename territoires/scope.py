@@ -84,7 +84,12 @@ def _match(model: type[models.Model], lookup: str | None, value: object) -> Q:
             related_keys = related._base_manager.filter(**{rest: value}).order_by()
             keys = Q(_InKeys(F("pk"), Subquery(related_keys.values(field.field.attname))))
     elif _crosses_many(model, lookup):
-        return Q(pk__in=model._base_manager.filter(**{lookup: value}).values("pk"))
+        # A many-to-many path (an ingénierie's cases' structures): EXISTS over this
+        # table's own row joined along it, correlated on its key. ``pk IN (subquery)``
+        # hashed every matching key first, even for a page reading one row by its key
+        # (an ingénierie at 3× the national data: 29 ms for the department's 1,454).
+        rows = model._base_manager.filter(pk=OuterRef("pk"), **{lookup: value})
+        return Q(Exists(rows.order_by()))
     else:
         return Q(**{lookup: value})
     exists = Q(Exists(rows.filter(_match(related, rest, value))))

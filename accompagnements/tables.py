@@ -3,7 +3,7 @@ from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from webinput.tables import html_body, html_head, html_pagination, html_rows
+from webinput.tables import html_body, html_head, html_pagination
 
 from .models import Accompagnement
 
@@ -56,9 +56,6 @@ class AccompagnementTable(tables.Table):
 
     def html_head(self):
         return html_head(self)
-
-    def html_rows(self):
-        return html_rows(self)
 
     def html_body(self):
         return html_body(self)

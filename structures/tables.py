@@ -1,7 +1,7 @@
 import django_tables2 as tables
 
 from territoires.collation import french_order
-from webinput.tables import html_body, html_head, html_pagination, html_rows
+from webinput.tables import html_body, html_head, html_pagination
 
 from .models import Structure, cases
 
@@ -77,9 +77,6 @@ class StructureTable(tables.Table):
     # structures/_table.html; sorting and paging swap the results region in place.
     def html_head(self):
         return html_head(self, hx_target="structures-results")
-
-    def html_rows(self):
-        return html_rows(self)
 
     def html_body(self):
         return html_body(self)

@@ -118,10 +118,8 @@ def timeline_context(request, case, editable: bool) -> dict:
     ``editable``: entries link to their edit forms."""
     form = TimelineFilterForm(request.GET or None, choices=timeline.filter_choices())
     choice = form.cleaned_data["quoi"] if form.is_valid() else ""
-    entries = timeline.build(case, choice)
     return {
-        "timeline": entries,
-        "timeline_html": timeline.html(entries, editable),
+        "timeline_html": timeline.html(timeline.build(case, choice), editable),
         "timeline_filter": form,
         "timeline_choice": choice,
         "timeline_url": timeline_url(case),

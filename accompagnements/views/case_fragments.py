@@ -32,8 +32,7 @@ def case_timeline(request, pk):
     """Phases, exchanges, documents, tasks and corrections, newest first (``?quoi=``)."""
     case = prefetch_journal(visible_case_page(request, pk))
     writable = case.is_writable_by(request.user)
-    editable = writable and case.is_open
-    context = {"editable": editable, **timeline_context(request, case, editable)}
+    context = timeline_context(request, case, editable=writable and case.is_open)
     return _render(request, case, "timeline", context)
 
 

@@ -15,7 +15,7 @@ from structures.tables import StructureTable
 from tests.accompagnements.factories import AccompagnementFactory
 from tests.structures.factories import StructureFactory
 from webinput.lists import configure_table
-from webinput.tables import plain_selects
+from webinput.tables import html_rows, plain_selects
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ GENERIC_LINES = Template(
     "{% endfor %}</tr>\n{% endfor %}"
 )
 COMPILED = Template(
-    "{% for row_attrs, cells in table.html_rows %}<tr {{ row_attrs }}>"
+    "{% for row_attrs, cells in rows %}<tr {{ row_attrs }}>"
     "{% for td, cell in cells %}<td {{ td }}>{{ cell }}</td>{% endfor %}</tr>{% endfor %}"
 )
 
@@ -57,7 +57,7 @@ def test_case_rows_are_django_tables2s(personas):
     assert expected.count("<tr ") == 2
     assert "Asso &lt;Ouverte&gt;" in expected
     assert "Clôturée &amp; Cie" in expected
-    assert COMPILED.render(Context({"table": table})) == expected
+    assert COMPILED.render(Context({"rows": html_rows(table)})) == expected
     assert table.html_body() == GENERIC_LINES.render(Context({"table": table}))
 
 
@@ -71,7 +71,7 @@ def test_structure_rows_are_django_tables2s(personas):
     assert expected.count("<tr ") == 2
     assert ">oui</td>" in expected
     assert "—" in expected
-    assert COMPILED.render(Context({"table": table})) == expected
+    assert COMPILED.render(Context({"rows": html_rows(table)})) == expected
     assert table.html_body() == GENERIC_LINES.render(Context({"table": table}))
 
 

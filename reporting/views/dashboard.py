@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 import tabular
 from territoires import policy
@@ -111,7 +113,7 @@ def dashboard(request):
         "series": figures.series_table(data),
         "previous_year": (data.get("previous") or {}).get("year"),
         "regions": regions,
-        "departements": departements,
+        "departement_options": departement_options(regions, departements, scope, shown_region),
         "shown_region": shown_region,
         # The comparison table's export asks for exactly what the page shows.
         "export_query": _territory_query(year, scope, live),
@@ -265,6 +267,33 @@ def _selectable(user, names):
         regions, departements = {}, {}
     # (code, name, region code): the template groups departments by region.
     return list(regions.items()), [(c, n, r) for c, (n, r) in departements.items()]
+
+
+def departement_options(regions, departements, scope, shown_region: str) -> SafeString:
+    """The department selector's options: a region's own, or France's grouped by region.
+
+    Written here rather than by the template, whose loops (a region's name looked up
+    among 18 for each of 18 groups, a test per option) were a fifth of the national
+    dashboard's CPU."""
+    chosen = scope.code if scope.level == Level.DEPARTEMENT else None
+
+    def option(code: str, name: str) -> str:
+        selected = " selected" if code == chosen else ""
+        return f'<option value="{escape(code)}"{selected}>{escape(code)} – {escape(name)}</option>'
+
+    if shown_region or not regions:
+        return mark_safe("".join(option(code, name) for code, name, _ in departements))
+    region_names = dict(regions)
+    groups: dict[str, list[str]] = {}
+    for code, name, region in departements:  # already in the regions' order
+        groups.setdefault(region, []).append(option(code, name))
+    return mark_safe(  # every value escaped above
+        "\n".join(
+            f'<optgroup label="{escape(region_names.get(region, ""))}">{"".join(options)}'
+            "</optgroup>"
+            for region, options in groups.items()
+        )
+    )
 
 
 COMPARISON_FORMATS = ("csv", "xlsx")

@@ -61,6 +61,24 @@ def test_the_department_choices_follow_the_region(dataset, personas, client_for)
     assert '<optgroup label="Bretagne">' in page
 
 
+def test_the_department_options_are_escaped_grouped_and_selected():
+    from reporting.indicators import Scope
+    from reporting.views.dashboard import departement_options
+
+    regions = [("53", "Bretagne"), ("52", "Pays <de> la Loire")]
+    departements = [("35", "Ille-et-Vilaine", "53"), ("44", "Loire & Atlantique", "52")]
+    zoomed = Scope("departement", code="44")
+    grouped = departement_options(regions, departements, zoomed, "")
+    assert grouped == (
+        '<optgroup label="Bretagne"><option value="35">35 – Ille-et-Vilaine</option></optgroup>\n'
+        '<optgroup label="Pays &lt;de&gt; la Loire">'
+        '<option value="44" selected>44 – Loire &amp; Atlantique</option></optgroup>'
+    )
+    # A region shown: its departments alone, not grouped; none selected at region level.
+    flat = departement_options(regions, departements[1:], Scope("region", code="52"), "52")
+    assert flat == '<option value="44">44 – Loire &amp; Atlantique</option>'
+
+
 def test_the_comparison_table_is_exported_as_csv_with_units(dataset, personas, client_for):
     response = client_for(personas.coordinator).get(EXPORT, {"annee": YEAR, "format": "csv"})
     assert response.status_code == 200

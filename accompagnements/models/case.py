@@ -251,6 +251,8 @@ class Accompagnement(ConcurrentTransitionMixin, models.Model):
         on_delete=models.PROTECT,
         related_name="accompagnements",
         verbose_name="DLA porteur",
+        # Indexed with the structure (Meta.indexes), whose prefix serves this column alone.
+        db_index=False,
     )
     officer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -320,6 +322,10 @@ class Accompagnement(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["officer", "state"], name="accompagnement_officer_state"),
             # The case list's default order (measured: 41 → 4 ms at national scale).
             models.Index(fields=["-opened_on", "-id"], name="accompagnement_opened"),
+            # A DLA's cases, and the structures they concern (an officer's register: the
+            # structures of the department or with a case of the DLA), read from the index
+            # alone: 21-26 -> 10 ms for each of the list's two queries at 3x the data.
+            models.Index(fields=["dla", "structure"], name="accompagnement_dla_structure"),
         ]
 
     def __str__(self):

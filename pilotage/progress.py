@@ -156,12 +156,15 @@ def progress(
     *,
     today: datetime.date | None = None,
     known: dict[int, dict[str, Any]] | None = None,
+    detail: bool = True,
 ) -> dict[str, Any]:
     """Planned vs achieved for ``objectives`` (one year), JSON-able (frozen with reports).
 
-    ``dlas``: each DLA with its objectives; ``totals``: count objectives added up over
-    the DLAs that have them; ``shares``: how many DLAs meet each share objective.
-    Objectives are read as plain rows: France has some 800 of them a year.
+    ``dlas``: each DLA with its objectives (empty without ``detail``: France's panel
+    shows the totals alone, and its 800 rows were a sixth of a cold national
+    dashboard); ``totals``: count objectives added up over the DLAs that have them;
+    ``shares``: how many DLAs meet each share objective. Objectives are read as plain
+    rows.
     """
     today = today or datetime.date.today()
     elapsed = _elapsed(year, today)
@@ -185,27 +188,32 @@ def progress(
     dlas: list[dict[str, Any]] = []
     totals: dict[str, dict[str, Any]] = {}
     shares: dict[str, dict[str, Any]] = {}
+    labels: dict[str, str] = {}
     for dla_id in sorted(by_dla, key=lambda pk: names[pk]):
         rows = []
         for kind, sector, target in sorted(by_dla[dla_id], key=lambda o: (order[o[0]], o[1])):
             key = f"{kind}:{sector}" if sector else kind
-            label = objective_label(kind, sector)
+            label = labels.get(key)
+            if label is None:
+                label = labels[key] = objective_label(kind, sector)
             value = values[dla_id].get(key)
             share = kind in SHARE_KINDS
             met = value is not None and value >= target
-            row = {
-                "kind": kind,
-                "sector": sector,
-                "label": label,
-                "unit": "%" if share else "",
-                "target": target,
-                "achieved": value,
-                "rate": None if share else _rate(value, target),
-                "met": met,
-                # Counts only: where the DLA should be by today at an even pace.
-                "expected": round(target * elapsed, 1) if elapsed and not share else None,
-            }
-            rows.append(row)
+            if detail:
+                rows.append(
+                    {
+                        "kind": kind,
+                        "sector": sector,
+                        "label": label,
+                        "unit": "%" if share else "",
+                        "target": target,
+                        "achieved": value,
+                        "rate": None if share else _rate(value, target),
+                        "met": met,
+                        # Counts only: where the DLA should be by today at an even pace.
+                        "expected": round(target * elapsed, 1) if elapsed and not share else None,
+                    }
+                )
             if share:
                 entry = shares.setdefault(key, {"label": label, "met": 0, "of": 0})
                 entry["of"] += 1
@@ -217,7 +225,8 @@ def progress(
                 entry["target"] += target
                 entry["achieved"] += value or 0
                 entry["dlas"] += 1
-        dlas.append({"id": dla_id, "name": names[dla_id], "objectives": rows})
+        if detail:
+            dlas.append({"id": dla_id, "name": names[dla_id], "objectives": rows})
     total_rows = [
         {**entry, "key": key, "rate": _rate(entry["achieved"], entry["target"])}
         for key, entry in sorted(totals.items(), key=lambda item: order[item[0].split(":")[0]])

@@ -47,7 +47,10 @@ def build(
     )
     known = {int(pk): values for pk, values in summary["achieved"].items()} if summary else None
     return {
-        "objectifs": progress(objectives, query.year, known=known),
+        # France's panel shows the totals alone (pilotage/panels/objectifs.html).
+        "objectifs": progress(
+            objectives, query.year, known=known, detail=query.scope.level != Level.NATIONAL
+        ),
         "couverture": coverage.build(query, names, summary["couverture"] if summary else None),
     }
 

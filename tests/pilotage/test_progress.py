@@ -158,3 +158,20 @@ def test_planned_vs_achieved_for_each_dla_and_added_up(activity, personas):
 def test_a_past_year_has_no_expected_to_date(activity, personas):
     result = progress(_objectives(personas), 2025, today=D(2026, 3, 1))
     assert {row["expected"] for dla in result["dlas"] for row in dla["objectives"]} == {None}
+
+
+def test_without_detail_the_totals_are_the_same_and_no_dla_is_listed(activity, personas):
+    # France's panel shows the totals alone: the same figures, the DLAs' rows not built.
+    result = progress(_objectives(personas), 2025, today=D(2025, 7, 2), detail=False)
+    assert result["dlas"] == []
+    totals = {row["label"]: row for row in result["totals"]}
+    assert (
+        totals["Structures accompagnées"]["target"],
+        totals["Structures accompagnées"]["achieved"],
+    ) == (6.0, 4)
+    assert totals["Structures accompagnées"]["rate"] == 66.7
+    assert [(row["label"], row["met"], row["of"]) for row in result["shares"]] == [
+        ("Part des structures accompagnées situées en QPV", 1, 1),
+        ("Part des structures accompagnées situées en ZRR / zone rurale", 0, 1),
+        ("Part des structures accompagnées d'un secteur : culture", 1, 1),
+    ]

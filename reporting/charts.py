@@ -17,7 +17,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .indicators import SECRET
-from .tables import figure_rows
+from .tables import escaped, figure_rows
 
 _ids = itertools.count(1)
 
@@ -92,6 +92,28 @@ class Chart:
     @property
     def html_rows(self) -> SafeString:
         return figure_rows((label, [value]) for label, value in self.rows)
+
+    @property
+    def html(self) -> SafeString:
+        """The chart with its title and its figures' table (``reporting/_chart.html``
+        prints it): written here, not by an included template, which a national
+        dashboard rendered fifteen times."""
+        title = escaped(self.title)
+        first, second = (escaped(header) for header in self.headers)
+        return mark_safe(  # every piece escaped above, the SVG and rows safe already
+            '<figure class="chart-figure">\n'
+            f"  <figcaption>{title}</figcaption>\n"
+            f"  <div>{escaped(self.svg)}</div>\n"
+            "  <table>\n"
+            f'    <caption class="visually-hidden">{title} : valeurs du graphique</caption>\n'
+            f'    <thead><tr><th scope="col">{first}</th><th scope="col" class="num">{second}'
+            "</th></tr></thead>\n"
+            "    <tbody>\n"
+            f"      {self.html_rows}\n"
+            "    </tbody>\n"
+            "  </table>\n"
+            "</figure>\n"
+        )
 
 
 def _open_svg(width, height, title, description):

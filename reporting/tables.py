@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from django.utils.safestring import SafeString, mark_safe
 
 
-def _escaped(value: object) -> str:
+def escaped(value: object) -> str:
     """What ``conditional_escape`` writes (markup kept, anything else escaped as Django's
     ``escape`` does), without its lazy-argument wrappers: 1,200 cells a national
     dashboard."""
@@ -25,7 +25,7 @@ def figure_rows(rows: Iterable[tuple[object, Iterable[object]]]) -> SafeString:
     """One ``<tr>`` per ``(header, cells)``: the header a row heading, each cell numeric."""
     parts: list[str] = []
     for header, cells in rows:
-        parts.append(f'<tr><th scope="row">{_escaped(header)}</th>')
-        parts.extend(f'<td class="num">{_escaped(cell)}</td>' for cell in cells)
+        parts.append(f'<tr><th scope="row">{escaped(header)}</th>')
+        parts.extend(f'<td class="num">{escaped(cell)}</td>' for cell in cells)
         parts.append("</tr>\n")
     return mark_safe("".join(parts))

@@ -70,3 +70,34 @@ def test_fmt_writes_what_numberformat_writes_for_ints_and_floats():
                 force_grouping=True, use_l10n=True,
             )  # fmt: skip
             assert charts.fmt(value, decimals) == expected, (value, decimals)
+
+
+# What reporting/_chart.html wrote through the template engine, before Chart.html.
+FORMER_CHART_TEMPLATE = """<figure class="chart-figure">
+  <figcaption>{{ chart.title }}</figcaption>
+  <div>{{ chart.svg }}</div>
+  <table>
+    <caption class="visually-hidden">{{ chart.title }} : valeurs du graphique</caption>
+    <thead><tr><th scope="col">{{ chart.headers.0 }}</th><th scope="col" class="num">{{ chart.headers.1 }}</th></tr></thead>
+    <tbody>
+      {{ chart.html_rows }}
+    </tbody>
+  </table>
+</figure>
+"""
+
+
+def test_a_chart_is_written_as_the_template_wrote_it_escaped():
+    from django.template import Context, Template
+
+    chart = charts.horizontal_bars(
+        "Secteurs <2025> & « autres »",
+        [("culture & <loisirs>", 12), ('sport "amateur"', 3)],
+        category_header="Secteur <d'activité>",
+        value_header="Structures & réseaux",
+    )
+    assert chart.html == Template(FORMER_CHART_TEMPLATE).render(Context({"chart": chart}))
+    # By hand: the title and headers escaped, the SVG kept as markup.
+    assert "<figcaption>Secteurs &lt;2025&gt; &amp; « autres »</figcaption>" in chart.html
+    assert '<th scope="col">Secteur &lt;d&#x27;activité&gt;</th>' in chart.html
+    assert "<div><svg " in chart.html

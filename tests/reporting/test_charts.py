@@ -73,18 +73,20 @@ def test_fmt_writes_what_numberformat_writes_for_ints_and_floats():
 
 
 # What reporting/_chart.html wrote through the template engine, before Chart.html.
-FORMER_CHART_TEMPLATE = """<figure class="chart-figure">
-  <figcaption>{{ chart.title }}</figcaption>
-  <div>{{ chart.svg }}</div>
-  <table>
-    <caption class="visually-hidden">{{ chart.title }} : valeurs du graphique</caption>
-    <thead><tr><th scope="col">{{ chart.headers.0 }}</th><th scope="col" class="num">{{ chart.headers.1 }}</th></tr></thead>
-    <tbody>
-      {{ chart.html_rows }}
-    </tbody>
-  </table>
-</figure>
-"""
+FORMER_CHART_TEMPLATE = (
+    '<figure class="chart-figure">\n'
+    "  <figcaption>{{ chart.title }}</figcaption>\n"
+    "  <div>{{ chart.svg }}</div>\n"
+    "  <table>\n"
+    '    <caption class="visually-hidden">{{ chart.title }} : valeurs du graphique</caption>\n'
+    '    <thead><tr><th scope="col">{{ chart.headers.0 }}</th>'
+    '<th scope="col" class="num">{{ chart.headers.1 }}</th></tr></thead>\n'
+    "    <tbody>\n"
+    "      {{ chart.html_rows }}\n"
+    "    </tbody>\n"
+    "  </table>\n"
+    "</figure>\n"
+)
 
 
 def test_a_chart_is_written_as_the_template_wrote_it_escaped():

@@ -155,3 +155,24 @@ def test_long_chart_labels_wrap_instead_of_being_cut():
     svg = str(bar_chart("Tailles", [("10 à 49 salariés", 2)]).svg)
     assert ">10 à 49</tspan>" in svg
     assert ">salariés</tspan>" in svg
+
+
+def test_a_sections_figures_are_written_with_unit_and_last_year_escaped():
+    from reporting.figures import Figure
+    from reporting.views.dashboard import figure_items, with_units
+
+    shown = with_units(
+        [
+            Figure("A", "Structures <QPV> & ZRR", "structures", 1, "1", "3", "−2"),
+            Figure("B", "Part", "%", 12.5, "12,5\u202f%", "10,0\u202f%"),
+        ]
+    )
+    assert figure_items(shown, 2024) == (
+        '<li><span>Structures &lt;QPV&gt; &amp; ZRR</span><span class="value">1 '
+        '<span class="card__unit">structure</span> <span class="help">(2024 : 3, −2)</span>'
+        "</span></li>\n"
+        '<li><span>Part</span><span class="value">12,5\u202f% <span class="help">'
+        "(2024 : 10,0\u202f%)</span></span></li>"
+    )
+    # No year before: no comparison.
+    assert "help" not in figure_items(shown[:1], None)

@@ -21,6 +21,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from benchmarks.run import python_reference_ms
+
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 OUT = ROOT / "var" / "bench"
@@ -160,6 +162,7 @@ def main():
         timing_file = OUT / "loadtest_server_timing.json"
         timing_file.unlink(missing_ok=True)
         load_before = os.getloadavg()
+        speed_before = python_reference_ms()
         log(f"locust: {args.users} users for {args.time}, at most {args.max_requests} requests")
         started = time.monotonic()
         subprocess.run(
@@ -185,6 +188,7 @@ def main():
     stats = read_stats(prefix)
     total = stats["total"]
     load_after = os.getloadavg()
+    speed_after = python_reference_ms()
     # Server CPU and SQL per endpoint (Server-Timing, benchmarks/middleware.py).
     if timing_file.exists():
         server = json.loads(timing_file.read_text(encoding="utf-8"))
@@ -203,6 +207,8 @@ def main():
         "cpu_count": os.cpu_count(),
         "load_average_before": [round(x, 2) for x in load_before],
         "load_average_after": [round(x, 2) for x in load_after],
+        # docs/benchmarks.md: this machine's pure-Python speed, before and after.
+        "python_reference_ms": [speed_before, speed_after],
         "note": "2 cores shared by locust, gunicorn, Celery, PostgreSQL and other engineers' "
         "test runs: figures are noisy.",
         "throughput_rps": total["rps"],

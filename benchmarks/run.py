@@ -18,6 +18,7 @@ import platform
 import subprocess
 import sys
 import time
+import timeit
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -145,6 +146,13 @@ def evaluate(results) -> dict:
     return verdicts
 
 
+def python_reference_ms() -> float:
+    """This machine's speed for pure Python, as docs/benchmarks.md quotes it: the best of
+    five ``sum(range(10**6))`` (``python -m timeit``). Hosts differ by 3x and one host
+    by 1.5x within an hour; CPU-bound figures read against it."""
+    return round(min(timeit.repeat("sum(range(10**6))", number=10, repeat=5)) * 100, 1)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=2026)
@@ -184,6 +192,7 @@ def main():
     from demo.runner import AlreadySeeded, seed
 
     load_before = os.getloadavg()
+    speed_before = python_reference_ms()
     log("migrating")
     call_command("migrate", verbosity=0)
     config = SeedConfig.for_scale(args.scale, seed=args.seed)
@@ -244,6 +253,7 @@ def main():
             "python": platform.python_version(),
             "django": django.get_version(),
             "load_average_at_start": [round(x, 2) for x in load_before],
+            "python_reference_ms_at_start": speed_before,
             "note": "2 cores shared with other engineers' test runs: timings are noisy.",
         },
         "database": {
@@ -281,6 +291,7 @@ def main():
         log(f"import of {args.import_rows} structures (child process, rolled back)")
         results["import"] = child("import", args.import_rows)
     results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    results["machine"]["python_reference_ms_at_end"] = python_reference_ms()
     results["verdicts"] = evaluate(results)
 
     document = json.dumps(results, indent=2, ensure_ascii=False)

@@ -31,13 +31,28 @@ def case_page_queryset(user):
     cases = Accompagnement.objects.for_lists().select_related(
         "structure__region", "diagnostic", "parcours", "reoriented_to"
     )
+    return with_writable(with_last_contact(cases), user)
+
+
+def with_writable(cases, user):
+    """``cases`` carrying whether ``user`` may write each (``writable_by_reader``)."""
     writable = Accompagnement.objects.editable_by(user).filter(pk=OuterRef("pk"))
-    return with_last_contact(cases).annotate(writable_by_reader=Exists(writable))
+    return cases.annotate(writable_by_reader=Exists(writable))
 
 
-def visible_case_page(request, pk):
-    """The case for its page or one of its fragments: 404 out of scope, writability known."""
-    case = visible_case(request, pk, case_page_queryset(request.user))
+def timeline_queryset(user):
+    """The case as its timeline shows it: its structure (the page's title), its phase
+    and whether ``user`` may write it. Half the case page's query to build (its
+    diagnostic, parcours, last contact… are not shown there)."""
+    return with_writable(Accompagnement.objects.select_related("structure"), user)
+
+
+def visible_case_page(request, pk, queryset=None):
+    """The case for its page or one of its fragments (``queryset``: the case page's by
+    default): 404 out of scope, writability known."""
+    if queryset is None:
+        queryset = case_page_queryset(request.user)
+    case = visible_case(request, pk, queryset)
     # Fill is_writable_by's cache from the annotation: no second query.
     case.__dict__.setdefault("_writable_by", {})[request.user.pk] = case.writable_by_reader
     return case

@@ -114,6 +114,8 @@ def test_the_page_links_to_its_fragments_which_open_as_pages_without_javascript(
     full = client.get(timeline_url)
     assert "<html" in full.text
     assert f'href="{case.get_absolute_url()}"' in full.text
+    # Its own read of the case (views.common.timeline_queryset) still names the structure.
+    assert f"Historique de l'accompagnement de {case.structure.name}" in full.text
     assert full.text.index("Échange 0") < full.text.index("Échange 1")  # newest first
     assert "HX-Request" in full["Vary"]
     fragment = client.get(timeline_url, HTTP_HX_REQUEST="true")

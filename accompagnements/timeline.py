@@ -11,6 +11,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
@@ -59,6 +60,20 @@ class Entry:
     kind: str = ""
     # The url opens the entry's edit form: a link for those who may edit the case only.
     edits: bool = False
+
+
+def named(*relations: str) -> list[str]:
+    """``defer()`` arguments keeping, of the people behind ``relations`` (foreign keys to
+    users), what their name needs (``User.NAME_FIELDS``): a heavy case's timeline names
+    some 170 people, whose other columns were compiled, read and set for nothing."""
+    user = get_user_model()
+    kept = {user._meta.pk.attname, *user.NAME_FIELDS}
+    return [
+        f"{relation}__{field.attname}"
+        for relation in relations
+        for field in user._meta.concrete_fields
+        if field.attname not in kept
+    ]
 
 
 def html(entries: list[Entry], editable: bool) -> SafeString:
@@ -138,8 +153,9 @@ def _phases(case):
 
 
 def _passations(case):
-    passations = case.passations.select_related(
-        "from_dla", "to_dla", "from_officer", "to_officer", "requested_by", "decided_by"
+    people = ("from_officer", "to_officer", "requested_by", "decided_by")
+    passations = case.passations.select_related("from_dla", "to_dla", *people).defer(
+        *named(*people)
     )
     for p in passations:
         if p.kind == "reassign":
@@ -175,14 +191,27 @@ PARTICIPANTS = ("contacts", "staff", "prestataires", "acteurs")
 
 def load_exchanges(case) -> list:
     """The case's exchanges with their people (five queries, one when there are none)."""
+    user = get_user_model()
+    staff = user.objects.only(*user.NAME_FIELDS)
     return list(
-        case.echanges.select_related("created_by").prefetch_related(
-            *(Prefetch(name, to_attr=f"{name}_list") for name in PARTICIPANTS)
+        case.echanges.select_related("created_by")
+        .defer(*named("created_by"))
+        .prefetch_related(
+            *(
+                Prefetch(name, to_attr=f"{name}_list", queryset=staff if name == "staff" else None)
+                for name in PARTICIPANTS
+            )
         )
     )
 
 
+# reverse() once for a case's exchanges (~100 function calls each): the edit address
+# with this placeholder, then each exchange's key in its place.
+_PLACEHOLDER = 2**62
+
+
 def _exchanges(case, exchanges):
+    edit_url = reverse("accompagnements:echange_edit", args=[case.pk, _PLACEHOLDER])
     for echange in exchanges:
         participants = [
             *(str(person) for name in PARTICIPANTS for person in getattr(echange, f"{name}_list")),
@@ -203,7 +232,7 @@ def _exchanges(case, exchanges):
             who=echange.created_by,
             detail=echange.summary,
             lines=lines,
-            url=reverse("accompagnements:echange_edit", args=[case.pk, echange.pk]),
+            url=edit_url.replace(str(_PLACEHOLDER), str(echange.pk)),
             edits=True,
         )
 
@@ -213,10 +242,14 @@ def load_documents(case):
     # Documents live in a higher app (dossiers); the case reaches them by the reverse relation.
     versions = case.documents.model._meta.get_field("versions").related_model
     return list(
-        case.documents.select_related("created_by", "deleted_by").prefetch_related(
+        case.documents.select_related("created_by", "deleted_by")
+        .defer(*named("created_by", "deleted_by"))
+        .prefetch_related(
             Prefetch(
                 "versions",
-                queryset=versions.objects.select_related("uploaded_by"),
+                queryset=versions.objects.select_related("uploaded_by").defer(
+                    *named("uploaded_by")
+                ),
                 to_attr="all_versions",
             )
         )
@@ -246,7 +279,8 @@ def _documents(documents):
 
 def load_tasks(case) -> list[Tache]:
     tasks = Tache.objects.filter(accompagnement=case)
-    return list(tasks.select_related("assignee", "created_by", "done_by"))
+    people = ("assignee", "created_by", "done_by")
+    return list(tasks.select_related(*people).defer(*named(*people)))
 
 
 def _tasks(tasks):
@@ -274,7 +308,11 @@ def _changes(case):
         ("Parcours", Parcours.history.filter(accompagnement_id=case.pk)),
     ]
     for label, history in sources:
-        rows = list(history.select_related("history_user").order_by("history_date", "history_id"))
+        rows = list(
+            history.select_related("history_user")
+            .defer(*named("history_user"))
+            .order_by("history_date", "history_id")
+        )
         for previous, row in zip([None, *rows], rows, strict=False):
             if previous is None:
                 if label == "Fiche de l'accompagnement":

@@ -44,6 +44,9 @@ class User(AbstractUser):
         verbose_name = "utilisateur·rice"
         ordering = [french("last_name"), french("first_name"), "username"]
 
+    # What __str__ reads: pages naming many people load these columns alone (the timeline).
+    NAME_FIELDS = ("first_name", "last_name", "username")
+
     def __str__(self):
         return self.get_full_name() or self.username
 

@@ -163,3 +163,30 @@ def test_a_case_in_suivi_reads_its_follow_ups_once(
         "accompagnements_followup" in q["sql"] and "LIMIT 1" in q["sql"] for q in captured
     )
     assert ("Enregistrez un point de suivi" in page.text) is (followups == 0)
+
+
+def test_the_timeline_names_its_people_from_their_name_columns_alone(
+    client_for, personas, django_assert_num_queries
+):
+    """Users are read with their names only (``timeline.named``): a name needing another
+    column would cost a query per entry, which the count below would show."""
+    from accompagnements.services.passation import reassign
+    from tests.accounts.factories import UserFactory
+
+    case = heavy_case(personas, 2, 1, 1)
+    colleague = UserFactory(
+        username="colleague", first_name="Camille", last_name="Le Goff", dla=case.dla
+    )
+    nameless = UserFactory(username="sans-nom", first_name="", last_name="", dla=case.dla)
+    reassign(case, to=colleague, by=personas.officer_a, reason="Congé")
+    reassign(case, to=nameless, by=colleague, reason="Retour")
+    client = client_for(nameless)
+    with django_assert_num_queries(TIMELINE_QUERIES):
+        page = client.get(
+            reverse("accompagnements:timeline", args=[case.pk]), HTTP_HX_REQUEST="true"
+        )
+    officer = f"{personas.officer_a.first_name} {personas.officer_a.last_name}"
+    # Full names, or the username when there is none (User.__str__).
+    assert f"Confié à Camille Le Goff (auparavant {officer})" in page.text
+    assert "Confié à sans-nom (auparavant Camille Le Goff)" in page.text
+    assert page.text.count(f" · {officer}") >= 2 + 1 + 1  # exchanges, document, task

@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accompagnements.services.echanges import add_task, log_exchange
+from accompagnements.services.passation import reassign
 from tests.accompagnements.factories import AccompagnementFactory
+from tests.accounts.factories import UserFactory
 from tests.dossiers.factories import case_document
 from tests.structures.factories import ContactFactory
 
@@ -170,9 +172,6 @@ def test_the_timeline_names_its_people_from_their_name_columns_alone(
 ):
     """Users are read with their names only (``timeline.named``): a name needing another
     column would cost a query per entry, which the count below would show."""
-    from accompagnements.services.passation import reassign
-    from tests.accounts.factories import UserFactory
-
     case = heavy_case(personas, 2, 1, 1)
     colleague = UserFactory(
         username="colleague", first_name="Camille", last_name="Le Goff", dla=case.dla

@@ -241,6 +241,9 @@ class Contact(models.Model):
         verbose_name = "contact"
         ordering = [french("last_name"), french("first_name"), "pk"]
 
+    # What __str__ reads: pages naming many people load these columns alone (the timeline).
+    NAME_FIELDS = ("first_name", "last_name")
+
     def __str__(self):
         return f"{self.first_name} {self.last_name}"
 

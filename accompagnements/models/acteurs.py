@@ -58,5 +58,8 @@ class ActeurAppui(models.Model):
         verbose_name_plural = "acteurs d'appui"
         ordering = [french("name"), "pk"]
 
+    # What __str__ reads: pages naming many people load these columns alone (the timeline).
+    NAME_FIELDS = ("name",)
+
     def __str__(self):
         return self.name

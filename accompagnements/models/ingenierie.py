@@ -54,6 +54,9 @@ class Prestataire(models.Model):
         verbose_name = "prestataire"
         ordering = [french("name"), "pk"]
 
+    # What __str__ reads: pages naming many people load these columns alone (the timeline).
+    NAME_FIELDS = ("name",)
+
     def __str__(self):
         return self.name
 

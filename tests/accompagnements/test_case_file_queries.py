@@ -28,6 +28,8 @@ PAGE_BUDGET = 15
 # ones included, with their versions (2); tasks (1); handovers (1); history of the
 # case, its diagnostic and its parcours (3).
 TIMELINE_QUERIES = 15
+# A case handed over: its handovers' people (1) and DLAs (1) besides (timeline._load_passations).
+TIMELINE_HANDOVER_QUERIES = TIMELINE_QUERIES + 2
 # What was sent outside: the user with their DLA and unread reminders (1); the case (1); its
 # ingénieries (1); handovers, emails, personal links (3) (their journal only when there are
 # links).
@@ -180,7 +182,7 @@ def test_the_timeline_names_its_people_from_their_name_columns_alone(
     reassign(case, to=colleague, by=personas.officer_a, reason="Congé")
     reassign(case, to=nameless, by=colleague, reason="Retour")
     client = client_for(nameless)
-    with django_assert_num_queries(TIMELINE_QUERIES):
+    with django_assert_num_queries(TIMELINE_HANDOVER_QUERIES):
         page = client.get(
             reverse("accompagnements:timeline", args=[case.pk]), HTTP_HX_REQUEST="true"
         )

@@ -119,3 +119,22 @@ def test_the_receiving_dla_answers_through_its_page(case, personas, client_for):
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.officer == personas.officer_b
+
+
+def test_the_timeline_tells_a_transfer_with_its_dlas_and_people(case, personas, client_for):
+    """Handovers are read with their DLAs and people in bulk (timeline._load_passations)."""
+    passation = request_transfer(
+        case, to_dla=personas.officer_b.dla, by=personas.officer_a, reason="Déménagement"
+    )
+    accept_transfer(passation, by=personas.officer_b)
+    page = client_for(personas.officer_b).get(
+        reverse("accompagnements:timeline", args=[case.pk]), HTTP_HX_REQUEST="true"
+    )
+    giver, taker = personas.officer_a, personas.officer_b
+    assert f"Transfert proposé : {giver.dla} → {taker.dla}" in page.text
+    assert (
+        f"Transfert accepté par {taker.dla}, confié à {taker.first_name} {taker.last_name}"
+        in page.text
+    )
+    assert f" · {giver.first_name} {giver.last_name}" in page.text  # who asked
+    assert "Déménagement" in page.text

@@ -1,5 +1,6 @@
 import csv
 import io
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -42,6 +43,12 @@ def test_ods_writes_formula_like_text_as_string_cells():
     content = zipfile.ZipFile(io.BytesIO(data)).read("content.xml").decode()
     assert "table:formula" not in content
     assert 'office:value-type="string"' in content
+
+
+def test_csv_writes_each_kind_of_cell_as_a_french_spreadsheet_reads_it():
+    row = ["=1+1", "-2", "Rennes", "", 7, -3, None, True, False, Decimal("2.50"), 0.5]
+    lines = list(csv_rows(["A"], [row]))
+    assert lines[1] == "'=1+1;'-2;Rennes;;7;-3;;oui;non;2,50;0,5\r\n"
 
 
 def test_csv_has_bom_semicolons_and_crlf():

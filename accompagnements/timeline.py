@@ -136,10 +136,11 @@ def build(
 
 
 def _phases(case):
-    # The timeline fragment has prefetched the journal (views.common.prefetch_journal).
-    logs = getattr(case, "timeline", None)
-    if logs is None:
-        logs = TransitionLog.objects.filter(accompagnement=case).select_related("user")
+    logs = (
+        TransitionLog.objects.filter(accompagnement=case)
+        .select_related("user")
+        .defer(*named("user"))
+    )
     for log in logs:
         title = (
             f"{log.get_from_state_display()} → {log.get_to_state_display()}"

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from ..models import Ingenierie
 from .case_file import timeline_context
-from .common import prefetch_journal, timeline_queryset, visible_case_page
+from .common import timeline_queryset, visible_case_page
 from .outside import outside_context
 
 
@@ -31,7 +31,6 @@ def _render(request, case, name: str, context: dict):
 def case_timeline(request, pk):
     """Phases, exchanges, documents, tasks and corrections, newest first (``?quoi=``)."""
     case = visible_case_page(request, pk, timeline_queryset(request.user))
-    case = prefetch_journal(case)
     writable = case.is_writable_by(request.user)
     context = timeline_context(request, case, editable=writable and case.is_open)
     return _render(request, case, "timeline", context)

@@ -6,7 +6,7 @@ from django.shortcuts import render
 
 from territoires.access import get_editable_or_403, get_visible_or_404
 
-from ..models import Accompagnement, ComiteAppui, ComiteReview, PlanAction, TransitionLog
+from ..models import Accompagnement, ComiteAppui, ComiteReview, PlanAction
 from ..models.echanges import with_last_contact
 
 
@@ -55,17 +55,6 @@ def visible_case_page(request, pk, queryset=None):
     case = visible_case(request, pk, queryset)
     # Fill is_writable_by's cache from the annotation: no second query.
     case.__dict__.setdefault("_writable_by", {})[request.user.pk] = case.writable_by_reader
-    return case
-
-
-def prefetch_journal(case):
-    """The case's journal with its people (the timeline's phase changes), one query."""
-    prefetch_related_objects(
-        [case],
-        Prefetch(
-            "journal", queryset=TransitionLog.objects.select_related("user"), to_attr="timeline"
-        ),
-    )
     return case
 
 

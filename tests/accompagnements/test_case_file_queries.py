@@ -191,3 +191,19 @@ def test_the_timeline_names_its_people_from_their_name_columns_alone(
     assert f"Confié à Camille Le Goff (auparavant {officer})" in page.text
     assert "Confié à sans-nom (auparavant Camille Le Goff)" in page.text
     assert page.text.count(f" · {officer}") >= 2 + 1 + 1  # exchanges, document, task
+
+
+def test_a_filtered_timeline_reads_its_source_alone(
+    client_for, personas, django_assert_num_queries
+):
+    case = heavy_case(personas, 2, 3, 1)
+    url = reverse("accompagnements:timeline", args=[case.pk])
+    client = client_for(personas.officer_a)
+    # The user with their DLA and unread reminders (1); the case (1); documents (1) and
+    # their versions (1): neither the journal nor the exchanges, tasks or histories.
+    with django_assert_num_queries(4) as captured:
+        page = client.get(url, {"quoi": "documents"}, HTTP_HX_REQUEST="true")
+    assert page.text.count('class="timeline__entry') == 3
+    read = " ".join(q["sql"] for q in captured)
+    assert "accompagnements_transitionlog" not in read
+    assert "accompagnements_echange" not in read

@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from territoires.access import get_editable_or_403, get_visible_or_404
 
+from .. import timeline
 from ..models import Accompagnement, ComiteAppui, ComiteReview, PlanAction
 from ..models.echanges import with_last_contact
 
@@ -43,8 +44,10 @@ def with_writable(cases, user):
 def timeline_queryset(user):
     """The case as its timeline shows it: its structure (the page's title), its phase
     and whether ``user`` may write it. Half the case page's query to build (its
-    diagnostic, parcours, last contact… are not shown there)."""
-    return with_writable(Accompagnement.objects.select_related("structure"), user)
+    diagnostic, parcours, last contact… are not shown there); with which of the
+    timeline's rarely used sources it has (``timeline.presence``)."""
+    cases = Accompagnement.objects.select_related("structure").annotate(**timeline.presence())
+    return with_writable(cases, user)
 
 
 def visible_case_page(request, pk, queryset=None):

@@ -23,13 +23,15 @@ from tests.structures.factories import ContactFactory
 # réorientation form (1).
 CASE_PAGE_QUERIES = 10
 PAGE_BUDGET = 15
-# The timeline fragment: the user with their DLA and unread reminders (1); the case (1); the
-# journal (1); exchanges and their contacts, staff, prestataires, acteurs (5); documents, deleted
-# ones included, with their versions (2); tasks (1); handovers (1); history of the
-# case, its diagnostic and its parcours (3).
-TIMELINE_QUERIES = 15
-# A case handed over: its handovers' people (1) and DLAs (1) besides (timeline._load_passations).
-TIMELINE_HANDOVER_QUERIES = TIMELINE_QUERIES + 2
+# The timeline fragment: the user with their DLA and unread reminders (1); the case, with
+# whether it has exchanges with consultants or support actors and handovers (1); the
+# journal (1); exchanges and their contacts and staff (3), not their consultants or support
+# actors when it has none; documents, deleted ones included, with their versions (2); tasks
+# (1); history of the case, its diagnostic and its parcours (3).
+TIMELINE_QUERIES = 12
+# A case handed over: its handovers (1), their people (1) and DLAs (1) besides
+# (timeline._load_passations).
+TIMELINE_HANDOVER_QUERIES = TIMELINE_QUERIES + 3
 # What was sent outside: the user with their DLA and unread reminders (1); the case (1); its
 # ingénieries (1); handovers, emails, personal links (3) (their journal only when there are
 # links).
@@ -206,4 +208,5 @@ def test_a_filtered_timeline_reads_its_source_alone(
     assert page.text.count('class="timeline__entry') == 3
     read = " ".join(q["sql"] for q in captured)
     assert "accompagnements_transitionlog" not in read
-    assert "accompagnements_echange" not in read
+    assert 'FROM "accompagnements_echange" ' not in read
+    assert 'FROM "accompagnements_tache"' not in read

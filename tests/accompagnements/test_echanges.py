@@ -15,7 +15,11 @@ from accompagnements.services.echanges import (
     set_task_done,
     update_exchange,
 )
-from tests.accompagnements.factories import AccompagnementFactory, PrestataireFactory
+from tests.accompagnements.factories import (
+    AccompagnementFactory,
+    ActeurAppuiFactory,
+    PrestataireFactory,
+)
 from tests.accounts.factories import UserFactory
 from tests.structures.factories import ContactFactory, StructureFactory
 
@@ -322,9 +326,10 @@ def test_the_daily_reminder_flags_silent_cases_and_overdue_tasks_once(personas, 
 def test_the_timeline_names_each_exchanges_participants(case, personas, client_for):
     durand = ContactFactory(structure=case.structure, first_name="Léa", last_name="Durand")
     alpha = PrestataireFactory(name="Cabinet Alpha")
-    for subject, contacts, prestataires, other in (
-        ("Entretien", [durand], [alpha], "la trésorière"),
-        ("Appel seul", [], [], ""),
+    incubateur = ActeurAppuiFactory(name="Incubateur Bretagne")
+    for subject, contacts, prestataires, acteurs, other in (
+        ("Entretien", [durand], [alpha], [incubateur], "la trésorière"),
+        ("Appel seul", [], [], [], ""),
     ):
         log_exchange(
             case,
@@ -336,14 +341,18 @@ def test_the_timeline_names_each_exchanges_participants(case, personas, client_f
             contacts=contacts,
             staff=[personas.officer_a] if contacts else [],
             prestataires=prestataires,
+            acteurs=acteurs,
             other_participants=other,
         )
     page = client_for(personas.officer_a).get(
         reverse("accompagnements:timeline", args=[case.pk]), {"quoi": "echanges"}
     )
     text = " ".join(page.text.split())
-    # Contacts, staff, consultants, then the others written in, in that order; an
-    # exchange without anyone listed has no participants line.
-    expected = f"Participants : {durand}, {personas.officer_a}, Cabinet Alpha, la trésorière"
+    # Contacts, staff, consultants, support actors, then the others written in, in that
+    # order; an exchange without anyone listed has no participants line.
+    expected = (
+        f"Participants : {durand}, {personas.officer_a}, Cabinet Alpha, Incubateur Bretagne, "
+        "la trésorière"
+    )
     assert expected in text
     assert text.count("Participants :") == 1

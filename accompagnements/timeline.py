@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -18,6 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
+
+from territoires.models import Dla
 
 from .models import (
     Accompagnement,
@@ -111,6 +114,16 @@ def _may_have(case, source: str) -> bool:
     return getattr(case, f"{_HAS}{source}", True) is not False
 
 
+def _gather(parents: list, attribute: str, children, parent_key) -> None:
+    """Give each of ``parents`` a plain list ``attribute`` of its ``children`` (rows of one
+    query for the whole case, in their order); ``parent_key(child)``: its parent's key."""
+    by_pk = {parent.pk: parent for parent in parents}
+    for parent in parents:
+        setattr(parent, attribute, [])
+    for child in children:
+        getattr(by_pk[parent_key(child)], attribute).append(child)
+
+
 def html(entries: list[Entry], editable: bool) -> SafeString:
     """The entries as the timeline's list items (``accompagnements/_timeline.html`` prints
     them): written here rather than by a loop of the template, which printed eight
@@ -202,7 +215,7 @@ def _load_passations(case) -> list:
     dlas = ("from_dla", "to_dla")
     for relations, objects in (
         (people, user.objects.only(*user.NAME_FIELDS)),
-        (dlas, case.passations.model._meta.get_field("to_dla").related_model.objects),
+        (dlas, Dla.objects),
     ):
         keys = {getattr(p, f"{name}_id") for p in passations for name in relations}
         found = objects.in_bulk(keys - {None})
@@ -251,27 +264,23 @@ def load_exchanges(case) -> list:
     """The case's exchanges with their people: one query, then one per kind of participant
     (contacts, staff, and consultants or support actors when ``presence`` found some)."""
     exchanges = list(case.echanges.select_related("created_by").defer(*named("created_by")))
-    by_pk = {echange.pk: echange for echange in exchanges}
-    for echange in exchanges:
-        for name in PARTICIPANTS:
-            setattr(echange, f"{name}_list", [])
-    if not exchanges:
-        return exchanges
     for name in PARTICIPANTS:
-        if not _may_have(case, name):
-            continue
-        field = case.echanges.model._meta.get_field(name)
-        link = field.related_query_name()
-        people = (
-            field.related_model._default_manager.filter(**{f"{link}__accompagnement": case})
-            # The exchange of each row, through the join the filter made.
-            .annotate(timeline_echange=F(f"{link}__pk"))
-        )
-        # Their names only (each model's NAME_FIELDS, beside its __str__).
-        people = people.only(*field.related_model.NAME_FIELDS)
-        for person in people:
-            getattr(by_pk[person.timeline_echange], f"{name}_list").append(person)
+        people = _participants(case, name) if exchanges and _may_have(case, name) else ()
+        _gather(exchanges, f"{name}_list", people, attrgetter("timeline_echange"))
     return exchanges
+
+
+def _participants(case, name: str):
+    """The people of the case's exchanges by one relation, each row with its exchange."""
+    field = Echange._meta.get_field(name)
+    link = field.related_query_name()
+    return (
+        field.related_model._default_manager.filter(**{f"{link}__accompagnement": case})
+        # The exchange of each row, through the join the filter made.
+        .annotate(timeline_echange=F(f"{link}__pk"))
+        # Their names only (each model's NAME_FIELDS, beside its __str__).
+        .only(*field.related_model.NAME_FIELDS)
+    )
 
 
 # reverse() once for a case's exchanges (~100 function calls each): the edit address
@@ -314,19 +323,17 @@ def load_documents(case):
             *named("created_by", "deleted_by")
         )
     )
-    by_pk = {document.pk: document for document in documents}
-    for document in documents:
-        document.all_versions = []
+    versions = ()
     if documents:
         # The case's versions by their document's case rather than prefetch_related's
         # list of the documents' keys, as the exchanges' people.
-        versions = case.documents.model._meta.get_field("versions").related_model
-        for version in (
-            versions.objects.filter(document__accompagnement=case)
+        model = case.documents.model._meta.get_field("versions").related_model
+        versions = (
+            model.objects.filter(document__accompagnement=case)
             .select_related("uploaded_by")
             .defer(*named("uploaded_by"))
-        ):
-            by_pk[version.document_id].all_versions.append(version)
+        )
+    _gather(documents, "all_versions", versions, attrgetter("document_id"))
     return documents
 
 

@@ -64,18 +64,16 @@ def export(years):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    import tabular
     from reporting import exports
     from reporting.indicators import Query, Scope
     from territoires.actors import SYSTEM
 
-    headers = exports.columns("accompagnements")
     rows = 0
     started, cpu_started = time.perf_counter(), time.process_time()
     with tempfile.TemporaryFile("w+", encoding="utf-8") as out:
         for year in years:
             query = Query(year, Scope.national(), SYSTEM)
-            for line in tabular.csv_rows(headers, exports.case_rows(query)):
+            for line in exports.case_csv_lines(query):
                 out.write(line)
                 rows += 1
         size = out.tell()
@@ -103,7 +101,7 @@ def export(years):
         floor += seconds
         floor_bytes += size_copy
         sample_sql = sample_sql or sql
-    python_seconds = python_alone(years, headers)
+    python_seconds = python_alone(years)
     return {
         "years": [years[0], years[-1]],
         "rows": rows,
@@ -127,12 +125,11 @@ def export(years):
     }
 
 
-def python_alone(years, headers) -> float:
+def python_alone(years) -> float:
     """The export's Python work alone: each year's rows read first (one SELECT, kept in
     memory), then written as the export writes them, timed without the database."""
     from unittest import mock
 
-    import tabular
     from reporting import exports
     from reporting.indicators import Query, Scope
     from territoires.actors import SYSTEM
@@ -144,7 +141,7 @@ def python_alone(years, headers) -> float:
         read = list(exports._selected(query, sql, params))
         with mock.patch.object(exports, "_selected", return_value=iter(read)):
             started = time.perf_counter()
-            for _line in tabular.csv_rows(headers, exports.case_rows(query)):
+            for _line in exports.case_csv_lines(query):
                 pass
             elapsed += time.perf_counter() - started
     return elapsed

@@ -417,15 +417,16 @@ def dataset_queryset(query: Query, suppressed: set[int]):
 
 
 def _structure_cells(year: int, shown: dict[int, Characteristics]) -> dict[int, tuple]:
-    """Per structure, its cells of the row: those before the DLA's level and the two
-    bands (``CASE_COLUMNS``' order), worked out once for all its cases."""
+    """Per structure, its cells of the row, worked out once for all its cases: its
+    pseudonym, the cells before the DLA's level and the two bands (``CASE_COLUMNS``'
+    order)."""
     cells = {}
     structure_pseudonym = pseudonyms("structure", year)
     for pk, shape in shown.items():
         q = shape.identifiers
         cells[pk] = (
+            structure_pseudonym(pk),
             (
-                structure_pseudonym(pk),
                 q.region,
                 q.departement,
                 q.legal_form,
@@ -435,26 +436,65 @@ def _structure_cells(year: int, shown: dict[int, Characteristics]) -> dict[int, 
                 shape.in_zrr,
                 shape.is_network,
             ),
-            shape.fte_band,
-            shape.cdi_share_band,
+            (shape.fte_band, shape.cdi_share_band),
         )
     return cells
 
 
-def case_rows(query: Query, queryset=None, structures=None) -> Iterator[list]:
-    """Rows of the dataset, cells in ``CASE_COLUMNS``' order; ``queryset`` narrows
-    ``dataset_queryset`` (an API page) and ``structures`` is ``dataset_structures``'s
-    answer when the caller already has it.
+# A case row of the SELECT (``_dataset_sql``): its id and structure's at these places,
+# then the case's own cells (the DLA's level to the ingénieries' counts) and its last
+# follow-up's two.
+_CASE_PK, _CASE_STRUCTURE = 1, 2
+_CASE_OWN = slice(3, 16)
+_CASE_FOLLOWUP = slice(16, 18)
 
-    The whole dataset is one SELECT: the structures' records come first and the
-    k-anonymity is decided on them; the cases that follow are written as they are read,
-    so memory does not grow with the year.
-    """
+
+def _own_cells(year: int, own: tuple) -> tuple:
+    """The case's cells from the DLA's level to the abandon reason, from ``_CASE_OWN``."""
+    (
+        level,
+        channel,
+        state,
+        opened_year,
+        opened_quarter,
+        closed_year,
+        closed_quarter,
+        validated,
+        reorientation,
+        reoriented_kind,
+        abandon,
+        individual,
+        collective,
+    ) = own
+    return (
+        level,
+        channel,
+        state,
+        f"{opened_year}-T{opened_quarter}",
+        f"{closed_year}-T{closed_quarter}" if closed_year else "",
+        opened_year == year,
+        bool(validated),
+        individual,
+        collective,
+        reorientation,
+        reoriented_kind or "",
+        abandon,
+    )
+
+
+def _followup_cells(followup: tuple) -> tuple:
+    situation, satisfaction = followup
+    return situation or "", satisfaction
+
+
+def _dataset(query: Query, queryset, structures) -> tuple[Iterator[tuple], dict[int, tuple]]:
+    """The SELECT's case rows, as they arrive, and the cells of the structures the
+    k-anonymity leaves in (``_structure_cells``)."""
     cases = case_queryset(query) if queryset is None else queryset
     try:
         sql, params = _dataset_sql(query, cases, records=structures is None)
     except EmptyResultSet:  # an empty page of the API
-        return
+        return iter(()), {}
     selected: Iterator[tuple] = _selected(query, sql, params)
     if structures is None:
         records: list[tuple] = []
@@ -469,57 +509,77 @@ def case_rows(query: Query, queryset=None, structures=None) -> Iterator[list]:
             selected = itertools.chain([first_case], selected)
     else:
         shown = structures[0]
+    return selected, _structure_cells(query.year, shown)
+
+
+def case_rows(query: Query, queryset=None, structures=None) -> Iterator[list]:
+    """Rows of the dataset, cells in ``CASE_COLUMNS``' order; ``queryset`` narrows
+    ``dataset_queryset`` (an API page) and ``structures`` is ``dataset_structures``'s
+    answer when the caller already has it.
+
+    The whole dataset is one SELECT: the structures' records come first and the
+    k-anonymity is decided on them; the cases that follow are written as they are read,
+    so memory does not grow with the year. A case whose structure is left out by the
+    k-anonymity (or, against the register's rule, has no record in its history: nothing
+    to describe it with) is left out.
+    """
+    selected, structures_cells = _dataset(query, queryset, structures)
     year = query.year
-    cells = _structure_cells(year, shown)
     case_pseudonym = pseudonyms("accompagnement", year)
-    for (
-        _kind,
-        pk,
-        structure_id,
-        level,
-        channel,
-        state,
-        opened_year,
-        opened_quarter,
-        closed_year,
-        closed_quarter,
-        validated,
-        reorientation,
-        reoriented_kind,
-        abandon,
-        individual,
-        collective,
-        situation,
-        satisfaction,
-        *_record_columns,
-    ) in selected:
-        structure = cells.get(structure_id)
+    for row in selected:
+        structure = structures_cells.get(row[_CASE_STRUCTURE])
+        if structure is not None:
+            structure_pseudonym, head, bands = structure
+            yield [
+                year,
+                case_pseudonym(row[_CASE_PK]),
+                structure_pseudonym,
+                *head,
+                *_own_cells(year, row[_CASE_OWN]),
+                *bands,
+                *_followup_cells(row[_CASE_FOLLOWUP]),
+            ]
+
+
+def case_csv_lines(query: Query) -> Iterator[str]:
+    """The dataset as CSV: the text of ``tabular.csv_rows(columns("accompagnements"),
+    case_rows(query))`` (a test holds them equal), written by runs of cells.
+
+    A structure's description, a case's coded cells, the bands and the last follow-up
+    each recur across the year's cases: each distinct run is written once
+    (``tabular.csv_fields``) and a line is joined from its runs, instead of a list of 27
+    cells built, checked and written per case (docs/benchmarks.md). A place of a run
+    always holds one type (or None), so equal runs are equal cells (a dictionary would
+    take True for 1).
+    """
+    yield tabular.csv_header(columns("accompagnements"))
+    selected, structures_cells = _dataset(query, None, None)
+    year = query.year
+    year_text = tabular.csv_fields((year,))
+    case_pseudonym = pseudonyms("accompagnement", year)
+    fields = tabular.csv_fields
+    heads: dict[tuple, str] = {}
+    owns: dict[tuple, str] = {}
+    bands_texts: dict[tuple, str] = {}
+    followups: dict[tuple, str] = {}
+    for row in selected:
+        structure = structures_cells.get(row[_CASE_STRUCTURE])
         if structure is None:
-            # Left out by the k-anonymity (or, against the register's rule, with no
-            # record in its history: nothing to describe it with).
             continue
-        head, fte, cdi = structure
-        yield [
-            year,
-            case_pseudonym(pk),
-            *head,
-            level,
-            channel,
-            state,
-            f"{opened_year}-T{opened_quarter}",
-            f"{closed_year}-T{closed_quarter}" if closed_year else "",
-            opened_year == year,
-            bool(validated),
-            individual,
-            collective,
-            reorientation,
-            reoriented_kind or "",
-            abandon,
-            fte,
-            cdi,
-            situation or "",
-            satisfaction,
-        ]
+        structure_pseudonym, head, bands = structure
+        if (head_text := heads.get(head)) is None:
+            head_text = heads[head] = fields(head)
+        if (own_text := owns.get(own := row[_CASE_OWN])) is None:
+            own_text = owns[own] = fields(_own_cells(year, own))
+        if (bands_text := bands_texts.get(bands)) is None:
+            bands_text = bands_texts[bands] = fields(bands)
+        if (followup_text := followups.get(followup := row[_CASE_FOLLOWUP])) is None:
+            followup_text = followups[followup] = fields(_followup_cells(followup))
+        # Pseudonyms are hexadecimal digits: nothing to quote or neutralise.
+        yield (
+            f"{year_text};{case_pseudonym(row[_CASE_PK])};{structure_pseudonym};{head_text};"
+            f"{own_text};{bands_text};{followup_text}\r\n"
+        )
 
 
 def indicator_rows(query: Query) -> Iterator[list]:
@@ -618,10 +678,15 @@ class Export:
     schema: str
     # The snapshot's version (``None``: computed live, provisional).
     version: int | None
+    # The CSV file's lines when the dataset writes them itself (``case_csv_lines``).
+    lines: Iterable[str] | None = None
 
     @property
     def filename(self) -> str:
         return filename(self.dataset, self.year, self.version, self.schema)
+
+    def csv_lines(self) -> Iterable[str]:
+        return self.lines if self.lines is not None else tabular.csv_rows(self.headers, self.rows)
 
 
 def prepare(query: Query, dataset: str) -> Export:
@@ -634,7 +699,17 @@ def prepare(query: Query, dataset: str) -> Export:
         return Export(
             dataset, query.year, frozen["columns"], frozen["rows"], frozen["schema"], version
         )
-    rows = case_rows(query) if dataset == "accompagnements" else indicator_rows(query)
+    if dataset == "accompagnements":
+        return Export(
+            dataset,
+            query.year,
+            columns(dataset),
+            case_rows(query),
+            SCHEMA_VERSION,
+            version,
+            lines=case_csv_lines(query),
+        )
+    rows = indicator_rows(query)
     return Export(dataset, query.year, columns(dataset), rows, SCHEMA_VERSION, version)
 
 
@@ -657,7 +732,7 @@ def named_export_file(query: Query, dataset: str, fmt: str) -> tuple[bytes, str]
     export = prepare(query, dataset)
     headers, data = export.headers, export.rows
     if fmt == "csv":
-        content = b"".join(line.encode("utf-8") for line in tabular.csv_rows(headers, data))
+        content = b"".join(line.encode("utf-8") for line in export.csv_lines())
     elif fmt == "xlsx":
         content = tabular.xlsx_bytes(headers, data, title=dataset)
     elif fmt == "ods":
@@ -670,4 +745,6 @@ def named_export_file(query: Query, dataset: str, fmt: str) -> tuple[bytes, str]
 def response(query: Query, dataset: str, fmt: str):
     """An attachment response; CSV streams row by row."""
     export = prepare(query, dataset)
-    return tabular.export_response(fmt, export.filename, export.headers, export.rows)
+    return tabular.export_response(
+        fmt, export.filename, export.headers, export.rows, csv_lines=export.csv_lines()
+    )

@@ -3,7 +3,8 @@
 A library, not an app: it knows nothing of the apps' models. Shared by the
 structure register (export, import, template) and the national statistics exports.
 
-Writing (``write``): ``export_response(fmt, filename, headers, rows)``, ``csv_rows``,
+Writing (``write``): ``export_response(fmt, filename, headers, rows)``, ``csv_rows``
+(``csv_header`` and ``csv_fields`` for a line joined from runs of cells),
 ``xlsx_bytes``, ``ods_bytes``; formulas are neutralised, never evaluated.
 Reading (``read``): ``read_table(data, filename)`` gives headers and numbered rows as
 strings, whatever the format and encoding, or raises ``SpreadsheetError``.
@@ -14,6 +15,8 @@ from .write import (
     CONTENT_TYPES,
     FORMATS,
     SheetColumn,
+    csv_fields,
+    csv_header,
     csv_rows,
     export_response,
     french_date,
@@ -32,6 +35,8 @@ __all__ = [
     "SheetColumn",
     "SpreadsheetError",
     "Table",
+    "csv_fields",
+    "csv_header",
     "csv_rows",
     "export_response",
     "french_date",

@@ -78,10 +78,20 @@ class _Echo:
         return value
 
 
+def _writer() -> Any:
+    # One per use: a writer keeps the line it is building (threads share the module).
+    return csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
+
+
+def csv_header(headers: Sequence[str]) -> str:
+    """The first line of ``csv_rows``: the BOM, then the column names."""
+    return "\ufeff" + _writer().writerow([neutralise(h) for h in headers])
+
+
 def csv_rows(headers: Sequence[str], rows: Iterable[Sequence]) -> Iterator[str]:
     """CSV lines as French spreadsheet software expects them: BOM, ';', CRLF."""
-    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
-    yield "\ufeff" + writer.writerow([neutralise(h) for h in headers])
+    writer = _writer()
+    yield csv_header(headers)
     formula_first = _FORMULA_FIRST
     for row in rows:
         # Numbers and plain text as they are, without a call each (most cells of a
@@ -94,6 +104,16 @@ def csv_rows(headers: Sequence[str], rows: Iterable[Sequence]) -> Iterator[str]:
                 for cell in row
             ]
         )
+
+
+def csv_fields(cells: Sequence) -> str:
+    """``cells`` as a line of ``csv_rows`` holds them, without the line's end: a run of
+    consecutive cells, to be joined with the line's other runs by ';'. An exporter whose
+    rows repeat runs (coded columns) writes each distinct run once."""
+    line = _writer().writerow([_csv_cell(cell) for cell in cells])
+    # A line of one empty field is written '""' (so as not to read as no field at all);
+    # within a longer line the field is empty.
+    return "" if line == '""\r\n' else line[:-2]
 
 
 def _csv_cell(value: Any) -> object:
@@ -481,12 +501,15 @@ def export_response(
     columns: Sequence[SheetColumn | None] | None = None,
     instructions: Sequence[str] = (),
     title: str = "Export",
+    csv_lines: Iterable[str] | None = None,
 ) -> StreamingHttpResponse:
     """An attachment response; ``filename`` has no extension. ``columns``, ``instructions``
-    and ``title`` shape the XLSX file (see ``write_xlsx``); CSV and ODS ignore them."""
+    and ``title`` shape the XLSX file (see ``write_xlsx``); CSV and ODS ignore them.
+    ``csv_lines``: the CSV file's lines already written (``csv_rows``' text), for CSV."""
     if fmt == "csv":
+        lines = csv_rows(headers, rows) if csv_lines is None else iter(csv_lines)
         response = StreamingHttpResponse(
-            _reporting_failure(csv_rows(headers, rows), filename),
+            _reporting_failure(lines, filename),
             content_type=CONTENT_TYPES["csv"],
         )
     elif fmt in ("xlsx", "ods"):

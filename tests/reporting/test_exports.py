@@ -197,10 +197,12 @@ def test_dashboard_export_and_pdf_agree_on_every_indicator(
 def test_export_statistics_command_writes_each_format(dataset, tmp_path, every_structure_kept):
     for fmt in ("csv", "xlsx", "ods"):
         output = tmp_path / f"stats.{fmt}"
-        call_command("export_statistics", year=YEAR, format=fmt, output=str(output))
+        said = io.StringIO()
+        call_command("export_statistics", year=YEAR, format=fmt, output=str(output), stdout=said)
         table = tabular.read_table(output.read_bytes(), output.name)
         assert table.headers == PUBLISHED_CASE_COLUMNS
         assert len(table.rows) == 5
+        assert f"{output} : 5 lignes en " in said.getvalue()
 
 
 def test_expired_export_files_are_deleted_and_the_record_kept(dataset, personas):
@@ -283,6 +285,11 @@ def test_case_rows_are_the_hand_worked_rows(dataset, every_structure_kept):
         ]
         for row in expected
     ]
+    # The CSV is written by runs of cells (case_csv_lines): the text csv_rows gives.
+    query = Query(YEAR, Scope.national(), SYSTEM)
+    assert "".join(exports.case_csv_lines(query)) == "".join(
+        tabular.csv_rows(exports.columns("accompagnements"), exports.case_rows(query))
+    )
 
 
 def test_the_dataset_reads_each_structures_record_of_31_december(dataset, every_structure_kept):

@@ -31,15 +31,15 @@ class Command(BaseCommand):
                 count += 1
                 yield row
 
-        rows = counted(export.rows)
         if format == "csv":
             # Streamed to disk line by line: memory stays flat whatever the volume.
             with open(output, "w", encoding="utf-8", newline="") as handle:
-                handle.writelines(tabular.csv_rows(headers, rows))
+                handle.writelines(counted(export.csv_lines()))
+            count -= 1  # the header line
         else:
             writer = tabular.xlsx_bytes if format == "xlsx" else tabular.ods_bytes
             with open(output, "wb") as handle:
-                handle.write(writer(headers, rows, title=dataset))
+                handle.write(writer(headers, counted(export.rows), title=dataset))
         elapsed = time.perf_counter() - started
         rate = count / elapsed if elapsed else 0
         self.stdout.write(

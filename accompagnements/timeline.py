@@ -382,15 +382,20 @@ def _tasks(tasks):
 _SILENT = {"state", "state_entered_at", "left_state", "closed_on", "id", "accompagnement"}
 
 
+# The historical models (django-simple-history), by their own manager: ``Model.history``
+# builds a manager class at each access (``Manager.from_queryset``, ~0.4 ms).
+_HISTORIES = (
+    ("Fiche de l'accompagnement", Accompagnement.history.model, "id"),
+    ("Diagnostic partagé", Diagnostic.history.model, "accompagnement_id"),
+    ("Parcours", Parcours.history.model, "accompagnement_id"),
+)
+
+
 def _changes(case):
-    sources = [
-        ("Fiche de l'accompagnement", Accompagnement.history.filter(id=case.pk)),
-        ("Diagnostic partagé", Diagnostic.history.filter(accompagnement_id=case.pk)),
-        ("Parcours", Parcours.history.filter(accompagnement_id=case.pk)),
-    ]
-    for label, history in sources:
+    for label, historical, key in _HISTORIES:
         rows = list(
-            history.select_related("history_user")
+            historical._default_manager.filter(**{key: case.pk})
+            .select_related("history_user")
             .defer(*named("history_user"))
             .order_by("history_date", "history_id")
         )

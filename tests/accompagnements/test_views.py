@@ -473,3 +473,33 @@ def test_case_list_shows_a_bad_filter_value_next_to_its_field(personas, client_f
     assert response.status_code == 200
     assert 'id="id_state_error"' in response.text
     assert "Sélectionnez un choix valide" in response.text
+
+
+def test_the_timeline_tells_which_fields_of_the_case_its_diagnostic_and_parcours_changed(
+    client_for, personas, case
+):
+    """The histories (django-simple-history) of the case, its diagnostic and its parcours:
+    a diagnostic or parcours begun, then each later record's changed fields by name."""
+    from accompagnements.services.history import save_by
+    from tests.accompagnements.factories import DiagnosticFactory, ParcoursFactory
+
+    officer = personas.officer_a
+    case.request = "Consolider le modèle économique"
+    save_by(case, officer)
+    diagnostic = DiagnosticFactory(accompagnement=case)
+    diagnostic.summary, diagnostic.recommendations = "Gouvernance à revoir", "Former le bureau"
+    save_by(diagnostic, officer)
+    parcours = ParcoursFactory(accompagnement=case)
+    parcours.priorities = "1. Gouvernance"
+    save_by(parcours, officer)
+
+    text = client_for(officer).get(reverse("accompagnements:timeline", args=[case.pk])).text
+    case_changed = "Fiche de l&#x27;accompagnement modifié : demande de la structure"
+    assert f"<strong>{case_changed}</strong>" in text
+    assert "<strong>Diagnostic partagé commencé</strong>" in text
+    assert "<strong>Diagnostic partagé modifié : synthèse, préconisations</strong>" in text
+    assert "<strong>Parcours commencé</strong>" in text
+    assert (
+        "<strong>Parcours modifié : axes de changement retenus, par ordre de priorité</strong>"
+        in text
+    )

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from .models import Structure
 
 MAX_ENTRIES = 100
+_HISTORICAL = Structure.history.model
 _KINDS = {"+": "création", "~": "modification", "-": "suppression"}
 
 
@@ -19,10 +20,12 @@ class HistoryEntry:
 
 def history_entries(structure: Structure, limit: int = MAX_ENTRIES) -> list[HistoryEntry]:
     """Newest first. One query: diffs are computed between consecutive records in Python."""
+    # The historical model's own manager: ``structure.history`` builds a manager class at
+    # each access (``Manager.from_queryset``).
     records = list(
-        structure.history.select_related("history_user").order_by("-history_date", "-history_id")[
-            : limit + 1
-        ]
+        _HISTORICAL._default_manager.filter(id=structure.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[: limit + 1]
     )
     labels = {f.name: f.verbose_name for f in Structure._meta.fields}
     entries = []

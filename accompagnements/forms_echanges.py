@@ -10,6 +10,7 @@ from django.utils import timezone
 from structures.models import Contact
 from territoires.collation import french
 from webinput.fields import BoundedModelMultipleChoiceField
+from webinput.tables import PlainSelect
 
 from .forms import DateInput
 from .models import ActeurAppui, Echange, EchangeKind, Prestataire, Tache
@@ -94,7 +95,8 @@ class TacheForm(forms.ModelForm):
 class TimelineFilterForm(forms.Form):
     """``?quoi=`` on the case page: one kind of entry, or one kind of exchange."""
 
-    quoi = forms.ChoiceField(label="Afficher", required=False)
+    # Its options written in Python, the same HTML as the template's (a template each).
+    quoi = forms.ChoiceField(label="Afficher", required=False, widget=PlainSelect)
 
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)

@@ -206,6 +206,9 @@ def test_a_filtered_timeline_reads_its_source_alone(
     with django_assert_num_queries(4) as captured:
         page = client.get(url, {"quoi": "documents"}, HTTP_HX_REQUEST="true")
     assert page.text.count('class="timeline__entry') == 3
+    # The filter shows the choice (its options written in Python, webinput's PlainSelect).
+    assert '<option value="documents" selected>documents</option>' in page.text
+    assert page.text.count(" selected>") == 1
     read = " ".join(q["sql"] for q in captured)
     assert "accompagnements_transitionlog" not in read
     assert 'FROM "accompagnements_echange" ' not in read

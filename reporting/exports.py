@@ -487,14 +487,16 @@ def _followup_cells(followup: tuple) -> tuple:
     return situation or "", satisfaction
 
 
-def _dataset(query: Query, queryset, structures) -> tuple[Iterator[tuple], dict[int, tuple]]:
-    """The SELECT's case rows, as they arrive, and the cells of the structures the
-    k-anonymity leaves in (``_structure_cells``)."""
+def _dataset(query: Query, queryset, structures) -> Iterator[tuple[tuple, tuple]]:
+    """The SELECT's case rows, as they arrive, each with its structure's cells
+    (``_structure_cells``). A case whose structure is left out by the k-anonymity (or,
+    against the register's rule, has no record in its history: nothing to describe it
+    with) is left out."""
     cases = case_queryset(query) if queryset is None else queryset
     try:
         sql, params = _dataset_sql(query, cases, records=structures is None)
     except EmptyResultSet:  # an empty page of the API
-        return iter(()), {}
+        return
     selected: Iterator[tuple] = _selected(query, sql, params)
     if structures is None:
         records: list[tuple] = []
@@ -509,7 +511,11 @@ def _dataset(query: Query, queryset, structures) -> tuple[Iterator[tuple], dict[
             selected = itertools.chain([first_case], selected)
     else:
         shown = structures[0]
-    return selected, _structure_cells(query.year, shown)
+    structures_cells = _structure_cells(query.year, shown)
+    for row in selected:
+        structure = structures_cells.get(row[_CASE_STRUCTURE])
+        if structure is not None:
+            yield row, structure
 
 
 def case_rows(query: Query, queryset=None, structures=None) -> Iterator[list]:
@@ -519,26 +525,20 @@ def case_rows(query: Query, queryset=None, structures=None) -> Iterator[list]:
 
     The whole dataset is one SELECT: the structures' records come first and the
     k-anonymity is decided on them; the cases that follow are written as they are read,
-    so memory does not grow with the year. A case whose structure is left out by the
-    k-anonymity (or, against the register's rule, has no record in its history: nothing
-    to describe it with) is left out.
+    so memory does not grow with the year.
     """
-    selected, structures_cells = _dataset(query, queryset, structures)
     year = query.year
     case_pseudonym = pseudonyms("accompagnement", year)
-    for row in selected:
-        structure = structures_cells.get(row[_CASE_STRUCTURE])
-        if structure is not None:
-            structure_pseudonym, head, bands = structure
-            yield [
-                year,
-                case_pseudonym(row[_CASE_PK]),
-                structure_pseudonym,
-                *head,
-                *_own_cells(year, row[_CASE_OWN]),
-                *bands,
-                *_followup_cells(row[_CASE_FOLLOWUP]),
-            ]
+    for row, (structure_pseudonym, head, bands) in _dataset(query, queryset, structures):
+        yield [
+            year,
+            case_pseudonym(row[_CASE_PK]),
+            structure_pseudonym,
+            *head,
+            *_own_cells(year, row[_CASE_OWN]),
+            *bands,
+            *_followup_cells(row[_CASE_FOLLOWUP]),
+        ]
 
 
 def case_csv_lines(query: Query) -> Iterator[str]:
@@ -553,7 +553,6 @@ def case_csv_lines(query: Query) -> Iterator[str]:
     take True for 1).
     """
     yield tabular.csv_header(columns("accompagnements"))
-    selected, structures_cells = _dataset(query, None, None)
     year = query.year
     year_text = tabular.csv_fields((year,))
     case_pseudonym = pseudonyms("accompagnement", year)
@@ -562,11 +561,7 @@ def case_csv_lines(query: Query) -> Iterator[str]:
     owns: dict[tuple, str] = {}
     bands_texts: dict[tuple, str] = {}
     followups: dict[tuple, str] = {}
-    for row in selected:
-        structure = structures_cells.get(row[_CASE_STRUCTURE])
-        if structure is None:
-            continue
-        structure_pseudonym, head, bands = structure
+    for row, (structure_pseudonym, head, bands) in _dataset(query, None, None):
         if (head_text := heads.get(head)) is None:
             head_text = heads[head] = fields(head)
         if (own_text := owns.get(own := row[_CASE_OWN])) is None:

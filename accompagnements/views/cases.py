@@ -30,7 +30,8 @@ from ..services import (
     update_case,
 )
 from ..tables import AccompagnementTable
-from .case_file import case_file_context, lacks_contact, my_pending_tasks, with_last_contact
+from ..workboard import phases as workboard_phases
+from .case_file import case_file_context, my_pending_tasks
 from .common import (
     editable_case,
     mark_readable_comites,
@@ -63,23 +64,7 @@ def case_list(request):
 
 def workboard(request):
     """My open cases by phase, with time in phase and overdue flags."""
-    cases = (
-        Accompagnement.objects.visible_to(request.user)
-        .open()
-        .filter(officer=request.user)
-        .select_related("structure__departement")
-        .with_followup_due()
-        .order_by("state_entered_at")
-    )
-    columns = {state: [] for state in State.OPEN}
-    now = timezone.now()
-    for case in with_last_contact(cases):
-        case.lacks_contact = lacks_contact(case, now)
-        columns[case.state].append(case)
-    phases = [
-        {"state": state, "label": State(state).label, "cases": columns[state]}
-        for state in State.OPEN
-    ]
+    phases = workboard_phases(request.user, timezone.now())
     return render(
         request,
         "accompagnements/workboard.html",

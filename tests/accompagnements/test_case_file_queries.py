@@ -27,11 +27,12 @@ PAGE_BUDGET = 15
 # whether it has exchanges with consultants or support actors and handovers (1); the
 # journal (1); exchanges and their contacts and staff (3), not their consultants or support
 # actors when it has none; documents, deleted ones included, with their versions (2); tasks
-# (1); history of the case, its diagnostic and its parcours (3).
-TIMELINE_QUERIES = 12
-# A case handed over: its handovers (1), their people (1) and DLAs (1) besides
-# (timeline._load_passations).
-TIMELINE_HANDOVER_QUERIES = TIMELINE_QUERIES + 3
+# (1); history of the case, its diagnostic and its parcours (3); the people of all these,
+# by their names (1, timeline._give_people).
+TIMELINE_QUERIES = 13
+# A case handed over: its handovers (1) and their DLAs (1) besides; their people are read
+# with the others' (timeline._load_passations).
+TIMELINE_HANDOVER_QUERIES = TIMELINE_QUERIES + 2
 # What was sent outside: the user with their DLA and unread reminders (1); the case (1); its
 # ingénieries (1); handovers, emails, personal links (3) (their journal only when there are
 # links).
@@ -174,8 +175,9 @@ def test_a_case_in_suivi_reads_its_follow_ups_once(
 def test_the_timeline_names_its_people_from_their_name_columns_alone(
     client_for, personas, django_assert_num_queries
 ):
-    """Users are read with their names only (``timeline.named``): a name needing another
-    column would cost a query per entry, which the count below would show."""
+    """Users are read once for all the sources, with their names only
+    (``timeline._give_people``): a name needing another column would cost a query per
+    entry, which the count below would show."""
     case = heavy_case(personas, 2, 1, 1)
     colleague = UserFactory(
         username="colleague", first_name="Camille", last_name="Le Goff", dla=case.dla
@@ -201,9 +203,10 @@ def test_a_filtered_timeline_reads_its_source_alone(
     case = heavy_case(personas, 2, 3, 1)
     url = reverse("accompagnements:timeline", args=[case.pk])
     client = client_for(personas.officer_a)
-    # The user with their DLA and unread reminders (1); the case (1); documents (1) and
-    # their versions (1): neither the journal nor the exchanges, tasks or histories.
-    with django_assert_num_queries(4) as captured:
+    # The user with their DLA and unread reminders (1); the case (1); documents (1), their
+    # versions (1) and the people who added them (1): neither the journal nor the
+    # exchanges, tasks or histories.
+    with django_assert_num_queries(5) as captured:
         page = client.get(url, {"quoi": "documents"}, HTTP_HX_REQUEST="true")
     assert page.text.count('class="timeline__entry') == 3
     # The filter shows the choice (its options written in Python, webinput's PlainSelect).

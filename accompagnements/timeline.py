@@ -376,12 +376,6 @@ def _documents(documents):
             )
 
 
-def load_tasks(case) -> list[Tache]:
-    tasks = Tache.objects.filter(accompagnement=case)
-    people = ("assignee", "created_by", "done_by")
-    return list(tasks.select_related(*people).defer(*named(*people)))
-
-
 def _tasks(tasks):
     for task in tasks:
         yield Entry(

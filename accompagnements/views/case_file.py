@@ -57,6 +57,14 @@ def _stepper(case) -> list[dict]:
     ]
 
 
+def _case_tasks(case) -> list[Tache]:
+    """The case's tasks with the people the page names (to whom, done by whom), by their
+    names only: not who created them, a third join the page never read."""
+    people = ("assignee", "done_by")
+    tasks = Tache.objects.filter(accompagnement=case).select_related(*people)
+    return list(tasks.defer(*timeline.named(*people)))
+
+
 def timeline_url(case, choice: str = "") -> str:
     url = reverse("accompagnements:timeline", args=[case.pk])
     return f"{url}?{urlencode({'quoi': choice})}" if choice else url
@@ -84,7 +92,7 @@ def case_file_context(request, case, *, writable: bool, extra_transitions=()) ->
     # ?quoi= on the case page (older links) is handed over to the timeline fragment.
     form = TimelineFilterForm(request.GET or None, choices=timeline.filter_choices())
     choice = form.cleaned_data["quoi"] if form.is_valid() else ""
-    tasks = timeline.load_tasks(case)
+    tasks = _case_tasks(case)
     documents, structure_documents = case_documents(case)
     transitions = {name for name, *_ in extra_transitions}
     return {

@@ -13,6 +13,7 @@ from territoires.models import Departement
 from webinput.search import validate_search
 
 from .models import Accompagnement, State
+from .models.case import overdue_q
 
 
 def officers_for(user):
@@ -118,5 +119,7 @@ class AccompagnementFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        overdue = Accompagnement.objects.overdue().values("pk")
-        return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
+        # The rule on the listed rows' own columns (both non-null, so exclude() is its
+        # negation), not a subquery of the whole country's overdue cases.
+        overdue = overdue_q()
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)

@@ -5,6 +5,7 @@ from django.db.models import Count, Q
 from territoires import policy
 
 from .models import Accompagnement, Notification, State, Tache
+from .models.case import overdue_q
 from .views.case_file import my_pending_tasks
 
 
@@ -34,10 +35,9 @@ def home_sections(request):
 
 def _my_cases(user):
     cases = Accompagnement.objects.visible_to(user).open().filter(officer=user)
-    overdue_ids = Accompagnement.objects.overdue().values("pk")
     counts = cases.aggregate(
         **{state: Count("pk", filter=Q(state=state)) for state in State.OPEN},
-        overdue=Count("pk", filter=Q(pk__in=overdue_ids)),
+        overdue=Count("pk", filter=overdue_q()),
     )
     return {
         "template": "accompagnements/home/officer.html",
@@ -51,14 +51,13 @@ def _my_cases(user):
 
 
 def _overview(user, *, by, label, title):
-    overdue_ids = Accompagnement.objects.overdue().values("pk")
     rows = (
         Accompagnement.objects.visible_to(user)
         .open()
         .values(f"{by}__pk", f"{by}__code", f"{by}__name")
         .annotate(
             **{state: Count("pk", filter=Q(state=state)) for state in State.OPEN},
-            overdue=Count("pk", filter=Q(pk__in=overdue_ids)),
+            overdue=Count("pk", filter=overdue_q()),
         )
         .order_by(f"{by}__code")
     )

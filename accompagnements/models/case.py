@@ -29,11 +29,7 @@ class AccompagnementQuerySet(ScopedQuerySet):
 
     def overdue(self, now=None):
         """Open cases that stayed in their phase longer than the phase's delay."""
-        now = now or timezone.now()
-        q = Q(pk__in=[])
-        for state in phase_delays():
-            q |= Q(state=state, state_entered_at__lt=overdue_cutoff(state, now))
-        return self.filter(q)
+        return self.filter(overdue_q(now))
 
     def followup_due(self, now=None):
         """Cases in follow-up with no checkpoint yet, past the follow-up delay."""
@@ -96,6 +92,17 @@ def overdue_cutoff(state: str, now: datetime.datetime) -> datetime.datetime | No
     """
     days = phase_delays().get(state)
     return None if days is None else now - datetime.timedelta(days=days)
+
+
+def overdue_q(now: datetime.datetime | None = None) -> Q:
+    """``overdue()`` as a condition on a case's own columns, for the counts that filter
+    by it (``Count(filter=…)``): a subquery of the overdue cases would read the whole
+    country's, whatever the rows counted."""
+    now = now or timezone.now()
+    q = Q(pk__in=[])
+    for state in phase_delays():
+        q |= Q(state=state, state_entered_at__lt=overdue_cutoff(state, now))
+    return q
 
 
 def _followup_due(now: datetime.datetime) -> Q:

@@ -103,3 +103,38 @@ def test_workboard_flags_follow_ups_due_exactly_as_the_reminder_task_finds_them(
     ]
     assert flagged == ["Due"]
     assert board.text.count("point de suivi à faire") == 1
+
+
+def test_home_counts_and_list_filter_count_the_same_overdue_cases(client_for, personas):
+    """The officer's home, the region's overview and the list's filter read the rule on
+    the counted rows (``overdue_q``), worked out here by hand."""
+    mine = case_in_accueil_for(personas, 31 * DAY)  # accueil allows 30 days: late
+    AccompagnementFactory(  # diagnostic allows 90: on time
+        officer=personas.officer_a,
+        state=State.DIAGNOSTIC,
+        state_entered_at=timezone.now() - 89 * DAY,
+    )
+    AccompagnementFactory(  # closed: never late, and not open
+        officer=personas.officer_a,
+        state=State.CLOTURE,
+        state_entered_at=timezone.now() - 400 * DAY,
+    )
+    AccompagnementFactory(  # Finistère's, late: the region's, not Alice's
+        officer=personas.officer_b,
+        structure__departement=personas.departement_b,
+        state_entered_at=timezone.now() - 40 * DAY,
+    )
+    cases = reverse("accompagnements:list")
+    me = personas.officer_a.pk
+
+    home = client_for(personas.officer_a).get(reverse("home")).text
+    assert f'<a href="{cases}?overdue=true&amp;officer={me}">1 accompagnement en retard</a>' in home
+    late = client_for(personas.officer_a).get(cases, {"overdue": "true", "officer": me})
+    assert [row.record for row in late.context["table"].rows] == [mine]
+    on_time = client_for(personas.officer_a).get(cases, {"overdue": "false", "officer": me})
+    assert [row.record.state for row in on_time.context["table"].rows] == [State.DIAGNOSTIC]
+
+    overview = client_for(personas.coordinator).get(reverse("home")).text
+    for departement in (personas.departement_a, personas.departement_b):
+        link = f"{cases}?overdue=true&amp;statut=ouverts&amp;departement={departement.pk}"
+        assert f'<a href="{link}">1</a>' in overview

@@ -124,6 +124,7 @@ class Structure(models.Model):
         related_name="structures",
         verbose_name="région",
         editable=False,
+        db_index=False,  # Meta.indexes: (region, id)
     )
     in_qpv = models.BooleanField("en QPV", default=False)
     in_zrr = models.BooleanField("en ZRR / zone rurale", default=False)
@@ -173,6 +174,8 @@ class Structure(models.Model):
             models.Index(fields=["siren"], name="structure_siren"),
             models.Index(fields=["rna"], name="structure_rna"),
             models.Index(fields=["departement", "name"], name="structure_dept_name"),
+            # A region's structures read from the index alone (a coordinator's scope).
+            models.Index(fields=["region", "id"], name="structure_region_id"),
             # The list's default order (French): PostgreSQL reads the first page from the index.
             models.Index(french("name"), "id", name="structure_name_fr_id"),
         ]

@@ -19,10 +19,10 @@ from django.db.models import Exists, F, OuterRef
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 
 from territoires.models import Dla
+from webinput.markup import escaped
 
 from .models import (
     Accompagnement,
@@ -134,18 +134,16 @@ def html(entries: list[Entry], editable: bool) -> SafeString:
     items = []
     for entry in entries:
         at = timezone.localtime(entry.at)
-        title = conditional_escape(entry.title)
+        title = escaped(entry.title)
         if entry.url and (not entry.edits or editable):
-            heading = f'<a href="{conditional_escape(entry.url)}">{title}</a>'
+            heading = f'<a href="{escaped(entry.url)}">{title}</a>'
         else:
             heading = f"<strong>{title}</strong>"
-        who = f" · {conditional_escape(entry.who)}" if entry.who else ""
-        lines = "".join(
-            f'<br><span class="help">{conditional_escape(line)}</span>' for line in entry.lines
-        )
+        who = f" · {escaped(entry.who)}" if entry.who else ""
+        lines = "".join(f'<br><span class="help">{escaped(line)}</span>' for line in entry.lines)
         detail = f"<p>{linebreaksbr(entry.detail)}</p>" if entry.detail else ""
         items.append(
-            f'<li class="timeline__entry timeline__entry--{escape(entry.category)}">\n'
+            f'<li class="timeline__entry timeline__entry--{escaped(entry.category)}">\n'
             f'    <time datetime="{at.isoformat()}">{at:%d/%m/%Y %H:%M}</time> —\n'
             f"    {heading}\n    {who}\n    {lines}\n    {detail}\n  </li>"
         )

@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime
 
 from django.utils import timezone
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from francais import pluriel
+from webinput.markup import escaped
 
 from .models import Accompagnement, State
 from .models.echanges import lacks_contact, with_last_contact
@@ -70,8 +70,8 @@ def cards(cases: list, now: datetime.datetime) -> SafeString:
             if case.last_contact_at
             else "aucun"
         )
-        name = conditional_escape(case.structure.name)
-        code = conditional_escape(case.structure.departement.code)
+        name = escaped(case.structure.name)
+        code = escaped(case.structure.departement.code)
         items.append(
             f'<li class="card">\n'
             f'        <a href="{case.get_absolute_url()}">{name}</a>\n'

@@ -16,8 +16,10 @@ from django.utils.formats import get_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from webinput.markup import escaped
+
 from .indicators import SECRET
-from .tables import escaped, figure_rows
+from .tables import figure_rows
 
 _ids = itertools.count(1)
 

@@ -19,10 +19,10 @@ import tabular
 from territoires import policy
 from territoires.actors import SYSTEM
 from territoires.models import Departement, Region
+from webinput.markup import escaped
 
 from .. import extensions, figures, maps, summaries
 from ..indicators import REGISTRY, SOURCES, THEMES, Level, Query, resolve_scope
-from ..tables import escaped
 from ..trends import years_with_data
 
 DEFAULT_CACHE_SECONDS = 300

@@ -200,15 +200,21 @@ def _give_people(people: list[tuple[list, tuple[str, ...]]]) -> None:
     """Set on each row the people of its ``relations`` (foreign keys to users), read in
     one query by their names only (``User.NAME_FIELDS``), none when there are none."""
     user = get_user_model()
+    _attach(user.objects.only(*user.NAME_FIELDS), people)
+
+
+def _attach(objects, targets: list[tuple[list, tuple[str, ...]]]) -> None:
+    """Set on each row of ``targets`` the objects of its ``relations`` (foreign keys),
+    read from ``objects`` in one query by their keys, none when there are none."""
     keys = {
         getattr(row, f"{name}_id")
-        for rows, relations in people
+        for rows, relations in targets
         for row in rows
         for name in relations
     }
     keys.discard(None)
-    found = user.objects.only(*user.NAME_FIELDS).in_bulk(keys) if keys else {}
-    for rows, relations in people:
+    found = objects.in_bulk(keys) if keys else {}
+    for rows, relations in targets:
         for row in rows:
             for name in relations:
                 key = getattr(row, f"{name}_id")
@@ -240,13 +246,7 @@ def _load_passations(case) -> list:
     passations = list(case.passations.all())
     if not passations:
         return passations
-    dlas = ("from_dla", "to_dla")
-    keys = {getattr(p, f"{name}_id") for p in passations for name in dlas}
-    found = Dla.objects.in_bulk(keys - {None})
-    for p in passations:
-        for name in dlas:
-            key = getattr(p, f"{name}_id")
-            setattr(p, name, None if key is None else found[key])
+    _attach(Dla.objects, [(passations, ("from_dla", "to_dla"))])
     return passations
 
 

@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from webinput.markup import escaped
-from webinput.reverse import reverse_pk
 
 from .models import Document
 
@@ -23,7 +22,7 @@ def document_rows(documents: Iterable[Document]) -> SafeString:
         if latest:
             uploaded = timezone.localtime(latest.uploaded_at)
             version = (
-                f'<a href="{reverse_pk("dossiers:download", latest.pk)}" download>'
+                f'<a href="{latest.get_download_url()}" download>'
                 f"v{latest.number} · {escaped(latest.original_name)}</a> ({uploaded:%d/%m/%Y})"
             )
         rows.append(

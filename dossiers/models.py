@@ -9,7 +9,6 @@ retention (audit.retention), which keeps the row without its name.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -200,4 +199,4 @@ class DocumentVersion(models.Model):
         return f"{self.document} (v{self.number})"
 
     def get_download_url(self):
-        return reverse("dossiers:download", args=[self.pk])
+        return reverse_pk("dossiers:download", self.pk)

@@ -3,9 +3,11 @@
 from urllib.parse import urlencode
 
 from django.db.models import Prefetch, Q
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
+from django.utils import timezone
 
-from .. import timeline
+from .. import task_items, timeline
 from ..forms_echanges import TimelineFilterForm
 from ..models import State, Tache
 from ..models.echanges import (
@@ -93,6 +95,10 @@ def case_file_context(request, case, *, writable: bool, extra_transitions=()) ->
     form = TimelineFilterForm(request.GET or None, choices=timeline.filter_choices())
     choice = form.cleaned_data["quoi"] if form.is_valid() else ""
     tasks = _case_tasks(case)
+    pending = [t for t in tasks if not t.is_done]
+    done = [t for t in tasks if t.is_done]
+    # The forms' CSRF field, as {% csrf_token %} writes it, when the page has forms.
+    csrf = csrf_input(request) if writable and tasks else ""
     documents, structure_documents = case_documents(case)
     transitions = {name for name, *_ in extra_transitions}
     return {
@@ -103,8 +109,11 @@ def case_file_context(request, case, *, writable: bool, extra_transitions=()) ->
             case.structure.contacts.filter(anonymised_at__isnull=True).order_by("last_name")[:6]
         ),
         "timeline_url": timeline_url(case, choice),
-        "pending_tasks": [t for t in tasks if not t.is_done],
-        "done_tasks": [t for t in tasks if t.is_done],
+        "pending_tasks": task_items.pending_items(
+            pending, case.pk, writable=writable, csrf_input=csrf, today=timezone.localdate()
+        ),
+        "done_tasks": task_items.done_items(done, case.pk, writable=writable, csrf_input=csrf),
+        "done_tasks_count": len(done),
         "case_documents": documents,
         "structure_documents": structure_documents,
         "last_contact_at": case.last_contact_at,

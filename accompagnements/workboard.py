@@ -9,41 +9,49 @@ from __future__ import annotations
 
 import datetime
 
+from django.db.models import F
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from francais import pluriel
 from webinput.markup import escaped
+from webinput.reverse import reverse_pk
 
 from .models import Accompagnement, State
+from .models.case import phase_overdue
 from .models.echanges import lacks_contact, with_last_contact
 
-# What a card shows of a case, no more (the structure's other columns cost their reading).
+# What a card shows of a case, no more: read as rows (``values_list(named=True)``), not
+# as a case, its structure and its department made into three instances each.
 _CARD_FIELDS = (
+    "pk",
     "state",
     "state_entered_at",
     "opened_on",
-    "structure__name",
-    "structure__departement__code",
+    "structure_name",
+    "departement_code",
+    "last_contact_at",
+    "followup_due",
 )
 _BADGE = '\n        <span class="badge badge--overdue">{}</span>'
 
 
 def phases(user, now: datetime.datetime) -> list[dict]:
-    """The five open phases, each with ``user``'s cases in it (longest in phase first)
-    and their cards (``cards``)."""
+    """The five open phases, each with ``user``'s cases in it (longest in phase first,
+    as rows of ``_CARD_FIELDS``) and their cards (``cards``)."""
     cases = (
         Accompagnement.objects.visible_to(user)
         .open()
         .filter(officer=user)
-        .select_related("structure__departement")
-        .only(*_CARD_FIELDS)
+        .annotate(
+            structure_name=F("structure__name"),
+            departement_code=F("structure__departement__code"),
+        )
         .with_followup_due(now)
         .order_by("state_entered_at")
     )
     columns: dict[str, list] = {state: [] for state in State.OPEN}
-    for case in with_last_contact(cases):
-        case.lacks_contact = lacks_contact(case, now)
+    for case in with_last_contact(cases).values_list(*_CARD_FIELDS, named=True):
         columns[case.state].append(case)
     return [
         {
@@ -57,11 +65,12 @@ def phases(user, now: datetime.datetime) -> list[dict]:
 
 
 def cards(cases: list, now: datetime.datetime) -> SafeString:
-    """The cases' cards (``<li>``), as the template printed them."""
+    """The cases' cards (``<li>``), as the template printed them; ``cases``: rows of
+    ``_CARD_FIELDS``."""
     items = []
     for case in cases:
         badges = ""
-        if case.overdue_at(now):
+        if phase_overdue(case.state, case.state_entered_at, now):
             badges += _BADGE.format("phase en retard")
         if case.followup_due:
             badges += _BADGE.format("point de suivi à faire")
@@ -70,15 +79,15 @@ def cards(cases: list, now: datetime.datetime) -> SafeString:
             if case.last_contact_at
             else "aucun"
         )
-        name = escaped(case.structure.name)
-        code = escaped(case.structure.departement.code)
+        name = escaped(case.structure_name)
+        code = escaped(case.departement_code)
         items.append(
             f'<li class="card">\n'
-            f'        <a href="{case.get_absolute_url()}">{name}</a>\n'
+            f'        <a href="{reverse_pk("accompagnements:detail", case.pk)}">{name}</a>\n'
             f'        <p class="help">{code} · depuis '
             f"{pluriel((now - case.state_entered_at).days, 'jour')}</p>{badges}\n"
             f'        <p class="help">Dernier contact : {contact}</p>'
-            f"{_BADGE.format('sans contact récent') if case.lacks_contact else ''}\n"
+            f"{_BADGE.format('sans contact récent') if lacks_contact(case, now) else ''}\n"
             f"      </li>"
         )
     return mark_safe("\n      ".join(items))  # names and codes escaped above

@@ -94,6 +94,13 @@ def overdue_cutoff(state: str, now: datetime.datetime) -> datetime.datetime | No
     return None if days is None else now - datetime.timedelta(days=days)
 
 
+def phase_overdue(state: str, entered_at: datetime.datetime, now: datetime.datetime) -> bool:
+    """A case in ``state`` since ``entered_at`` is overdue at ``now`` (``overdue_cutoff``);
+    also for a case read as a row (the workboard's cards)."""
+    cutoff = overdue_cutoff(state, now)
+    return cutoff is not None and entered_at < cutoff
+
+
 def overdue_q(now: datetime.datetime | None = None) -> Q:
     """``overdue()`` as a condition on a case's own columns, for the counts that filter
     by it (``Count(filter=…)``): a subquery of the overdue cases would read the whole
@@ -354,8 +361,7 @@ class Accompagnement(ConcurrentTransitionMixin, models.Model):
         return self.overdue_at(timezone.now())
 
     def overdue_at(self, now: datetime.datetime) -> bool:
-        cutoff = overdue_cutoff(self.state, now)
-        return cutoff is not None and self.state_entered_at < cutoff
+        return phase_overdue(self.state, self.state_entered_at, now)
 
     def is_writable_by(self, user) -> bool:
         """Cached per user: the case page asks once per available transition."""

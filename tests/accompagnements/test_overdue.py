@@ -96,7 +96,7 @@ def test_workboard_flags_follow_ups_due_exactly_as_the_reminder_task_finds_them(
     assert list(Accompagnement.objects.followup_due()) == [due]
     board = client_for(personas.officer_a).get(reverse("accompagnements:workboard"))
     flagged = [
-        case.structure.name
+        case.structure_name
         for phase in board.context["phases"]
         for case in phase["cases"]
         if case.followup_due

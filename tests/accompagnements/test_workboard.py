@@ -90,7 +90,7 @@ def test_cards_show_each_badge_count_and_date_as_the_template_did(personas):
         ],
     )
     suivi = board[State.SUIVI]
-    assert [case.structure.name for case in suivi["cases"]] == ["Suivie", "Régie de quartier"]
+    assert [case.structure_name for case in suivi["cases"]] == ["Suivie", "Régie de quartier"]
     assert suivi["cards"].endswith(
         _card(
             followed,

@@ -7,24 +7,16 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from webinput.markup import escaped
+from webinput.reverse import reverse_rows
 
 from .models import Tache
 
 _OVERDUE_CLASS = ' class="task--overdue"'
 _OVERDUE_BADGE = '<span class="badge badge--overdue">en retard</span>'
-# reverse() once per list (~40 µs a call): the address with this key, then each task's.
-_PLACEHOLDER = 2**62
-
-
-def _addresses(case_pk: int) -> tuple[str, str]:
-    done = reverse("accompagnements:tache_done", args=[case_pk, _PLACEHOLDER])
-    edit = reverse("accompagnements:tache_edit", args=[case_pk, _PLACEHOLDER])
-    return done, edit
 
 
 def _toggle(action: str, csrf_input: str, done: str, label: str, box: str) -> str:
@@ -47,8 +39,8 @@ def pending_items(
     """A ``<li>`` per task to do: its title, due date, assignee, "en retard" when due
     before ``today`` (``Tache.overdue_on``), and when ``writable`` its box and edit link
     (``assignee`` read with the tasks)."""
-    done_url, edit_url = _addresses(case_pk)
-    marker = str(_PLACEHOLDER)
+    done_url = reverse_rows("accompagnements:tache_done", case_pk)
+    edit_url = reverse_rows("accompagnements:tache_edit", case_pk)
     items = []
     for task in tasks:
         title = escaped(task.title)
@@ -56,8 +48,8 @@ def pending_items(
         toggle = edit = ""
         if writable:
             label = f"Marquer « {title} » comme faite"
-            toggle = _toggle(done_url.replace(marker, str(task.pk)), csrf_input, "1", label, "☐")
-            edit = f'<a href="{edit_url.replace(marker, str(task.pk))}">Modifier</a>'
+            toggle = _toggle(done_url(task.pk), csrf_input, "1", label, "☐")
+            edit = f'<a href="{edit_url(task.pk)}">Modifier</a>'
         items.append(
             f"<li{_OVERDUE_CLASS if overdue else ''}>\n"
             f"      {toggle}\n"
@@ -75,15 +67,14 @@ def done_items(
 ) -> SafeString:
     """A ``<li>`` per task done: its title, the day it was done (Paris time) and by whom,
     and when ``writable`` the box that puts it back to do (``done_by`` read with them)."""
-    done_url, _edit_url = _addresses(case_pk)
-    marker = str(_PLACEHOLDER)
+    done_url = reverse_rows("accompagnements:tache_done", case_pk)
     items = []
     for task in tasks:
         title = escaped(task.title)
         toggle = ""
         if writable:
             label = f"Remettre « {title} » à faire"
-            toggle = _toggle(done_url.replace(marker, str(task.pk)), csrf_input, "0", label, "☑")
+            toggle = _toggle(done_url(task.pk), csrf_input, "0", label, "☑")
         by = f" par {escaped(task.done_by)}" if task.done_by else ""
         items.append(
             f"<li>{toggle}\n"

@@ -17,12 +17,12 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, F, OuterRef
 from django.template.defaultfilters import linebreaksbr
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from territoires.models import Dla
 from webinput.markup import escaped
+from webinput.reverse import reverse_rows
 
 from .models import (
     Accompagnement,
@@ -307,13 +307,9 @@ def _participants(case, name: str):
     )
 
 
-# reverse() once for a case's exchanges (~100 function calls each): the edit address
-# with this placeholder, then each exchange's key in its place.
-_PLACEHOLDER = 2**62
-
-
 def _exchanges(case, exchanges):
-    edit_url = reverse("accompagnements:echange_edit", args=[case.pk, _PLACEHOLDER])
+    # reverse() once for the case's exchanges (~100 function calls each).
+    edit_url = reverse_rows("accompagnements:echange_edit", case.pk)
     for echange in exchanges:
         participants = [
             *(str(person) for name in PARTICIPANTS for person in getattr(echange, f"{name}_list")),
@@ -334,7 +330,7 @@ def _exchanges(case, exchanges):
             who=echange.created_by,
             detail=echange.summary,
             lines=lines,
-            url=edit_url.replace(str(_PLACEHOLDER), str(echange.pk)),
+            url=edit_url(echange.pk),
             edits=True,
         )
 

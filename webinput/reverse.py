@@ -9,6 +9,7 @@ two halves around its id. A view that takes something else is reversed as before
 (``reverse`` raises for it what it always did).
 """
 
+from collections.abc import Callable
 from functools import lru_cache
 
 from django.conf import settings
@@ -38,6 +39,17 @@ def reverse_pk(viewname: str, pk: int) -> str:
     if halves is None:
         return reverse(viewname, args=[pk])
     return f"{halves[0]}{pk}{halves[1]}"
+
+
+def reverse_rows(viewname: str, *parents: object) -> Callable[[int], str]:
+    """The URL of each row of a view whose last parameter is the row's id and whose other
+    parameters are ``parents`` (a case's tasks: ``<int:pk>/taches/<int:tache_pk>/``):
+    reversed once for a list of rows, then each row's id between the two halves."""
+    url = reverse(viewname, args=[*parents, _MARKER])
+    head, found, tail = url.partition(str(_MARKER))
+    if not found or str(_MARKER) in tail:
+        return lambda pk: reverse(viewname, args=[*parents, pk])
+    return lambda pk: f"{head}{pk}{tail}"
 
 
 @lru_cache(maxsize=128)

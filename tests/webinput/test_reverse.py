@@ -1,9 +1,10 @@
-"""reverse_pk (issue 18): the string Django's reverse gives, for any id, prefix or URLconf."""
+"""reverse_pk and reverse_rows (issue 18): the string Django's reverse gives, for any id,
+prefix or URLconf."""
 
 import pytest
 from django.urls import NoReverseMatch, clear_script_prefix, reverse, set_script_prefix
 
-from webinput.reverse import reverse_fixed, reverse_pk
+from webinput.reverse import reverse_fixed, reverse_pk, reverse_rows
 
 VIEWS = ["accompagnements:detail", "structures:detail", "dossiers:document"]
 
@@ -49,5 +50,23 @@ def test_fixed_urls_as_reverse(viewname):
         set_script_prefix("/dla/")
         assert reverse_fixed(viewname) == reverse(viewname)
         assert reverse_fixed(viewname).startswith("/dla/")
+    finally:
+        clear_script_prefix()
+
+
+@pytest.mark.parametrize("pk", [1, 10, 987_654_321, 2**63 - 1])
+def test_rows_of_a_parent_as_reverse(pk):
+    url = reverse_rows("accompagnements:tache_done", 42)
+    assert url(pk) == reverse("accompagnements:tache_done", args=[42, pk])
+    # Worked out from accompagnements/urls.py, not from reverse.
+    assert url(pk) == f"/accompagnements/42/taches/{pk}/fait/"
+
+
+def test_rows_follow_the_script_prefix():
+    try:
+        set_script_prefix("/dla/")
+        assert reverse_rows("accompagnements:echange_edit", 7)(3) == (
+            "/dla/accompagnements/7/echanges/3/"
+        )
     finally:
         clear_script_prefix()

@@ -1,0 +1,39 @@
+import unicodedata
+
+import pytest
+
+from structures.text import name_key, normalize
+
+
+def by_hand(value):
+    """The rule spelled out: ligatures, then accents off, lower case, runs of anything
+    but ASCII letters and digits as one space."""
+    for ligature, letters in {"œ": "oe", "æ": "ae", "ß": "ss", "Œ": "oe", "Æ": "ae"}.items():
+        value = value.replace(ligature, letters)
+    decomposed = unicodedata.normalize("NFKD", value)
+    text = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    kept = "abcdefghijklmnopqrstuvwxyz0123456789"
+    return " ".join("".join(c if c in kept else " " for c in text).split())
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("L'Œuvre  Sainte-Thérèse", "l oeuvre sainte therese"),
+        ("L’Œuvre", "l oeuvre"),  # a typographic apostrophe is a separator, not dropped
+        ("Straße ÆØ", "strasse ae"),  # Ø has no decomposition: a separator
+        ("İstanbul", "istanbul"),  # the dot above is a mark, taken off before lower()
+        ("ﬁn ① Ｆｕｌｌ", "fin 1 full"),  # compatibility forms
+        ("e\u0301\u0301 \u0301", "e"),  # marks alone
+        ("ASCII only, 35-Rennes", "ascii only 35 rennes"),
+        ("", ""),
+    ],
+)
+def test_normalize(value, expected):
+    assert normalize(value) == expected
+    assert by_hand(value) == expected
+
+
+def test_normalize_none_and_stop_words():
+    assert normalize(None) == ""
+    assert name_key("Association des Amis de l'Œuvre") == "amis oeuvre"

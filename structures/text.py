@@ -16,7 +16,7 @@ _NAME_STOP_WORDS = frozenset(
 )
 
 
-_LIGATURE_CHARS = frozenset("œæßŒÆ")
+_LIGATURE_CHARS = frozenset(map(chr, _LIGATURES))
 _ASCII = frozenset(map(chr, range(128)))
 
 

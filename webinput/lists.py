@@ -4,9 +4,11 @@ Every paginated list goes through ``configure_table``: whatever the query string
 says, the database sees a page size between 1 and ``MAX_PER_PAGE``, an offset
 below ``MAX_PAGE × MAX_PER_PAGE`` and an ordering on the table's own sortable
 columns. A parameter that makes no sense is ignored (the default applies); a page
-number past ``MAX_PAGE`` is a 404, as a page that cannot exist.
+number past ``MAX_PAGE``, or past the list's last page, is a 404, as a page that
+does not exist.
 """
 
+from django.core.paginator import EmptyPage
 from django.http import Http404, HttpRequest
 from django_tables2 import LazyPaginator, Table
 
@@ -16,6 +18,7 @@ MAX_PAGE = 10_000
 MAX_SORT_KEYS = 3
 # The largest id a BigAutoField holds: an id parameter above it names nothing.
 MAX_ID = 2**63 - 1
+_NO_SUCH_PAGE = "Cette page de la liste n'existe pas."
 # Longer than any column name; a longer value is not a column.
 _MAX_PARAM_LENGTH = 100
 
@@ -43,7 +46,7 @@ def page_number(raw: str | None) -> int:
     """A 1-based page number; past ``MAX_PAGE`` the page cannot exist: 404."""
     number = bounded_int(raw, default=1, minimum=1, maximum=MAX_PAGE + 1)
     if number > MAX_PAGE:
-        raise Http404("Cette page de la liste n'existe pas.")
+        raise Http404(_NO_SUCH_PAGE)
     return number
 
 
@@ -67,14 +70,18 @@ def configure_table(request: HttpRequest, table: Table, *, per_page: int) -> Tab
     keys = sort_keys(table, request.GET.getlist(table.prefixed_order_by_field))
     if keys:
         table.order_by = keys
-    table.paginate(
-        paginator_class=LazyPaginator,
-        page=page_number(request.GET.get(table.prefixed_page_field)),
-        per_page=bounded_int(
-            request.GET.get(table.prefixed_per_page_field),
-            default=per_page,
-            minimum=1,
-            maximum=MAX_PER_PAGE,
-        ),
-    )
+    try:
+        table.paginate(
+            paginator_class=LazyPaginator,
+            page=page_number(request.GET.get(table.prefixed_page_field)),
+            per_page=bounded_int(
+                request.GET.get(table.prefixed_per_page_field),
+                default=per_page,
+                minimum=1,
+                maximum=MAX_PER_PAGE,
+            ),
+        )
+    except EmptyPage:
+        # A page after the last one (an old link, a list that shrank): it does not exist.
+        raise Http404(_NO_SUCH_PAGE) from None
     return table

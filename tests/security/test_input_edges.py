@@ -47,6 +47,18 @@ def test_a_page_past_the_last_possible_one_is_404(name, page, personas, client_f
 
 
 @pytest.mark.parametrize("name", LISTS)
+def test_a_page_after_the_last_one_is_404_not_an_error(name, personas, client_for):
+    # Three rows, 50 a page: page 1 only (an old link to page 2 of a list that shrank).
+    for structure in StructureFactory.create_batch(3):
+        AccompagnementFactory(structure=structure, officer=personas.officer_a)
+    client = client_for(personas.officer_a)
+    assert client.get(reverse(name), {"page": "1"}).status_code == 200
+    response = client.get(reverse(name), {"page": "2"})
+    assert response.status_code == 404
+    assert "Page introuvable" in response.content.decode()
+
+
+@pytest.mark.parametrize("name", LISTS)
 @pytest.mark.parametrize("page", ["-1", "0", "abc", "\x00"])
 def test_a_page_number_that_means_nothing_is_the_first_page(name, page, personas, client_for):
     response = client_for(personas.officer_a).get(reverse(name), {"page": page})

@@ -146,10 +146,59 @@ class TestListPage:
                 AccompagnementFactory(structure=structure, officer=personas.officer_a)
         client = client_for(personas.officer_a)
         # the user with their DLA and the navigation's unread reminders (the session is read from
-        # the cache), departement choices, page, open cases of the page, count, can-create check
-        with django_assert_num_queries(6):
+        # the cache), departement choices, page with its count, open cases of the page,
+        # can-create check
+        with django_assert_num_queries(5):
             response = client.get(LIST_URL)
         assert response.status_code == 200
+
+    @pytest.mark.parametrize("persona", ["coordinator", "national"])
+    def test_region_and_nation_count_apart_from_the_page(
+        self, personas, client_for, django_assert_num_queries, persona
+    ):
+        # Their lists walk the name index and stop at the page: a count of their own.
+        StructureFactory.create_batch(3)
+        client = client_for(getattr(personas, persona))
+        # user, page, open cases of the page, count, departement choices, and for a
+        # coordinator the can-create check (a national operator creates no structure)
+        with django_assert_num_queries(6 if persona == "coordinator" else 5):
+            response = client.get(LIST_URL)
+        assert response.context["total"] == 3
+
+
+class TestListTotal:
+    """The count above the list: an officer's read with the page's rows, anyone else's
+    by a count of its own; the same figure either way, on every page."""
+
+    def test_officer_counts_department_and_dla_cases_on_every_page(
+        self, personas, client_for, rennes, brest, nantes
+    ):
+        # Ille-et-Vilaine: rennes and 54 more; nantes (Loire-Atlantique) through a case
+        # of the officer's DLA; brest (Finistère) not theirs. 56, pages of 50 and 6.
+        StructureFactory.create_batch(54)
+        AccompagnementFactory(structure=nantes, officer=personas.officer_a)
+        client = client_for(personas.officer_a)
+        first = client.get(LIST_URL)
+        second = client.get(LIST_URL, {"page": 2})
+        assert (first.context["total"], second.context["total"]) == (56, 56)
+        assert len(list(second.context["table"].paginated_rows)) == 6
+        assert "<strong>56</strong> structures" in first.content.decode()
+
+    def test_officer_count_follows_the_filter(self, personas, client_for, rennes, nantes):
+        StructureFactory(name="Ressourcerie Rennaise")
+        client = client_for(personas.officer_a)
+        assert client.get(LIST_URL, {"q": "ressourcerie"}).context["total"] == 1
+        assert client.get(LIST_URL, {"q": "ressourcerie", "page": 1}).context["total"] == 1
+        nothing = client.get(LIST_URL, {"q": "introuvable"})
+        assert nothing.context["total"] == 0
+        assert "<strong>0</strong> structure" in nothing.content.decode()
+
+    def test_coordinator_counts_their_region(self, personas, client_for, rennes, brest, nantes):
+        # Bretagne: rennes (Ille-et-Vilaine), brest (Finistère) and 51 more; not nantes.
+        StructureFactory.create_batch(51)
+        client = client_for(personas.coordinator)
+        assert client.get(LIST_URL).context["total"] == 53
+        assert client.get(LIST_URL, {"page": 2}).context["total"] == 53
 
 
 class TestDetailPage:

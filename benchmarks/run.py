@@ -15,6 +15,7 @@ import datetime
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 import time
@@ -173,6 +174,13 @@ def main():
     only = set(args.only.split(","))
 
     url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres") and re.search(r"_x\d+$", urlparse(url).path):
+        # A data set that is not the one asked for is rebuilt: `--scale national` given
+        # dla_bench_x3 would replace its three-fold data with the 1x set (15 minutes back).
+        raise SystemExit(
+            "DATABASE_URL names a database of another scale: give the 1x one "
+            "(dla_bench); --scale N uses dla_bench_xN beside it."
+        )
     if args.scale.isdigit() and url.startswith("postgres"):
         # `--scale 3` seeds its own database beside the 1x one (dla_bench_x3), so that the
         # two runs can be compared without reseeding either.

@@ -88,7 +88,7 @@ def export(years):
     for year in years:
         query = Query(year, Scope.national(), SYSTEM)
         with CaptureQueriesContext(connection) as captured:
-            for _ in exports.case_rows(query):
+            for _ in exports.case_csv_lines(query):
                 pass
         selects.add(
             sum(
@@ -137,7 +137,7 @@ def python_alone(years) -> float:
     elapsed = 0.0
     for year in years:
         query = Query(year, Scope.national(), SYSTEM)
-        sql, params = exports._dataset_sql(query, exports.case_queryset(query))
+        sql, params = exports._dataset_sql(query, exports.case_queryset(query), lines=True)
         read = list(exports._selected(query, sql, params))
         with mock.patch.object(exports, "_selected", return_value=iter(read)):
             started = time.perf_counter()

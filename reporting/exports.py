@@ -146,19 +146,50 @@ def pseudonym(kind: str, pk: int, year: int) -> str:
 def pseudonyms(kind: str, year: int) -> Callable[[int], str]:
     """``pseudonym`` for many records of one kind and year: the key read once."""
     key = _keyed_hmac(settings.SECRET_KEY)  # the key's setup once, not per row
-    prefix = f"{kind}:{year}:"
+    prefix = _pseudonym_prefix(kind, year)
 
     def of(pk: int) -> str:
         keyed = key.copy()
         keyed.update(f"{prefix}{pk}".encode())
-        return keyed.hexdigest()[:16]
+        return keyed.hexdigest()[:PSEUDONYM_LENGTH]
 
     return of
+
+
+PSEUDONYM_LENGTH = 16
+
+
+def _pseudonym_prefix(kind: str, year: int) -> str:
+    return f"{kind}:{year}:"
 
 
 @functools.lru_cache(maxsize=2)
 def _keyed_hmac(secret: str) -> hmac.HMAC:
     return hmac.new(secret.encode(), digestmod=hashlib.sha256)
+
+
+def pseudonym_sql(kind: str, year: int, pk_sql: str) -> tuple[str, list]:
+    """``pseudonyms(kind, year)`` of the id ``pk_sql`` computed by PostgreSQL, and its
+    parameters: HMAC-SHA256 as RFC 2104 defines it (what ``hmac`` computes), from the
+    built-in ``sha256`` and the key's two pads computed here — no extension, and the
+    secret itself never sent. A test holds both equal."""
+    inner, outer = _hmac_pads(settings.SECRET_KEY)
+    message = f"convert_to(%s || ({pk_sql})::text, 'UTF8')"
+    sql = (
+        f"substr(encode(sha256(%s::bytea || sha256(%s::bytea || {message})), 'hex'), "
+        f"1, {PSEUDONYM_LENGTH})"
+    )
+    return sql, [outer, inner, _pseudonym_prefix(kind, year)]
+
+
+@functools.lru_cache(maxsize=2)
+def _hmac_pads(secret: str) -> tuple[bytes, bytes]:
+    """RFC 2104's K XOR ipad and K XOR opad for SHA-256 (64-byte blocks)."""
+    key = secret.encode()
+    if len(key) > 64:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(64, b"\0")
+    return bytes(b ^ 0x36 for b in key), bytes(b ^ 0x5C for b in key)
 
 
 # The case-level dataset is one SELECT a year, set-based: the year's cases (the
@@ -269,13 +300,19 @@ def _year_records(query: Query, structure_ids=None):
 _RECORD_ROW, _CASE_ROW = 0, 1
 # A case row: its kind, ``_CASE_VALUES``, two counts, the last follow-up's two fields.
 _CASE_ROW_LENGTH = 1 + len(_CASE_VALUES) + 4
+# A case row of the CSV's SELECT (``_line_cells``): its kind, id, structure's id and
+# the three runs of its line around its structure's two.
+_LINE_ROW_LENGTH = 6
 
 
-def _dataset_sql(query: Query, cases, records: bool = True) -> tuple[str, tuple]:
+def _dataset_sql(
+    query: Query, cases, records: bool = True, lines: bool = False
+) -> tuple[str, tuple]:
     """The dataset's SELECT: ``cases`` (a queryset of ``case_queryset``) with their
     counts and last follow-up, in the order of their ids; with ``records``, their
     structures' records before them (``_RECORD_ROW`` rows: the kind, as many NULLs as a
-    case row has cells, then ``_RECORD_VALUES``).
+    case row has cells, then ``_RECORD_VALUES``). With ``lines``, a case row holds its
+    CSV text instead of its values (``_line_cells``).
 
     One SELECT rather than two: the year's cases are worked out once (a CTE read
     three times is computed once)."""
@@ -290,29 +327,89 @@ def _dataset_sql(query: Query, cases, records: bool = True) -> tuple[str, tuple]
     cases_sql, cases_params = compiled(cases.order_by().values_list(*_CASE_VALUES))
     counts_sql, counts_params = compiled(_started_ingenieries(query))
     followups_sql, followups_params = compiled(_last_followups(case_ids))
-    case_columns = ", ".join(f"c.{qn(name)}" for name in _CASE_VALUES)
+    if lines:
+        case_columns, columns_params = _line_cells(query, qn)
+        row_length = _LINE_ROW_LENGTH
+    else:
+        case_columns = ", ".join(f"c.{qn(name)}" for name in _CASE_VALUES) + (
+            f", COALESCE(n.{qn('individual')}, 0), COALESCE(n.{qn('collective')}, 0), "
+            f"f.{qn('situation')}, f.{qn('satisfaction')}"
+        )
+        columns_params, row_length = [], _CASE_ROW_LENGTH
+    # With ``lines``, a record row ends with its structure's pseudonym.
+    record_width = len(_RECORD_VALUES) + lines
     case_select = (
-        f"SELECT {_CASE_ROW}, {case_columns}, COALESCE(n.{qn('individual')}, 0), "
-        f"COALESCE(n.{qn('collective')}, 0), f.{qn('situation')}, f.{qn('satisfaction')}"
-        f"{', NULL' * len(_RECORD_VALUES) if records else ''} "
+        f"SELECT {_CASE_ROW}, {case_columns}"
+        f"{', NULL' * record_width if records else ''} "
         f"FROM {cte} c "
         f"LEFT JOIN ({counts_sql}) n ON n.{qn('accompagnement_id')} = c.{qn('pk')} "
         f"LEFT JOIN ({followups_sql}) f ON f.{qn('accompagnement_id')} = c.{qn('pk')}"
     )
-    case_params = (*counts_params, *followups_params)
+    case_params = (*columns_params, *counts_params, *followups_params)
     if not records:
         sql = f"WITH {cte} AS ({cases_sql}) {case_select} ORDER BY 2"
         return sql, (*cases_params, *case_params)
     structure_ids = RawSQL(f"SELECT {qn('structure_id')} FROM {cte}", ())
     records_sql, records_params = compiled(_year_records(query, structure_ids))
     record_columns = ", ".join(f"s.{qn(name)}" for name in _RECORD_VALUES)
+    pseudonym_params: list = []
+    if lines:
+        pseudonym, pseudonym_params = pseudonym_sql("structure", query.year, f"s.{qn('id')}")
+        record_columns += f", {pseudonym}"
     record_select = (
-        f"SELECT {_RECORD_ROW}{', NULL' * (_CASE_ROW_LENGTH - 1)}, {record_columns} "
+        f"SELECT {_RECORD_ROW}{', NULL' * (row_length - 1)}, {record_columns} "
         f"FROM ({records_sql}) s"
     )
     # Records first (their kind sorts first), then the cases by id.
     sql = f"WITH {cte} AS ({cases_sql}) {record_select} UNION ALL {case_select} ORDER BY 1, 2"
-    return sql, (*cases_params, *records_params, *case_params)
+    return sql, (*cases_params, *pseudonym_params, *records_params, *case_params)
+
+
+def _line_cells(query: Query, qn: Callable[[str], str]) -> tuple[str, list]:
+    """A case row's columns when PostgreSQL writes its CSV line (``case_csv_lines``):
+    the case's id, its structure's, then the line's three runs of text around the
+    structure's two (``_structure_texts``): the year and the case's pseudonym; the case's
+    own cells (``_own_cells``); the last follow-up's (``_followup_cells``), with the
+    line's end. Cells as ``tabular.csv_fields`` writes them; a test holds the lines equal
+    to ``csv_rows(case_rows)``."""
+
+    def c(name: str) -> str:
+        return f"c.{qn(name)}"
+
+    def text(expression: str) -> str:
+        return tabular.csv_text_sql(f"COALESCE({expression}, '')")
+
+    def yes_no(condition: str) -> str:
+        return f"CASE WHEN {condition} THEN 'oui' ELSE 'non' END"
+
+    def quarter(year: str, number: str) -> str:
+        return f"{c(year)}::integer || '-T' || {c(number)}::integer"
+
+    pseudonym, params = pseudonym_sql("accompagnement", query.year, c("pk"))
+    head = f"%s || {pseudonym} || ';'"
+    own = [
+        text(c("dla__level")),
+        text(c("channel")),
+        text(c("state")),
+        quarter("opened_year", "opened_quarter"),
+        f"COALESCE({quarter('closed_year', 'closed_quarter')}, '')",
+        yes_no(f"{c('opened_year')} = %s"),
+        yes_no(c("diagnostic_validated")),
+        f"COALESCE(n.{qn('individual')}, 0)",
+        f"COALESCE(n.{qn('collective')}, 0)",
+        text(c("reorientation_reason")),
+        text(c("reoriented_to__kind")),
+        text(c("abandon_reason")),
+    ]
+    followup = [text(f"f.{qn('situation')}"), f"COALESCE(f.{qn('satisfaction')}::text, '')"]
+    columns = [
+        c("pk"),
+        c("structure_id"),
+        head,
+        "';' || " + " || ';' || ".join(own) + " || ';'",
+        "';' || " + " || ';' || ".join(followup) + " || chr(13) || chr(10)",
+    ]
+    return ", ".join(columns), [f"{query.year};", *params, query.year]
 
 
 def _selected(query: Query, sql: str, params: tuple) -> Iterator[tuple]:
@@ -416,29 +513,45 @@ def dataset_queryset(query: Query, suppressed: set[int]):
     return case_queryset(query).exclude(structure_id__in=suppressed)
 
 
+def _structure_runs(shape: Characteristics) -> tuple[tuple, tuple]:
+    """A structure's cells of the row: those before the DLA's level, and the two bands
+    (``CASE_COLUMNS``' order)."""
+    q = shape.identifiers
+    head = (
+        q.region,
+        q.departement,
+        q.legal_form,
+        q.sector,
+        q.size_class,
+        shape.in_qpv,
+        shape.in_zrr,
+        shape.is_network,
+    )
+    return head, (shape.fte_band, shape.cdi_share_band)
+
+
 def _structure_cells(year: int, shown: dict[int, Characteristics]) -> dict[int, tuple]:
     """Per structure, its cells of the row, worked out once for all its cases: its
-    pseudonym, the cells before the DLA's level and the two bands (``CASE_COLUMNS``'
-    order)."""
-    cells = {}
+    pseudonym, then ``_structure_runs``."""
     structure_pseudonym = pseudonyms("structure", year)
+    return {pk: (structure_pseudonym(pk), *_structure_runs(shape)) for pk, shape in shown.items()}
+
+
+def _structure_texts(
+    shown: dict[int, Characteristics], written: dict[int, str]
+) -> dict[int, tuple]:
+    """Per structure, the two runs of CSV text a case line takes from it: its pseudonym
+    (``written``, computed by the database) and description, its bands. Each distinct
+    shape is written once: most structures share theirs."""
+    texts: dict[Characteristics, tuple[str, str]] = {}
+    lines = {}
     for pk, shape in shown.items():
-        q = shape.identifiers
-        cells[pk] = (
-            structure_pseudonym(pk),
-            (
-                q.region,
-                q.departement,
-                q.legal_form,
-                q.sector,
-                q.size_class,
-                shape.in_qpv,
-                shape.in_zrr,
-                shape.is_network,
-            ),
-            (shape.fte_band, shape.cdi_share_band),
-        )
-    return cells
+        if (text := texts.get(shape)) is None:
+            head, bands = _structure_runs(shape)
+            text = texts[shape] = (tabular.csv_fields(head), tabular.csv_fields(bands))
+        # Pseudonyms are hexadecimal digits: nothing to quote or neutralise.
+        lines[pk] = (f"{written[pk]};{text[0]}", text[1])
+    return lines
 
 
 # A case row of the SELECT (``_dataset_sql``): its id and structure's at these places,
@@ -487,31 +600,48 @@ def _followup_cells(followup: tuple) -> tuple:
     return situation or "", satisfaction
 
 
-def _dataset(query: Query, queryset, structures) -> Iterator[tuple[tuple, tuple]]:
+def _dataset(
+    query: Query, queryset, structures, lines: bool = False
+) -> Iterator[tuple[tuple, tuple]]:
     """The SELECT's case rows, as they arrive, each with its structure's cells
-    (``_structure_cells``). A case whose structure is left out by the k-anonymity (or,
-    against the register's rule, has no record in its history: nothing to describe it
-    with) is left out."""
+    (``_structure_cells``; with ``lines``, their CSV texts, ``_structure_texts``). A case
+    whose structure is left out by the k-anonymity (or, against the register's rule, has
+    no record in its history: nothing to describe it with) is left out."""
     cases = case_queryset(query) if queryset is None else queryset
     try:
-        sql, params = _dataset_sql(query, cases, records=structures is None)
+        sql, params = _dataset_sql(query, cases, records=structures is None, lines=lines)
     except EmptyResultSet:  # an empty page of the API
         return
     selected: Iterator[tuple] = _selected(query, sql, params)
+    written: dict[int, str] | None = None
     if structures is None:
         records: list[tuple] = []
         first_case = None
-        for row in selected:
-            if row[0] != _RECORD_ROW:
-                first_case = row
-                break
-            records.append(row[_CASE_ROW_LENGTH:])
+        if lines:
+            # Each record ends with its structure's pseudonym (``_dataset_sql``).
+            written = {}
+            for row in selected:
+                if row[0] != _RECORD_ROW:
+                    first_case = row
+                    break
+                written[row[_LINE_ROW_LENGTH]] = row[-1]
+                records.append(row[_LINE_ROW_LENGTH:-1])
+        else:
+            for row in selected:
+                if row[0] != _RECORD_ROW:
+                    first_case = row
+                    break
+                records.append(row[_CASE_ROW_LENGTH:])
         shown, _suppressed = _characteristics(records)
         if first_case is not None:
             selected = itertools.chain([first_case], selected)
     else:
         shown = structures[0]
-    structures_cells = _structure_cells(query.year, shown)
+    structures_cells = (
+        _structure_texts(shown, written)
+        if written is not None
+        else _structure_cells(query.year, shown)
+    )
     for row in selected:
         structure = structures_cells.get(row[_CASE_STRUCTURE])
         if structure is not None:
@@ -543,38 +673,21 @@ def case_rows(query: Query, queryset=None, structures=None) -> Iterator[list]:
 
 def case_csv_lines(query: Query) -> Iterator[str]:
     """The dataset as CSV: the text of ``tabular.csv_rows(columns("accompagnements"),
-    case_rows(query))`` (a test holds them equal), written by runs of cells.
+    case_rows(query))`` (a test holds them equal).
 
-    A structure's description, a case's coded cells, the bands and the last follow-up
-    each recur across the year's cases: each distinct run is written once
-    (``tabular.csv_fields``) and a line is joined from its runs, instead of a list of 27
-    cells built, checked and written per case (docs/benchmarks.md). A place of a run
-    always holds one type (or None), so equal runs are equal cells (a dictionary would
-    take True for 1).
+    On PostgreSQL the database writes each case's cells as text in the dataset's SELECT
+    (``_line_cells``, its pseudonym included: ``pseudonym_sql``) and a line is its three
+    runs joined with its structure's two, written once per structure: Python no longer
+    decodes, builds and writes 27 cells per case, which held the export at half its
+    COPY speed (docs/benchmarks.md). Elsewhere (SQLite), ``case_rows`` written by
+    ``csv_rows``.
     """
+    if connections[query.using].vendor != "postgresql":
+        yield from tabular.csv_rows(columns("accompagnements"), case_rows(query))
+        return
     yield tabular.csv_header(columns("accompagnements"))
-    year = query.year
-    year_text = tabular.csv_fields((year,))
-    case_pseudonym = pseudonyms("accompagnement", year)
-    fields = tabular.csv_fields
-    heads: dict[tuple, str] = {}
-    owns: dict[tuple, str] = {}
-    bands_texts: dict[tuple, str] = {}
-    followups: dict[tuple, str] = {}
-    for row, (structure_pseudonym, head, bands) in _dataset(query, None, None):
-        if (head_text := heads.get(head)) is None:
-            head_text = heads[head] = fields(head)
-        if (own_text := owns.get(own := row[_CASE_OWN])) is None:
-            own_text = owns[own] = fields(_own_cells(year, own))
-        if (bands_text := bands_texts.get(bands)) is None:
-            bands_text = bands_texts[bands] = fields(bands)
-        if (followup_text := followups.get(followup := row[_CASE_FOLLOWUP])) is None:
-            followup_text = followups[followup] = fields(_followup_cells(followup))
-        # Pseudonyms are hexadecimal digits: nothing to quote or neutralise.
-        yield (
-            f"{year_text};{case_pseudonym(row[_CASE_PK])};{structure_pseudonym};{head_text};"
-            f"{own_text};{bands_text};{followup_text}\r\n"
-        )
+    for row, (described, bands) in _dataset(query, None, None, lines=True):
+        yield f"{row[3]}{described}{row[4]}{bands}{row[5]}"
 
 
 def indicator_rows(query: Query) -> Iterator[list]:

@@ -4,7 +4,8 @@ A library, not an app: it knows nothing of the apps' models. Shared by the
 structure register (export, import, template) and the national statistics exports.
 
 Writing (``write``): ``export_response(fmt, filename, headers, rows)``, ``csv_rows``
-(``csv_header`` and ``csv_fields`` for a line joined from runs of cells),
+(``csv_header`` and ``csv_fields`` for a line joined from runs of cells, ``csv_text_sql``
+for a text cell PostgreSQL writes),
 ``xlsx_bytes``, ``ods_bytes``; formulas are neutralised, never evaluated.
 Reading (``read``): ``read_table(data, filename)`` gives headers and numbered rows as
 strings, whatever the format and encoding, or raises ``SpreadsheetError``.
@@ -18,6 +19,7 @@ from .write import (
     csv_fields,
     csv_header,
     csv_rows,
+    csv_text_sql,
     export_response,
     french_date,
     neutralise,
@@ -38,6 +40,7 @@ __all__ = [
     "csv_fields",
     "csv_header",
     "csv_rows",
+    "csv_text_sql",
     "export_response",
     "french_date",
     "neutralise",

@@ -116,6 +116,29 @@ def csv_fields(cells: Sequence) -> str:
     return "" if line == '""\r\n' else line[:-2]
 
 
+def csv_text_sql(expression: str) -> str:
+    """SQL (PostgreSQL) giving the text ``expression`` as ``csv_fields`` writes a str
+    cell: neutralised (``FORMULA_PREFIXES``), then quoted as the csv module's minimal
+    quoting does (a ';', a quote, CR or LF). For a dataset whose lines PostgreSQL writes
+    (``reporting.exports``); a test holds both writings equal on hostile text.
+    ``expression`` is a text that is never NULL (COALESCE it)."""
+    firsts = ", ".join(f"chr({ord(prefix)})" for prefix in FORMULA_PREFIXES)
+    quote = "chr(34)"
+    neutral = (
+        f"(CASE WHEN left({expression}, 1) IN ({firsts}) "
+        f"THEN chr(39) || {expression} ELSE {expression} END)"
+    )
+    # The delimiter, the quote, CR and LF, written as chr() (the planner folds them) so
+    # the SQL holds no quote or percent sign of its own; strpos, not a regular
+    # expression: the text is scanned four times, but a regular expression a cell costs
+    # more.
+    special = " OR ".join(f"strpos({expression}, chr({ord(c)})) > 0" for c in ';"\r\n')
+    return (
+        f"(CASE WHEN {special} THEN {quote} || replace({neutral}, {quote}, {quote} || {quote})"
+        f" || {quote} ELSE {neutral} END)"
+    )
+
+
 def _csv_cell(value: Any) -> object:
     kind = type(value)
     if kind is str:

@@ -143,6 +143,9 @@ def pseudonym(kind: str, pk: int, year: int) -> str:
     return pseudonyms(kind, year)(pk)
 
 
+PSEUDONYM_LENGTH = 16
+
+
 def pseudonyms(kind: str, year: int) -> Callable[[int], str]:
     """``pseudonym`` for many records of one kind and year: the key read once."""
     key = _keyed_hmac(settings.SECRET_KEY)  # the key's setup once, not per row
@@ -154,9 +157,6 @@ def pseudonyms(kind: str, year: int) -> Callable[[int], str]:
         return keyed.hexdigest()[:PSEUDONYM_LENGTH]
 
     return of
-
-
-PSEUDONYM_LENGTH = 16
 
 
 def _pseudonym_prefix(kind: str, year: int) -> str:
@@ -301,8 +301,9 @@ _RECORD_ROW, _CASE_ROW = 0, 1
 # A case row: its kind, ``_CASE_VALUES``, two counts, the last follow-up's two fields.
 _CASE_ROW_LENGTH = 1 + len(_CASE_VALUES) + 4
 # A case row of the CSV's SELECT (``_line_cells``): its kind, id, structure's id and
-# the three runs of its line around its structure's two.
+# the three runs of its line around its structure's two (``_LINE_RUNS``).
 _LINE_ROW_LENGTH = 6
+_LINE_RUNS = slice(3, 6)
 
 
 def _dataset_sql(
@@ -617,21 +618,16 @@ def _dataset(
     if structures is None:
         records: list[tuple] = []
         first_case = None
+        record_start = _LINE_ROW_LENGTH if lines else _CASE_ROW_LENGTH
+        for row in selected:
+            if row[0] != _RECORD_ROW:
+                first_case = row
+                break
+            records.append(row[record_start:])
         if lines:
             # Each record ends with its structure's pseudonym (``_dataset_sql``).
-            written = {}
-            for row in selected:
-                if row[0] != _RECORD_ROW:
-                    first_case = row
-                    break
-                written[row[_LINE_ROW_LENGTH]] = row[-1]
-                records.append(row[_LINE_ROW_LENGTH:-1])
-        else:
-            for row in selected:
-                if row[0] != _RECORD_ROW:
-                    first_case = row
-                    break
-                records.append(row[_CASE_ROW_LENGTH:])
+            written = {record[0]: record[-1] for record in records}
+            records = [record[:-1] for record in records]
         shown, _suppressed = _characteristics(records)
         if first_case is not None:
             selected = itertools.chain([first_case], selected)
@@ -687,7 +683,8 @@ def case_csv_lines(query: Query) -> Iterator[str]:
         return
     yield tabular.csv_header(columns("accompagnements"))
     for row, (described, bands) in _dataset(query, None, None, lines=True):
-        yield f"{row[3]}{described}{row[4]}{bands}{row[5]}"
+        head, own, followup = row[_LINE_RUNS]
+        yield f"{head}{described}{own}{bands}{followup}"
 
 
 def indicator_rows(query: Query) -> Iterator[list]:

@@ -248,6 +248,15 @@ def signed_in_client(page: Page) -> Client:
     return client
 
 
+def empty_cache(client: Client) -> None:
+    """The cache emptied of a dashboard's figures, as when they expire, but not of the
+    reader's session: sessions live in the same cache (``cached_db``), and a session
+    evicted with the figures added its own read from the database (one query, ~1.5 ms)
+    to every cold request, which a dashboard whose figures expired does not pay."""
+    cache.clear()
+    client.session.load()  # read from the database and cached again, outside the timing
+
+
 def measure(page: Page, requests: int) -> dict:
     try:
         url = url_of(page)
@@ -269,12 +278,12 @@ def measure(page: Page, requests: int) -> dict:
     cold, cold_cpu = [], []
     if page.cached:
         for _ in range(requests):
-            cache.clear()
+            empty_cache(client)
             started, cpu_started = time.perf_counter(), time.process_time()
             _get(client, url)
             cold.append(time.perf_counter() - started)
             cold_cpu.append(time.process_time() - cpu_started)
-        cache.clear()
+        empty_cache(client)
     with CaptureQueriesContext(connection) as captured:
         _get(client, url)
     queries = captured.captured_queries

@@ -29,23 +29,6 @@ def peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def streamed_select(queries):
-    """The SELECT behind the export's server-side cursor (``DECLARE … FOR SELECT …``):
-    the rows themselves, as opposed to the small-cell pre-count."""
-    for q in queries:
-        sql = q["sql"]
-        if sql.startswith("DECLARE") and " CURSOR " in sql:
-            # DECLARE "name" NO SCROLL CURSOR [WITH HOLD] FOR <the SELECT, or WITH … SELECT>
-            after = sql.index(" CURSOR ") + len(" CURSOR") - 1
-            return sql[sql.index(" FOR ", after) + len(" FOR ") :]
-    return slowest_select(queries)
-
-
-def slowest_select(queries):
-    selects = [q for q in queries if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))]
-    return max(selects, key=lambda q: float(q["time"]))["sql"] if selects else None
-
-
 def copy_floor(sql: str) -> tuple[float, int]:
     """PostgreSQL's COPY of the same SELECT to CSV: the database's own export speed."""
     from django.db import connection
@@ -59,11 +42,9 @@ def copy_floor(sql: str) -> tuple[float, int]:
     return time.perf_counter() - started, size
 
 
-def export(years):
-    """The anonymised case-level dataset of every year, as CSV, national scope."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
+def _written(years, maintained):
+    """Every year's CSV written to a file as the download writes it: (rows, seconds,
+    CPU seconds, bytes)."""
     from reporting import exports
     from reporting.indicators import Query, Scope
     from territoires.actors import SYSTEM
@@ -73,60 +54,88 @@ def export(years):
     with tempfile.TemporaryFile("w+", encoding="utf-8") as out:
         for year in years:
             query = Query(year, Scope.national(), SYSTEM)
-            for line in exports.case_csv_lines(query):
+            for line in exports.case_csv_lines(query, maintained=maintained):
                 out.write(line)
                 rows += 1
         size = out.tell()
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
-    rows -= len(years)  # header lines
-    rss = peak_rss_mb()
+    return rows - len(years), elapsed, cpu, size  # less the header lines
 
-    # The floor: the export's SELECT for each year, through COPY. The dataset is one
-    # SELECT a year (cases, counts, last follow-up and structure records joined); were
-    # there several, the floor would be the slowest one alone, so the ratio is a bound.
+
+def _floor(years, maintained):
+    """The floor: every SELECT the export ran for each year, through COPY (the live
+    path runs one a year: cases, counts, last follow-up and structure records joined;
+    the maintained one three: whether the lines are current, the records, the lines).
+    Returns (seconds, bytes, a sample of the SQL, SELECTs per year)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reporting import exports
+    from reporting.indicators import Query, Scope
+    from territoires.actors import SYSTEM
+
     floor, floor_bytes, sample_sql, selects = 0.0, 0, None, set()
     for year in years:
         query = Query(year, Scope.national(), SYSTEM)
         with CaptureQueriesContext(connection) as captured:
-            for _ in exports.case_csv_lines(query):
+            for _ in exports.case_csv_lines(query, maintained=maintained):
                 pass
-        selects.add(
-            sum(
-                q["sql"].lstrip().upper().startswith(("SELECT", "WITH", "DECLARE"))
-                for q in captured.captured_queries
-            )
-        )
-        sql = streamed_select(captured.captured_queries)
-        seconds, size_copy = copy_floor(sql)
-        floor += seconds
-        floor_bytes += size_copy
-        sample_sql = sample_sql or sql
-    python_seconds = python_alone(years)
-    return {
-        "years": [years[0], years[-1]],
-        "rows": rows,
-        "seconds": round(elapsed, 2),
-        "rows_per_second": round(rows / elapsed),
-        # This process's CPU (Python, the driver; not PostgreSQL's): less sensitive to a
-        # busy machine than the wall time.
-        "cpu_seconds": round(cpu, 2),
-        "csv_mb": round(size / 2**20, 1),
-        "peak_rss_mb": rss,
-        "floor_copy_seconds": round(floor, 2),
-        "floor_copy_mb": round(floor_bytes / 2**20, 1),
-        "ratio_export_to_copy": round(elapsed / floor, 2),
-        # The same rows written from rows already read (no SQL, no driver): the
-        # pseudonyms, the k-anonymity and the CSV alone, what this machine's Python
-        # allows whatever the database does.
-        "python_alone_seconds": round(python_seconds, 2),
-        "python_alone_rows_per_second": round(rows / python_seconds),
-        "selects_per_year": sorted(selects),
-        "floor_sql_sample": sample_sql[:2000],
-    }
+        statements = [
+            q["sql"]
+            for q in captured.captured_queries
+            if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))
+        ]
+        selects.add(len(statements))
+        for sql in statements:
+            seconds, size_copy = copy_floor(sql)
+            floor += seconds
+            floor_bytes += size_copy
+        sample_sql = sample_sql or max(statements, key=len)
+    return floor, floor_bytes, sample_sql, sorted(selects)
+
+
+def export(years):
+    """The anonymised case-level dataset of every year, as CSV, national scope: from
+    the maintained lines (reporting.datasets; what a download of a year that no write
+    has marked since the last refresh reads), then computed live (a marked year)."""
+    from reporting import datasets
+    from reporting.indicators import Query, Scope
+    from territoires.actors import SYSTEM
+
+    current = [y for y in years if datasets.current(Query(y, Scope.national(), SYSTEM))]
+    results = {"years": [years[0], years[-1]], "maintained_years": current}
+    for maintained in (True, False):
+        rows, elapsed, cpu, size = _written(years, maintained)
+        floor, floor_bytes, sample_sql, selects = _floor(years, maintained)
+        figures = {
+            "rows": rows,
+            "seconds": round(elapsed, 2),
+            "rows_per_second": round(rows / elapsed),
+            # This process's CPU (Python, the driver; not PostgreSQL's): less sensitive
+            # to a busy machine than the wall time.
+            "cpu_seconds": round(cpu, 2),
+            "csv_mb": round(size / 2**20, 1),
+            "floor_copy_seconds": round(floor, 2),
+            "floor_copy_mb": round(floor_bytes / 2**20, 1),
+            "ratio_export_to_copy": round(elapsed / floor, 2),
+            "selects_per_year": selects,
+            "floor_sql_sample": sample_sql[:2000],
+        }
+        if maintained:
+            results.update(figures)
+        else:
+            python_seconds = python_alone(years)
+            # The same rows written from rows already read (no SQL, no driver): the
+            # pseudonyms, the k-anonymity and the CSV alone.
+            figures["python_alone_seconds"] = round(python_seconds, 2)
+            figures["python_alone_rows_per_second"] = round(rows / python_seconds)
+            results["live"] = figures
+    results["peak_rss_mb"] = peak_rss_mb()
+    return results
 
 
 def python_alone(years) -> float:
-    """The export's Python work alone: each year's rows read first (one SELECT, kept in
+    """The live export's Python work alone: each year's rows read first (one SELECT, kept in
     memory), then written as the export writes them, timed without the database."""
     from unittest import mock
 
@@ -141,7 +150,7 @@ def python_alone(years) -> float:
         read = list(exports._selected(query, sql, params))
         with mock.patch.object(exports, "_selected", return_value=iter(read)):
             started = time.perf_counter()
-            for _line in exports.case_csv_lines(query):
+            for _line in exports.case_csv_lines(query, maintained=False):
                 pass
             elapsed += time.perf_counter() - started
     return elapsed

@@ -6,7 +6,8 @@ class ReportingConfig(AppConfig):
     verbose_name = "pilotage et statistiques"
 
     def ready(self):
-        from . import summaries
+        from . import datasets, summaries
         from .indicators import expressions  # noqa: F401  (registers the SQLite median)
 
         summaries.connect()
+        datasets.connect()

@@ -25,7 +25,7 @@ from django.db.models.functions import ExtractQuarter, ExtractYear, RowNumber
 import tabular
 from accompagnements.models import FollowUp, IngenierieKind, PlanAction, validated_q
 
-from . import anonymity, publication
+from . import anonymity, datasets, publication
 from .indicators import (
     REGISTRY,
     SOURCES,
@@ -36,6 +36,7 @@ from .indicators import (
 )
 from .indicators.sources import ingenierie_started, records_as_of_year_end
 from .indicators.structures import size_class
+from .models import DatasetLine, DatasetStructure
 
 # 2.0: k-anonymity on the case-level dataset (bands and quarters instead of exact
 # headcounts and months, generalised or left-out structures, pseudonyms per year).
@@ -351,19 +352,49 @@ def _dataset_sql(
         sql = f"WITH {cte} AS ({cases_sql}) {case_select} ORDER BY 2"
         return sql, (*cases_params, *case_params)
     structure_ids = RawSQL(f"SELECT {qn('structure_id')} FROM {cte}", ())
-    records_sql, records_params = compiled(_year_records(query, structure_ids))
-    record_columns = ", ".join(f"s.{qn(name)}" for name in _RECORD_VALUES)
-    pseudonym_params: list = []
-    if lines:
-        pseudonym, pseudonym_params = pseudonym_sql("structure", query.year, f"s.{qn('id')}")
-        record_columns += f", {pseudonym}"
-    record_select = (
-        f"SELECT {_RECORD_ROW}{', NULL' * (row_length - 1)}, {record_columns} "
-        f"FROM ({records_sql}) s"
+    record_select, records_params = _records_sql(
+        query, structure_ids, lines, prefix=f"{_RECORD_ROW}{', NULL' * (row_length - 1)}, "
     )
     # Records first (their kind sorts first), then the cases by id.
     sql = f"WITH {cte} AS ({cases_sql}) {record_select} UNION ALL {case_select} ORDER BY 1, 2"
-    return sql, (*cases_params, *pseudonym_params, *records_params, *case_params)
+    return sql, (*cases_params, *records_params, *case_params)
+
+
+def _records_sql(
+    query: Query, structure_ids: Any, lines: bool, prefix: str = ""
+) -> tuple[str, tuple]:
+    """The SELECT of the records of 31 December of ``structure_ids``: ``prefix``'s
+    columns, ``_RECORD_VALUES``, with ``lines`` the structure's pseudonym."""
+    connection = connections[query.using]
+    qn = connection.ops.quote_name
+    records = _year_records(query, structure_ids)
+    records_sql, records_params = records.query.get_compiler(connection=connection).as_sql()
+    columns = ", ".join(f"s.{qn(name)}" for name in _RECORD_VALUES)
+    pseudonym_params: list = []
+    if lines:
+        pseudonym, pseudonym_params = pseudonym_sql("structure", query.year, f"s.{qn('id')}")
+        columns += f", {pseudonym}"
+    sql = f"SELECT {prefix}{columns} FROM ({records_sql}) s"
+    return sql, (*pseudonym_params, *records_params)
+
+
+def records_sql(query: Query, structure_ids: Any) -> tuple[str, tuple]:
+    """The records SELECT of the CSV (``_RECORD_VALUES``, then the pseudonym) of
+    ``structure_ids``: what ``reporting.datasets`` decides the texts it stores on
+    (``structure_texts``, ``DatasetStructure``)."""
+    return _records_sql(query, structure_ids, lines=True)
+
+
+def maintained_lines_sql(query: Query) -> tuple[str, tuple]:
+    """The SELECT of the year's case lines as ``DatasetLine`` keeps them (``case_id``,
+    ``structure_id``, ``head``, ``own``, ``followup``): the dataset's own SELECT, its
+    case rows only (``reporting.datasets`` stores them)."""
+    sql, params = _dataset_sql(query, case_queryset(query), records=False, lines=True)
+    return (
+        "SELECT d.case_id, d.structure_id, d.head, d.own, d.followup "
+        f"FROM ({sql}) AS d(kind, case_id, structure_id, head, own, followup)",
+        params,
+    )
 
 
 def _line_cells(query: Query, qn: Callable[[str], str]) -> tuple[str, list]:
@@ -538,20 +569,34 @@ def _structure_cells(year: int, shown: dict[int, Characteristics]) -> dict[int, 
     return {pk: (structure_pseudonym(pk), *_structure_runs(shape)) for pk, shape in shown.items()}
 
 
+def structure_texts(records: Sequence[Sequence]) -> dict[int, tuple[str, str]]:
+    """Per structure the k-anonymity shows, the two runs of CSV text a case line takes
+    from it (``_structure_texts``), from the year's records (``_RECORD_VALUES``, then
+    the structure's pseudonym: ``records_sql``)."""
+    written = {record[0]: record[-1] for record in records}
+    shown, _suppressed = _characteristics(record[:-1] for record in records)
+    return _structure_texts(shown, written)
+
+
 def _structure_texts(
     shown: dict[int, Characteristics], written: dict[int, str]
 ) -> dict[int, tuple]:
     """Per structure, the two runs of CSV text a case line takes from it: its pseudonym
     (``written``, computed by the database) and description, its bands. Each distinct
-    shape is written once: most structures share theirs."""
-    texts: dict[Characteristics, tuple[str, str]] = {}
+    description and each distinct pair of bands is written once: most structures share
+    theirs (half the structures have a shape of their own, bands included; far fewer a
+    description)."""
+    heads: dict[tuple, str] = {}
+    bands_texts: dict[tuple, str] = {}
     lines = {}
     for pk, shape in shown.items():
-        if (text := texts.get(shape)) is None:
-            head, bands = _structure_runs(shape)
-            text = texts[shape] = (tabular.csv_fields(head), tabular.csv_fields(bands))
+        head, bands = _structure_runs(shape)
+        if (head_text := heads.get(head)) is None:
+            head_text = heads[head] = tabular.csv_fields(head)
+        if (bands_text := bands_texts.get(bands)) is None:
+            bands_text = bands_texts[bands] = tabular.csv_fields(bands)
         # Pseudonyms are hexadecimal digits: nothing to quote or neutralise.
-        lines[pk] = (f"{written[pk]};{text[0]}", text[1])
+        lines[pk] = (f"{written[pk]};{head_text}", bands_text)
     return lines
 
 
@@ -614,7 +659,6 @@ def _dataset(
     except EmptyResultSet:  # an empty page of the API
         return
     selected: Iterator[tuple] = _selected(query, sql, params)
-    written: dict[int, str] | None = None
     if structures is None:
         records: list[tuple] = []
         first_case = None
@@ -624,20 +668,15 @@ def _dataset(
                 first_case = row
                 break
             records.append(row[record_start:])
-        if lines:
-            # Each record ends with its structure's pseudonym (``_dataset_sql``).
-            written = {record[0]: record[-1] for record in records}
-            records = [record[:-1] for record in records]
-        shown, _suppressed = _characteristics(records)
         if first_case is not None:
             selected = itertools.chain([first_case], selected)
+        if lines:
+            # Each record ends with its structure's pseudonym (``_dataset_sql``).
+            structures_cells = structure_texts(records)
+        else:
+            structures_cells = _structure_cells(query.year, _characteristics(records)[0])
     else:
-        shown = structures[0]
-    structures_cells = (
-        _structure_texts(shown, written)
-        if written is not None
-        else _structure_cells(query.year, shown)
-    )
+        structures_cells = _structure_cells(query.year, structures[0])
     for row in selected:
         structure = structures_cells.get(row[_CASE_STRUCTURE])
         if structure is not None:
@@ -667,7 +706,7 @@ def case_rows(query: Query, queryset=None, structures=None) -> Iterator[list]:
         ]
 
 
-def case_csv_lines(query: Query) -> Iterator[str]:
+def case_csv_lines(query: Query, maintained: bool = True) -> Iterator[str]:
     """The dataset as CSV: the text of ``tabular.csv_rows(columns("accompagnements"),
     case_rows(query))`` (a test holds them equal).
 
@@ -677,14 +716,40 @@ def case_csv_lines(query: Query) -> Iterator[str]:
     decodes, builds and writes 27 cells per case, which held the export at half its
     COPY speed (docs/benchmarks.md). Elsewhere (SQLite), ``case_rows`` written by
     ``csv_rows``.
+
+    While the year's maintained lines are current (``reporting.datasets``; not with
+    ``maintained=False``), the cases' runs are read from them instead of being computed
+    again: only the structures' records and the k-anonymity are worked out now.
     """
     if connections[query.using].vendor != "postgresql":
         yield from tabular.csv_rows(columns("accompagnements"), case_rows(query))
         return
     yield tabular.csv_header(columns("accompagnements"))
+    if maintained and datasets.current(query):
+        yield from _maintained_lines(query)
+        return
     for row, (described, bands) in _dataset(query, None, None, lines=True):
         head, own, followup = row[_LINE_RUNS]
         yield f"{head}{described}{own}{bands}{followup}"
+
+
+def _maintained_lines(query: Query) -> Iterator[str]:
+    """The year's lines put together by the database from its cases' maintained runs
+    (``DatasetLine``) and their structures' texts (``DatasetStructure``), in the order
+    of the cases' ids: a case whose structure the k-anonymity leaves out has no texts,
+    and no line (the join)."""
+    qn = connections[query.using].ops.quote_name
+    line = qn(DatasetLine._meta.db_table)
+    structure = qn(DatasetStructure._meta.db_table)
+    year, structure_id = qn("year"), qn("structure_id")
+    sql = (
+        f"SELECT l.{qn('head')} || s.{qn('described')} || l.{qn('own')} || s.{qn('bands')} "
+        f"|| l.{qn('followup')} FROM {line} l JOIN {structure} s "
+        f"ON s.{year} = l.{year} AND s.{structure_id} = l.{structure_id} "
+        f"WHERE l.{year} = %s ORDER BY l.{qn('case_id')}"
+    )
+    for (text,) in _selected(query, sql, (query.year,)):
+        yield text
 
 
 def indicator_rows(query: Query) -> Iterator[list]:

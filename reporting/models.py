@@ -357,3 +357,77 @@ class StoredPublication(models.Model):
 
     def __str__(self):
         return f"Publication {self.year}" + (" (figée)" if self.snapshot_id else "")
+
+
+class MaintainedDataset(models.Model):
+    """The state of one open year's maintained case-level lines (``DatasetLine``):
+    marked by the writes that may change them, recomputed by the summaries' refresh
+    (``reporting.datasets``). The export reads the lines only while they are current
+    (``computed_generation == generation`` and the same ``fingerprint``); otherwise it
+    computes the year live."""
+
+    year = models.PositiveSmallIntegerField("année", unique=True)
+    generation = models.PositiveIntegerField("génération", default=0)
+    # The generation the stored lines were computed from (None: never computed).
+    computed_generation = models.PositiveIntegerField("génération calculée", null=True)
+    # What the lines were written by: the digest of the SELECT and its parameters (the
+    # code of the cells, the year, the pseudonyms' key); another one is not current.
+    fingerprint = models.CharField("empreinte", max_length=64, blank=True)
+    computed_at = models.DateTimeField("calculé le", null=True)
+
+    class Meta:
+        verbose_name = "jeu de données maintenu d'une année"
+        verbose_name_plural = "jeux de données maintenus des années"
+
+    def __str__(self):
+        return f"Jeu de données {self.year}"
+
+
+class DatasetLine(models.Model):
+    """One case's line of an open year's anonymised dataset, as the export's SELECT
+    writes it (``reporting.exports``): its three runs of CSV text around its
+    structure's cells, which the export adds once the year's k-anonymity is decided.
+    Derived data: plain keys, no foreign key (a deleted case's line goes with the next
+    refresh of its year)."""
+
+    year = models.PositiveSmallIntegerField("année")
+    case_id = models.BigIntegerField("accompagnement")
+    structure_id = models.BigIntegerField("structure")
+    head = models.TextField("début de ligne")
+    own = models.TextField("cellules de l'accompagnement")
+    followup = models.TextField("fin de ligne")
+
+    class Meta:
+        verbose_name = "ligne maintenue du jeu de données"
+        verbose_name_plural = "lignes maintenues du jeu de données"
+        constraints = [
+            models.UniqueConstraint(fields=["year", "case_id"], name="dataset_line_one_per_case")
+        ]
+        indexes = [models.Index(fields=["case_id"], name="dataset_line_case")]
+
+    def __str__(self):
+        return f"{self.year} #{self.case_id}"
+
+
+class DatasetStructure(models.Model):
+    """The cells a case line of an open year takes from its structure, once the year's
+    k-anonymity is decided (``exports.structure_texts``): its pseudonym and description,
+    its bands. A structure the k-anonymity leaves out has none, and its cases no line in
+    the file."""
+
+    year = models.PositiveSmallIntegerField("année")
+    structure_id = models.BigIntegerField("structure")
+    described = models.TextField("pseudonyme et description")
+    bands = models.TextField("tranches")
+
+    class Meta:
+        verbose_name = "cellules maintenues d'une structure"
+        verbose_name_plural = "cellules maintenues des structures"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "structure_id"], name="dataset_structure_one_per_year"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.year} structure #{self.structure_id}"

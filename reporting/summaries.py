@@ -38,6 +38,11 @@ of seconds of linear algebra at national scale; the beat catches up what it left
 stores it with the generation it started from, never over a newer one. A stale
 publication is served until then: every output of the year reads the same one.
 
+Each open year's **case-level dataset lines** (``reporting.datasets``: what the
+anonymised export reads while they are current) are marked by the same callback — the
+years of the cells it marks and the years whose lines name a case it concerns — and
+recomputed by the same refresh and rebuild.
+
 Frozen years are not summarised: they read their snapshot (``reporting.snapshots``),
 whose publication the worker stores once beside it (``snapshots.store_publications``).
 A cell or publication never computed is computed live by its reader (a GET never
@@ -72,7 +77,7 @@ from django.utils import timezone
 from territoires.actors import SYSTEM
 from territoires.models import Departement, Region
 
-from . import extensions
+from . import datasets, extensions
 from .indicators import Level, Query, Scope, TerritoryNames, compute
 from .indicators.sources import read_accompanied
 from .models import Snapshot, StoredPublication, SummaryCell
@@ -200,6 +205,7 @@ def rebuild(years: Iterable[int] | None = None, *, using: str = DEFAULT_DB_ALIAS
         count += len(rows)
         mark_publications([year], using=using)
         refresh_publications(years=[year], interval=0, using=using)
+    datasets.rebuild(years, using=using)
     return count
 
 
@@ -248,6 +254,7 @@ def refresh(*, using: str = DEFAULT_DB_ALIAS) -> int:
     # Even with no stale cell: a publication the interval held back is caught up here
     # (the beat).
     refresh_publications(using=using)
+    datasets.refresh(using=using)
     return stored
 
 
@@ -356,20 +363,27 @@ class Touched:
         return bool(self.structures or self.cases or self.ingenieries)
 
 
+def touched_cases(touched: Touched, *, using: str = DEFAULT_DB_ALIAS):
+    """The cases ``touched`` concerns: its own, its structures' and its ingénieries'."""
+    from accompagnements.models import Accompagnement
+
+    return Accompagnement.objects.using(using).filter(
+        Q(pk__in=touched.cases)
+        | Q(structure_id__in=touched.structures)
+        | Q(ingenieries__in=touched.ingenieries)
+    )
+
+
 def affected_cells(touched: Touched, *, using: str = DEFAULT_DB_ALIAS) -> list[Key]:
     """Every cell ``touched`` may change: its territories × the open years it reaches."""
-    from accompagnements.models import Accompagnement, Ingenierie
+    from accompagnements.models import Ingenierie
     from structures.models import Structure
 
     if not touched:
         return []
     departements: set[str] = set()
     regions: set[str] = set()
-    cases = Accompagnement.objects.using(using).filter(
-        Q(pk__in=touched.cases)
-        | Q(structure_id__in=touched.structures)
-        | Q(ingenieries__in=touched.ingenieries)
-    )
+    cases = touched_cases(touched, using=using)
     rows = cases.values_list(
         "structure_id", "dla__departement__code", "dla__region__code"
     ).distinct()
@@ -440,7 +454,11 @@ def _committed(using: str) -> None:
         if not cells.exists():
             return
         keys = affected_cells(touched, using=using)
-        if mark_stale(keys, using=using):
+        marked = mark_stale(keys, using=using)
+        # The maintained dataset lines of those years, and of the years naming the cases.
+        cases = touched_cases(touched, using=using)
+        datasets.mark_cases({y for y, _, _ in keys}, cases, touched.cases, using=using)
+        if marked:
             queue_refresh(using)
     except Exception:
         # The write is committed; a lost mark is caught up by the beat or the rebuild.

@@ -9,9 +9,10 @@ from reporting import snapshots, summaries
 class Command(BaseCommand):
     help = (
         "Recalcule les chiffres maintenus des tableaux de bord (France, régions, "
-        "départements) et la publication (secret statistique) des années non figées, ou "
-        "de l'année donnée, depuis le registre des indicateurs ; calcule la publication "
-        "des années figées qui n'en ont pas encore."
+        "départements), la publication (secret statistique) et les lignes maintenues du "
+        "jeu de données anonymisé des années non figées, ou de l'année donnée, depuis le "
+        "registre des indicateurs ; calcule la publication des années figées qui n'en ont "
+        "pas encore."
     )
 
     def add_arguments(self, parser):
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--stale-only",
             action="store_true",
-            help="Ne recalcule que les cellules marquées à recalculer.",
+            help="Ne recalcule que les cellules et les lignes marquées à recalculer.",
         )
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
 

@@ -98,11 +98,11 @@ def export(years):
     """The anonymised case-level dataset of every year, as CSV, national scope: from
     the maintained lines (reporting.datasets; what a download of a year that no write
     has marked since the last refresh reads), then computed live (a marked year)."""
-    from reporting import datasets
+    from reporting import exports
     from reporting.indicators import Query, Scope
     from territoires.actors import SYSTEM
 
-    current = [y for y in years if datasets.current(Query(y, Scope.national(), SYSTEM))]
+    current = [y for y in years if exports.current(Query(y, Scope.national(), SYSTEM))]
     results = {"years": [years[0], years[-1]], "maintained_years": current}
     for maintained in (True, False):
         rows, elapsed, cpu, size = _written(years, maintained)

@@ -301,7 +301,7 @@ def main():
         )
     last_year = config.reference_date.year - 1
     if "export" in only:
-        from reporting import datasets
+        from reporting import datasets, exports
         from reporting.indicators import Query, Scope
         from territoires.actors import SYSTEM
 
@@ -309,7 +309,7 @@ def main():
         log("maintaining the dataset lines the export reads")
         started = time.perf_counter()
         years = range(config.first_year, config.reference_date.year + 1)
-        stale = [y for y in years if not datasets.current(Query(y, Scope.national(), SYSTEM))]
+        stale = [y for y in years if not exports.current(Query(y, Scope.national(), SYSTEM))]
         datasets.rebuild(stale)
         results["data_set"]["datasets_prepare_s"] = round(time.perf_counter() - started, 1)
         log("export of all cases (child process)")

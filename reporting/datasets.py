@@ -18,8 +18,8 @@ How lines stay true (PostgreSQL only: elsewhere the export is always computed li
 - **The refresh recomputes** a marked year whole (``refresh``, run by the summaries'
   task), unless a refresh stored lines of a later generation; ``rebuild`` (``manage.py
   rebuild_summaries``) recomputes every open year.
-- **The export reads them only while current** (``current``): computed from the
-  latest generation, by the same SELECT with the same key (``fingerprint``), for a
+- **The export reads them only while current** (``exports.current``): computed from the
+  latest generation, by the same SELECT with the same key (``exports.fingerprint``), for a
   viewer who reads every case. Otherwise — marked and not yet refreshed, never
   computed, another database — it computes the year live: a file is never older than
   the data.
@@ -27,17 +27,13 @@ How lines stay true (PostgreSQL only: elsewhere the export is always computed li
 
 from __future__ import annotations
 
-import functools
-import hashlib
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from territoires import policy
 from territoires.actors import SYSTEM
 
 from .indicators import Query, Scope
@@ -47,56 +43,6 @@ from .models import DatasetLine, DatasetStructure, MaintainedDataset, Snapshot
 
 def maintained(using: str) -> bool:
     return connections[using].vendor == "postgresql"
-
-
-@functools.cache
-def _code_digest() -> str:
-    """The source of the Python that turns a year's records into the structures' texts
-    (the k-anonymity, the bands, the CSV writing): a deployment that changes it makes
-    stored texts not current."""
-    from tabular import write
-
-    from . import anonymity, exports
-
-    digest = hashlib.sha256()
-    for module in (anonymity, exports, write):
-        digest.update(Path(str(module.__file__)).read_bytes())
-    return digest.hexdigest()
-
-
-def fingerprint(year: int, using: str = DEFAULT_DB_ALIAS) -> str:
-    """What wrote ``year``'s lines and texts: the SELECTs of its cases' runs and of its
-    structures' records with their parameters (the cells' code, the year, the
-    pseudonyms' key), the k-anonymity's k and the code that applies it. Stored lines
-    written by another are not current."""
-    from . import anonymity
-    from .exports import maintained_lines_sql, records_sql
-
-    query = Query(year, Scope.national(), SYSTEM, using=using)
-    structure_ids = DatasetLine.objects.using(using).filter(year=year).values("structure_id")
-    parts = (
-        maintained_lines_sql(query),
-        records_sql(query, structure_ids),
-        anonymity.K,
-        _code_digest(),
-    )
-    return hashlib.sha256(repr(parts).encode()).hexdigest()
-
-
-def current(query: Query) -> bool:
-    """The year's stored lines are what the export would compute now (one query)."""
-    if not maintained(query.using) or not policy.reads_everything(query.viewer):
-        return False
-    row = (
-        MaintainedDataset.objects.using(query.using)
-        .filter(year=query.year)
-        .values_list("generation", "computed_generation", "fingerprint")
-        .first()
-    )
-    if row is None:
-        return False
-    generation, computed, stored = row
-    return computed == generation and stored == fingerprint(query.year, query.using)
 
 
 def mark(years: Iterable[int], *, using: str = DEFAULT_DB_ALIAS) -> int:
@@ -159,7 +105,7 @@ LINE_COLUMNS = ("year", "case_id", "structure_id", "head", "own", "followup")
 
 
 def _store(query: Query, generation: int, using: str) -> int:
-    from .exports import maintained_lines_sql, records_sql, structure_texts
+    from .exports import fingerprint, maintained_lines_sql, records_sql, structure_texts
 
     connection = connections[using]
     year = query.year

@@ -9,10 +9,12 @@ import functools
 import hashlib
 import hmac
 import itertools
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing, nullcontext
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from django.conf import settings
@@ -23,20 +25,24 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractQuarter, ExtractYear, RowNumber
 
 import tabular
+import tabular.write
 from accompagnements.models import FollowUp, IngenierieKind, PlanAction, validated_q
+from territoires import policy
+from territoires.actors import SYSTEM
 
-from . import anonymity, datasets, publication
+from . import anonymity, publication
 from .indicators import (
     REGISTRY,
     SOURCES,
     Level,
     Query,
+    Scope,
     TerritoryNames,
     category_label,
 )
 from .indicators.sources import ingenierie_started, records_as_of_year_end
 from .indicators.structures import size_class
-from .models import DatasetLine, DatasetStructure
+from .models import DatasetLine, DatasetStructure, MaintainedDataset
 
 # 2.0: k-anonymity on the case-level dataset (bands and quarters instead of exact
 # headcounts and months, generalised or left-out structures, pseudonyms per year).
@@ -725,12 +731,60 @@ def case_csv_lines(query: Query, maintained: bool = True) -> Iterator[str]:
         yield from tabular.csv_rows(columns("accompagnements"), case_rows(query))
         return
     yield tabular.csv_header(columns("accompagnements"))
-    if maintained and datasets.current(query):
+    if maintained and current(query):
         yield from _maintained_lines(query)
         return
     for row, (described, bands) in _dataset(query, None, None, lines=True):
         head, own, followup = row[_LINE_RUNS]
         yield f"{head}{described}{own}{bands}{followup}"
+
+
+# -- Maintained lines (``reporting.datasets`` stores them; read here while current) --------
+
+
+@functools.cache
+def _code_digest() -> str:
+    """The source of the Python that turns a year's records into the structures' texts
+    (the k-anonymity, the bands, the CSV writing): a deployment that changes it makes
+    stored texts not current."""
+    digest = hashlib.sha256()
+    for module in (anonymity, sys.modules[__name__], tabular.write):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    return digest.hexdigest()
+
+
+def fingerprint(year: int, using: str) -> str:
+    """What writes ``year``'s maintained lines and texts: the SELECTs of its cases' runs
+    and of its structures' records with their parameters (the cells' code, the year, the
+    pseudonyms' key), the k-anonymity's k and the code that applies it. Stored lines
+    written by another are not current."""
+    query = Query(year, Scope.national(), SYSTEM, using=using)
+    structure_ids = DatasetLine.objects.using(using).filter(year=year).values("structure_id")
+    parts = (
+        maintained_lines_sql(query),
+        records_sql(query, structure_ids),
+        anonymity.K,
+        _code_digest(),
+    )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def current(query: Query) -> bool:
+    """The year's maintained lines are what the export would compute now (one query):
+    computed from the latest generation, with the same ``fingerprint``, and read by a
+    viewer of every case."""
+    if connections[query.using].vendor != "postgresql" or not policy.reads_everything(query.viewer):
+        return False
+    row = (
+        MaintainedDataset.objects.using(query.using)
+        .filter(year=query.year)
+        .values_list("generation", "computed_generation", "fingerprint")
+        .first()
+    )
+    if row is None:
+        return False
+    generation, computed, stored = row
+    return computed == generation and stored == fingerprint(query.year, query.using)
 
 
 def _maintained_lines(query: Query) -> Iterator[str]:

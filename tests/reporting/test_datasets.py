@@ -59,7 +59,7 @@ def refresh_waits():
 
 def test_the_file_from_the_maintained_lines_is_the_file_computed_live(maintained):
     for year in YEARS:
-        assert datasets.current(query(year))
+        assert exports.current(query(year))
         assert csv(year) == csv(year, maintained=False)
     # Worked out by hand (test_exports.py): 2025's lines are those of c1, c2, c4, c5 and
     # c7; its structures s1 to s4, all shown with k = 1.
@@ -100,11 +100,11 @@ def test_a_follow_up_recorded_today_marks_the_earlier_year_whose_line_shows_it(
             cdd_count=0,
         )
         record_followup(c1, followup, by=personas.officer_a)
-    assert not datasets.current(query(YEAR))
+    assert not exports.current(query(YEAR))
     # Marked and not yet refreshed: the file is computed live, today's follow-up in it.
     assert line_of(YEAR, c1).endswith(";cessation;1")
     summaries.refresh()
-    assert datasets.current(query(YEAR))
+    assert exports.current(query(YEAR))
     assert line_of(YEAR, c1).endswith(";cessation;1")
     assert csv(YEAR) == csv(YEAR, maintained=False)
 
@@ -127,27 +127,27 @@ def test_a_transition_today_marks_every_year_whose_line_names_the_case(
     assert marked == {YEAR, THIS_YEAR}
     assert f";{State.ABANDONNE};" in line_of(YEAR, c7)
     summaries.refresh()
-    assert all(datasets.current(query(year)) for year in YEARS)
+    assert all(exports.current(query(year)) for year in YEARS)
     assert f";{State.ABANDONNE};" in line_of(YEAR, c7)
 
 
 def test_only_a_reader_of_every_case_reads_maintained_lines(maintained, personas):
-    assert datasets.current(query(YEAR, personas.national))
-    assert not datasets.current(query(YEAR, personas.coordinator))
-    assert not datasets.current(query(YEAR, personas.officer_a))
+    assert exports.current(query(YEAR, personas.national))
+    assert not exports.current(query(YEAR, personas.coordinator))
+    assert not exports.current(query(YEAR, personas.officer_a))
 
 
 def test_lines_written_with_another_key_are_not_current(maintained, settings):
     settings.SECRET_KEY = "une-autre-clé"
-    assert not datasets.current(query(YEAR))
+    assert not exports.current(query(YEAR))
     assert datasets.rebuild([YEAR]) == 1
-    assert datasets.current(query(YEAR))
+    assert exports.current(query(YEAR))
     assert csv(YEAR) == csv(YEAR, maintained=False)
 
 
 def test_texts_decided_with_another_k_are_not_current(maintained, monkeypatch):
     monkeypatch.setattr(anonymity, "K", 5)
-    assert not datasets.current(query(YEAR))
+    assert not exports.current(query(YEAR))
     # With k = 5 the four structures are all left out (test_exports.py): no line.
     datasets.rebuild([YEAR])
     assert not DatasetStructure.objects.filter(year=YEAR).exists()
@@ -160,7 +160,7 @@ def test_an_edit_of_a_dla_marks_every_year(maintained, django_capture_on_commit_
     with django_capture_on_commit_callbacks(execute=True):
         dla.name = "DLA renommé"
         dla.save()
-    assert not any(datasets.current(query(year)) for year in YEARS)
+    assert not any(exports.current(query(year)) for year in YEARS)
 
 
 def test_a_refresh_never_stores_over_lines_of_a_later_generation(maintained, monkeypatch):
@@ -183,7 +183,7 @@ def test_a_write_while_lines_are_computed_leaves_them_not_current(maintained, mo
 
     monkeypatch.setattr(datasets, "_store", racing)
     assert datasets.refresh() == 1
-    assert not datasets.current(query(YEAR))
+    assert not exports.current(query(YEAR))
     monkeypatch.setattr(datasets, "_store", store)
     assert datasets.refresh() == 1
-    assert datasets.current(query(YEAR))
+    assert exports.current(query(YEAR))

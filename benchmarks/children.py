@@ -94,43 +94,45 @@ def _floor(years, maintained):
     return floor, floor_bytes, sample_sql, sorted(selects)
 
 
-def export(years):
-    """The anonymised case-level dataset of every year, as CSV, national scope: from
-    the maintained lines (reporting.datasets; what a download of a year that no write
-    has marked since the last refresh reads), then computed live (a marked year)."""
+def export(years, path="maintained"):
+    """The anonymised case-level dataset of every year, as CSV, national scope, in a
+    process of its own for each path (its peak RSS its own): ``maintained``, from the
+    maintained lines (reporting.datasets; what a download of a year that no write has
+    marked since the last refresh reads), or ``live``, computed (a marked year)."""
     from reporting import exports
     from reporting.indicators import Query, Scope
     from territoires.actors import SYSTEM
 
+    maintained = path == "maintained"
     current = [y for y in years if exports.current(Query(y, Scope.national(), SYSTEM))]
-    results = {"years": [years[0], years[-1]], "maintained_years": current}
-    for maintained in (True, False):
-        rows, elapsed, cpu, size = _written(years, maintained)
-        floor, floor_bytes, sample_sql, selects = _floor(years, maintained)
-        figures = {
-            "rows": rows,
-            "seconds": round(elapsed, 2),
-            "rows_per_second": round(rows / elapsed),
-            # This process's CPU (Python, the driver; not PostgreSQL's): less sensitive
-            # to a busy machine than the wall time.
-            "cpu_seconds": round(cpu, 2),
-            "csv_mb": round(size / 2**20, 1),
-            "floor_copy_seconds": round(floor, 2),
-            "floor_copy_mb": round(floor_bytes / 2**20, 1),
-            "ratio_export_to_copy": round(elapsed / floor, 2),
-            "selects_per_year": selects,
-            "floor_sql_sample": sample_sql[:2000],
-        }
-        if maintained:
-            results.update(figures)
-        else:
-            python_seconds = python_alone(years)
-            # The same rows written from rows already read (no SQL, no driver): the
-            # pseudonyms, the k-anonymity and the CSV alone.
-            figures["python_alone_seconds"] = round(python_seconds, 2)
-            figures["python_alone_rows_per_second"] = round(rows / python_seconds)
-            results["live"] = figures
-    results["peak_rss_mb"] = peak_rss_mb()
+    rows, elapsed, cpu, size = _written(years, maintained)
+    rss = peak_rss_mb()
+    floor, floor_bytes, sample_sql, selects = _floor(years, maintained)
+    results = {
+        "years": [years[0], years[-1]],
+        "path": path,
+        "maintained_years": current if maintained else [],
+        "rows": rows,
+        "seconds": round(elapsed, 2),
+        "rows_per_second": round(rows / elapsed),
+        # This process's CPU (Python, the driver; not PostgreSQL's): less sensitive to a
+        # busy machine than the wall time.
+        "cpu_seconds": round(cpu, 2),
+        "csv_mb": round(size / 2**20, 1),
+        # Before the floor and the Python-alone runs, which hold a year's rows.
+        "peak_rss_mb": rss,
+        "floor_copy_seconds": round(floor, 2),
+        "floor_copy_mb": round(floor_bytes / 2**20, 1),
+        "ratio_export_to_copy": round(elapsed / floor, 2),
+        "selects_per_year": selects,
+        "floor_sql_sample": sample_sql[:2000],
+    }
+    if not maintained:
+        python_seconds = python_alone(years)
+        # The same rows written from rows already read (no SQL, no driver): the
+        # pseudonyms, the k-anonymity and the CSV alone.
+        results["python_alone_seconds"] = round(python_seconds, 2)
+        results["python_alone_rows_per_second"] = round(rows / python_seconds)
     return results
 
 
@@ -258,7 +260,7 @@ def main():
     job = sys.argv[1]
     if job == "export":
         first, last = int(sys.argv[2]), int(sys.argv[3])
-        result = export(list(range(first, last + 1)))
+        result = export(list(range(first, last + 1)), *sys.argv[4:5])
     elif job == "pdf":
         result = pdf(int(sys.argv[2]))
     elif job == "import":

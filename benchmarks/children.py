@@ -65,7 +65,7 @@ def _written(years, maintained):
 def _floor(years, maintained):
     """The floor: every SELECT the export ran for each year, through COPY (the live
     path runs one a year: cases, counts, last follow-up and structure records joined;
-    the maintained one three: whether the lines are current, the records, the lines).
+    the maintained one two: whether the lines are current, then the lines).
     Returns (seconds, bytes, a sample of the SQL, SELECTs per year)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

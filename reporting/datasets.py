@@ -1,32 +1,39 @@
-"""Maintained case-level lines: each open year's anonymised dataset, its cases' runs of
-CSV text stored (``models.DatasetLine``), so that the export reads them instead of
-working out the year's cases from the journal and writing their cells again.
+"""Maintained case-level lines: each open year's anonymised dataset stored, so that the
+export reads it instead of working out the year's cases from the journal and writing
+their cells again.
 
-What a line holds is what the export's own SELECT writes for a case
-(``exports.maintained_lines_sql``): one implementation, stored by an ``INSERT …
-SELECT``. The structures' cells are not stored: the k-anonymity is decided on the
-year's records when the file is written (``exports._maintained_lines``).
+What is stored is what the export itself writes: each case's runs of CSV text, by the
+export's own SELECT (``exports.maintained_lines_sql``, in one ``INSERT … SELECT``:
+``models.DatasetLine``), and each structure's texts once the year's k-anonymity is
+decided on its records, by the export's own function (``exports.structure_texts``:
+``models.DatasetStructure``). The file is then one join (``exports._maintained_lines``).
 
 How lines stay true (PostgreSQL only: elsewhere the export is always computed live):
 
-- **Writes mark.** The summaries' on-commit callback (``summaries._committed``) marks
-  the years whose figures the write may change — which holds the years whose cases it
-  may bring in or take out — and the years whose lines name a case the write concerns
-  (its cells are the case's current fields, its diagnostic, plan actions and last
-  follow-up: a follow-up recorded today changes a line of 2022). An edit of the
-  reference data a line names (a DLA's level, an acteur's kind) marks every year.
-- **The refresh recomputes** a marked year whole (``refresh``, run by the summaries'
-  task), unless a refresh stored lines of a later generation; ``rebuild`` (``manage.py
-  rebuild_summaries``) recomputes every open year.
+- **Writes mark.** The summaries' on-commit callback (``summaries._committed``) marks,
+  first, the years the write may change — which holds the years whose cases it may bring
+  in or take out — the years whose lines name a case the write concerns (a line shows
+  the case's current fields, its diagnostic, plan actions and last follow-up: a
+  follow-up recorded today changes a line of 2022), and the years being recomputed. An
+  edit of the reference data a line names (a DLA's level, an acteur's kind, a region's
+  or department's code) marks every year.
+- **The refresh recomputes** a year whole (``refresh``, run by the summaries' task and
+  beat) when it is marked, never computed, written by other code or with another key
+  (``exports.fingerprint``), or older than half of ``exports.max_age()``; never over
+  lines of a later generation. ``rebuild`` (``manage.py rebuild_summaries``) recomputes
+  every open year.
 - **The export reads them only while current** (``exports.current``): computed from the
-  latest generation, by the same SELECT with the same key (``exports.fingerprint``), for a
-  viewer who reads every case. Otherwise — marked and not yet refreshed, never
-  computed, another database — it computes the year live: a file is never older than
-  the data.
+  latest generation, less than ``exports.max_age()`` ago (an hour: what a mark lost with
+  a crashed process, or a write no hook sees, can cost), with the same fingerprint; for
+  the national file and a viewer who reads every case. Otherwise it computes the year
+  live. A download in the instant between a write's commit and its mark reads the lines
+  as they were just before the write.
 """
 
 from __future__ import annotations
 
+import datetime
+import logging
 from collections.abc import Iterable
 from typing import Any
 
@@ -39,6 +46,11 @@ from territoires.actors import SYSTEM
 from .indicators import Query, Scope
 from .indicators.sources import read_accompanied
 from .models import DatasetLine, DatasetStructure, MaintainedDataset, Snapshot
+
+logger = logging.getLogger(__name__)
+
+# The first key of the advisory lock a year's refresh holds (the second: the year).
+_LOCK_SPACE = 18_0006
 
 
 def maintained(using: str) -> bool:
@@ -56,14 +68,22 @@ def mark(years: Iterable[int], *, using: str = DEFAULT_DB_ALIAS) -> int:
 
 
 def mark_cases(years: Iterable[int], cases: QuerySet, ids: Iterable[int], *, using: str) -> int:
-    """Mark ``years`` (those whose figures a write changes) and the years whose lines
-    name one of the cases (``cases``, a queryset of them, or ``ids``, deleted ones too)."""
+    """Mark, once lines are kept (after the first rebuild), ``years`` (those a write may
+    change), the years whose lines name one of the cases (``cases``, a queryset of them,
+    or ``ids``, deleted ones too), and the years being recomputed: a refresh under way
+    may be writing a line that names one of the cases where the stored lines do not."""
     if not maintained(using):
+        return 0
+    rows = MaintainedDataset.objects.using(using)
+    if not rows.exists():
         return 0
     named = DatasetLine.objects.using(using).filter(
         Q(case_id__in=list(ids)) | Q(case_id__in=cases.values("pk"))
     )
-    return mark({*years, *named.values_list("year", flat=True).distinct()}, using=using)
+    recomputing = rows.exclude(computed_generation=F("generation")).values_list("year", flat=True)
+    return mark(
+        {*years, *named.values_list("year", flat=True).distinct(), *recomputing}, using=using
+    )
 
 
 def mark_all(*, using: str = DEFAULT_DB_ALIAS) -> int:
@@ -88,13 +108,26 @@ def refresh(years: Iterable[int] | None = None, *, using: str = DEFAULT_DB_ALIAS
         DatasetLine.objects.using(using).filter(year__in=frozen).delete()
         DatasetStructure.objects.using(using).filter(year__in=frozen).delete()
         rows.filter(year__in=frozen).delete()
-    if years is None:
-        current = Q(computed_generation=F("generation"))
-        todo = rows.filter(Q(computed_generation__isnull=True) | ~current)
+    if years is not None:
+        todo = list(rows.filter(year__in=list(years)).values_list("year", "generation"))
     else:
-        todo = rows.filter(year__in=list(years))
+        # Marked, never computed, written by other code or with another key, or older
+        # than half the age past which the export no longer reads them (a lost mark).
+        from .exports import fingerprint, max_age
+
+        recent = timezone.now() - datetime.timedelta(seconds=max_age() / 2)
+        todo = [
+            (year, generation)
+            for year, generation, computed, stored, computed_at in rows.values_list(
+                "year", "generation", "computed_generation", "fingerprint", "computed_at"
+            )
+            if computed != generation
+            or computed_at is None
+            or computed_at < recent
+            or stored != fingerprint(year, using)
+        ]
     stored = 0
-    for year, generation in list(todo.order_by("year").values_list("year", "generation")):
+    for year, generation in sorted(todo):
         query = read_accompanied(Query(year, Scope.national(), SYSTEM, using=using))
         stored += _store(query, generation, using)
     return stored
@@ -110,7 +143,14 @@ def _store(query: Query, generation: int, using: str) -> int:
     connection = connections[using]
     year = query.year
     with transaction.atomic(using=using):
-        row = MaintainedDataset.objects.using(using).select_for_update().get(year=year)
+        # One refresh of a year at a time, without locking its row: a writer marking it
+        # meanwhile must not wait for the lines to be written (0.5 to 2 s).
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", (_LOCK_SPACE, year))
+        row = MaintainedDataset.objects.using(using).filter(year=year).first()
+        if row is None:
+            # Frozen meanwhile.
+            return 0
         if row.computed_generation is not None and row.computed_generation > generation:
             # A later refresh stored newer lines meanwhile.
             return 0
@@ -137,10 +177,12 @@ def _store(query: Query, generation: int, using: str) -> int:
             ),
             batch_size=2000,
         )
-        row.computed_generation = generation
-        row.fingerprint = fingerprint(year, using)
-        row.computed_at = timezone.now()
-        row.save(update_fields=["computed_generation", "fingerprint", "computed_at"])
+        # An UPDATE of these columns only: a mark meanwhile keeps its generation.
+        MaintainedDataset.objects.using(using).filter(pk=row.pk).update(
+            computed_generation=generation,
+            fingerprint=fingerprint(year, using),
+            computed_at=timezone.now(),
+        )
     return 1
 
 
@@ -153,7 +195,15 @@ def rebuild(years: Iterable[int], *, using: str = DEFAULT_DB_ALIAS) -> int:
 
 def _on_reference(sender: Any, instance: Any, **kwargs: Any) -> None:
     using = instance._state.db or DEFAULT_DB_ALIAS
-    transaction.on_commit(lambda: mark_all(using=using), using=using)
+    transaction.on_commit(lambda: _mark_all_logged(using), using=using)
+
+
+def _mark_all_logged(using: str) -> None:
+    try:
+        mark_all(using=using)
+    except Exception:
+        # The edit is committed; the lines are read for at most ``exports.max_age()``.
+        logger.exception("marking the dataset lines failed")
 
 
 def connect() -> None:
@@ -161,9 +211,11 @@ def connect() -> None:
     from django.db.models.signals import post_delete, post_save
 
     from accompagnements.models import ActeurAppui
-    from territoires.models import Dla
+    from territoires.models import Departement, Dla, Region
 
-    for model in (Dla, ActeurAppui):
+    # A line shows the DLA's level, the acteur's kind, its structure's region and
+    # department codes.
+    for model in (Dla, ActeurAppui, Region, Departement):
         uid = f"reporting-datasets-{model._meta.label_lower}"
         post_save.connect(_on_reference, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(_on_reference, sender=model, dispatch_uid=f"{uid}-delete")

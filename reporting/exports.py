@@ -5,6 +5,7 @@ at the end and bumps the minor version; a test pins the column lists. Cells a
 spreadsheet would read as a formula are neutralised by ``tabular``.
 """
 
+import datetime
 import functools
 import hashlib
 import hmac
@@ -23,6 +24,7 @@ from django.db import connections
 from django.db.models import BooleanField, Case, Count, F, Q, Value, When, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractQuarter, ExtractYear, RowNumber
+from django.utils import timezone
 
 import tabular
 import tabular.write
@@ -771,22 +773,44 @@ def _fingerprint(year: int, using: str, secret: str, k: int) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
+# Maintained lines older than this are not read (``max_age``); the refresh recomputes
+# them after half of it.
+DEFAULT_MAX_AGE = 3600
+
+
+def max_age() -> int:
+    """Seconds after which the export no longer reads a year's maintained lines, whatever
+    their marks: what a mark lost with a crashed process, or a write no hook sees (a data
+    migration, raw SQL), can cost."""
+    return getattr(settings, "REPORTING_DATASET_MAX_AGE_SECONDS", DEFAULT_MAX_AGE)
+
+
 def current(query: Query) -> bool:
     """The year's maintained lines are what the export would compute now (one query):
-    computed from the latest generation, with the same ``fingerprint``, and read by a
-    viewer of every case."""
-    if connections[query.using].vendor != "postgresql" or not policy.reads_everything(query.viewer):
+    computed from the latest generation, less than ``max_age()`` ago, with the
+    same ``fingerprint``; for the national file, read by a viewer of every case."""
+    if (
+        connections[query.using].vendor != "postgresql"
+        or query.scope.level != Level.NATIONAL
+        or not policy.reads_everything(query.viewer)
+    ):
         return False
     row = (
         MaintainedDataset.objects.using(query.using)
         .filter(year=query.year)
-        .values_list("generation", "computed_generation", "fingerprint")
+        .values_list("generation", "computed_generation", "fingerprint", "computed_at")
         .first()
     )
     if row is None:
         return False
-    generation, computed, stored = row
-    return computed == generation and stored == fingerprint(query.year, query.using)
+    generation, computed, stored, computed_at = row
+    oldest = timezone.now() - datetime.timedelta(seconds=max_age())
+    return (
+        computed == generation
+        and computed_at is not None
+        and computed_at >= oldest
+        and stored == fingerprint(query.year, query.using)
+    )
 
 
 def _maintained_lines(query: Query) -> Iterator[str]:

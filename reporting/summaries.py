@@ -346,6 +346,8 @@ def ensure_year(year: int, *, using: str = DEFAULT_DB_ALIAS) -> int:
 
 # -- What a write touches --------------------------------------------------------------------
 
+_UNREAD = object()  # ``affected_years``: the cases' first opening not read yet
+
 
 @dataclass
 class Touched:
@@ -372,6 +374,20 @@ def touched_cases(touched: Touched, *, using: str = DEFAULT_DB_ALIAS):
         | Q(structure_id__in=touched.structures)
         | Q(ingenieries__in=touched.ingenieries)
     )
+
+
+def affected_years(touched: Touched, cases: Any, *, using: str, opened: Any = _UNREAD) -> list[int]:
+    """The open years ``touched`` may change: from the date its writes are about (or else
+    the opening of the ``cases`` concerned) to the current year."""
+    this_year = timezone.localdate().year
+    starts = set(touched.years)
+    if touched.undated or not starts:
+        if opened is _UNREAD:
+            opened = cases.aggregate(first=Min("opened_on"))["first"]
+        starts.add(opened.year if opened else this_year)
+    first = min(starts)
+    frozen = set(Snapshot.objects.using(using).values_list("year", flat=True))
+    return [y for y in range(first, this_year + 1) if y not in frozen]
 
 
 def affected_cells(touched: Touched, *, using: str = DEFAULT_DB_ALIAS) -> list[Key]:
@@ -413,13 +429,7 @@ def affected_cells(touched: Touched, *, using: str = DEFAULT_DB_ALIAS) -> list[K
         ).distinct():
             departements.add(departement)
             regions.add(region)
-    this_year = timezone.localdate().year
-    starts = set(touched.years)
-    if touched.undated or not starts:
-        starts.add(opened.year if opened else this_year)
-    first = min(starts)
-    frozen = set(Snapshot.objects.using(using).values_list("year", flat=True))
-    years = [y for y in range(first, this_year + 1) if y not in frozen]
+    years = affected_years(touched, cases, using=using, opened=opened)
     territories = [(Level.NATIONAL, "")]
     territories += [(Level.REGION, code) for code in sorted(regions - {None})]
     territories += [(Level.DEPARTEMENT, code) for code in sorted(departements - {None})]
@@ -448,21 +458,28 @@ def _committed(using: str) -> None:
     touched = getattr(_local, "pending", {}).pop(using, None)
     if not touched:
         return
+    marked = 0
+    try:
+        # The maintained dataset lines first, as soon after the commit as can be, whether
+        # or not cells are kept: the years the write may change and those whose lines
+        # name the cases it concerns (``datasets.mark_cases``).
+        cases = touched_cases(touched, using=using)
+        years = affected_years(touched, cases, using=using)
+        marked += datasets.mark_cases(years, cases, touched.cases, using=using)
+    except Exception:
+        # The write is committed; a year's lines unmarked are read for at most
+        # REPORTING_DATASET_MAX_AGE_SECONDS (``exports.current``).
+        logger.exception("marking the dataset lines failed")
     try:
         cells = SummaryCell.objects.using(using)
         # Nothing is maintained until the first rebuild: the table is empty.
-        if not cells.exists():
-            return
-        keys = affected_cells(touched, using=using)
-        marked = mark_stale(keys, using=using)
-        # The maintained dataset lines of those years, and of the years naming the cases.
-        cases = touched_cases(touched, using=using)
-        datasets.mark_cases({y for y, _, _ in keys}, cases, touched.cases, using=using)
-        if marked:
-            queue_refresh(using)
+        if cells.exists():
+            marked += mark_stale(affected_cells(touched, using=using), using=using)
     except Exception:
-        # The write is committed; a lost mark is caught up by the beat or the rebuild.
+        # The write is committed; a lost mark is caught up by the rebuild.
         logger.exception("marking summaries stale failed")
+    if marked:
+        queue_refresh(using)
 
 
 def _queued_key(using: str) -> str:

@@ -248,6 +248,8 @@ CACHES = {
 REPORTING_DASHBOARD_CACHE_SECONDS = env_int("REPORTING_DASHBOARD_CACHE_SECONDS")
 # An open year's publication (funders' figures) is recomputed by the worker at most this often.
 REPORTING_PUBLICATION_INTERVAL_SECONDS = env_int("REPORTING_PUBLICATION_INTERVAL_SECONDS")
+# The case-level export reads an open year's maintained lines only if younger than this.
+REPORTING_DATASET_MAX_AGE_SECONDS = env_int("REPORTING_DATASET_MAX_AGE_SECONDS")
 # Yearly campaign: year Y's figures are frozen after this day of Y+1 (docs/statistics.md).
 STATISTICS_CUTOFF = env_month_day("STATISTICS_CUTOFF")
 

@@ -79,6 +79,11 @@ VARIABLES = {
             "300",
         ),
         Variable(
+            "REPORTING_DATASET_MAX_AGE_SECONDS",
+            "Age past which the case-level export no longer reads a year's maintained lines.",
+            "3600",
+        ),
+        Variable(
             "RGPD_RETENTION_YEARS",
             "Years after a structure's last case ended before its contacts are anonymised.",
             "3",

@@ -67,16 +67,17 @@ def mark(years: Iterable[int], *, using: str = DEFAULT_DB_ALIAS) -> int:
     return rows.filter(year__in=years).update(generation=F("generation") + 1)
 
 
+def kept(using: str) -> bool:
+    """Lines are kept: on PostgreSQL, once the first rebuild has stored some."""
+    return maintained(using) and MaintainedDataset.objects.using(using).exists()
+
+
 def mark_cases(years: Iterable[int], cases: QuerySet, ids: Iterable[int], *, using: str) -> int:
-    """Mark, once lines are kept (after the first rebuild), ``years`` (those a write may
-    change), the years whose lines name one of the cases (``cases``, a queryset of them,
-    or ``ids``, deleted ones too), and the years being recomputed: a refresh under way
-    may be writing a line that names one of the cases where the stored lines do not."""
-    if not maintained(using):
-        return 0
+    """Mark (where lines are ``kept``) ``years`` (those a write may change), the years
+    whose lines name one of the cases (``cases``, a queryset of them, or ``ids``, deleted
+    ones too), and the years being recomputed: a refresh under way may be writing a line
+    that names one of the cases where the stored lines do not."""
     rows = MaintainedDataset.objects.using(using)
-    if not rows.exists():
-        return 0
     named = DatasetLine.objects.using(using).filter(
         Q(case_id__in=list(ids)) | Q(case_id__in=cases.values("pk"))
     )

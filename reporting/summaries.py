@@ -463,9 +463,10 @@ def _committed(using: str) -> None:
         # The maintained dataset lines first, as soon after the commit as can be, whether
         # or not cells are kept: the years the write may change and those whose lines
         # name the cases it concerns (``datasets.mark_cases``).
-        cases = touched_cases(touched, using=using)
-        years = affected_years(touched, cases, using=using)
-        marked += datasets.mark_cases(years, cases, touched.cases, using=using)
+        if datasets.kept(using):
+            cases = touched_cases(touched, using=using)
+            years = affected_years(touched, cases, using=using)
+            marked += datasets.mark_cases(years, cases, touched.cases, using=using)
     except Exception:
         # The write is committed; a year's lines unmarked are read for at most
         # REPORTING_DATASET_MAX_AGE_SECONDS (``exports.current``).

@@ -97,6 +97,18 @@ def check(value, limit, higher_is_better=False):
     return value >= limit if higher_is_better else value <= limit
 
 
+def _export_verdicts(export: dict) -> dict:
+    return {
+        "rows_per_second_ge_50000": check(
+            export["rows_per_second"], BUDGETS["export_rows_per_second"], True
+        ),
+        "peak_rss_le_150mb": check(export["peak_rss_mb"], BUDGETS["export_peak_rss_mb"]),
+        "export_to_copy_le_2": check(
+            export["ratio_export_to_copy"], BUDGETS["export_to_copy_ratio"]
+        ),
+    }
+
+
 def evaluate(results) -> dict:
     verdicts = {}
     for label, page in results.get("pages", {}).items():
@@ -117,27 +129,10 @@ def evaluate(results) -> dict:
             )
     export = results.get("export", {})
     if "rows_per_second" in export:
-        verdicts["export"] = {
-            "rows_per_second_ge_50000": check(
-                export["rows_per_second"], BUDGETS["export_rows_per_second"], True
-            ),
-            "peak_rss_le_150mb": check(export["peak_rss_mb"], BUDGETS["export_peak_rss_mb"]),
-            "export_to_copy_le_2": check(
-                export["ratio_export_to_copy"], BUDGETS["export_to_copy_ratio"]
-            ),
-        }
+        verdicts["export"] = _export_verdicts(export)
         # A year marked by a write and not yet refreshed is computed live.
-        live = export.get("live", {})
-        if "rows_per_second" in live:
-            verdicts["export_live"] = {
-                "rows_per_second_ge_50000": check(
-                    live["rows_per_second"], BUDGETS["export_rows_per_second"], True
-                ),
-                "peak_rss_le_150mb": check(live["peak_rss_mb"], BUDGETS["export_peak_rss_mb"]),
-                "export_to_copy_le_2": check(
-                    live["ratio_export_to_copy"], BUDGETS["export_to_copy_ratio"]
-                ),
-            }
+        if "rows_per_second" in export.get("live", {}):
+            verdicts["export_live"] = _export_verdicts(export["live"])
     imported = results.get("import", {})
     if "seconds" in imported:
         verdicts["import"] = {

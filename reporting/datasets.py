@@ -32,7 +32,6 @@ How lines stay true (PostgreSQL only: elsewhere the export is always computed li
 
 from __future__ import annotations
 
-import datetime
 import logging
 from collections.abc import Iterable
 from typing import Any
@@ -114,18 +113,16 @@ def refresh(years: Iterable[int] | None = None, *, using: str = DEFAULT_DB_ALIAS
     else:
         # Marked, never computed, written by other code or with another key, or older
         # than half the age past which the export no longer reads them (a lost mark).
-        from .exports import fingerprint, max_age
+        from .exports import lines_current, max_age
 
-        recent = timezone.now() - datetime.timedelta(seconds=max_age() / 2)
         todo = [
             (year, generation)
             for year, generation, computed, stored, computed_at in rows.values_list(
                 "year", "generation", "computed_generation", "fingerprint", "computed_at"
             )
-            if computed != generation
-            or computed_at is None
-            or computed_at < recent
-            or stored != fingerprint(year, using)
+            if not lines_current(
+                year, generation, computed, stored, computed_at, using=using, age=max_age() / 2
+            )
         ]
     stored = 0
     for year, generation in sorted(todo):

@@ -726,8 +726,7 @@ def case_csv_lines(query: Query, maintained: bool = True) -> Iterator[str]:
     ``csv_rows``.
 
     While the year's maintained lines are current (``reporting.datasets``; not with
-    ``maintained=False``), the cases' runs are read from them instead of being computed
-    again: only the structures' records and the k-anonymity are worked out now.
+    ``maintained=False``), the file is read from them (``_maintained_lines``).
     """
     if connections[query.using].vendor != "postgresql":
         yield from tabular.csv_rows(columns("accompagnements"), case_rows(query))
@@ -803,13 +802,27 @@ def current(query: Query) -> bool:
     )
     if row is None:
         return False
-    generation, computed, stored, computed_at = row
-    oldest = timezone.now() - datetime.timedelta(seconds=max_age())
+    return lines_current(query.year, *row, using=query.using, age=max_age())
+
+
+def lines_current(
+    year: int,
+    generation: int,
+    computed: int | None,
+    stored: str,
+    computed_at: datetime.datetime | None,
+    *,
+    using: str,
+    age: float,
+) -> bool:
+    """A year's maintained lines (``MaintainedDataset``'s columns) were computed from its
+    latest generation, less than ``age`` seconds ago, with the current ``fingerprint``."""
+    oldest = timezone.now() - datetime.timedelta(seconds=age)
     return (
         computed == generation
         and computed_at is not None
         and computed_at >= oldest
-        and stored == fingerprint(query.year, query.using)
+        and stored == fingerprint(year, using)
     )
 
 

@@ -363,8 +363,8 @@ class MaintainedDataset(models.Model):
     """The state of one open year's maintained case-level lines (``DatasetLine``):
     marked by the writes that may change them, recomputed by the summaries' refresh
     (``reporting.datasets``). The export reads the lines only while they are current
-    (``computed_generation == generation`` and the same ``fingerprint``); otherwise it
-    computes the year live."""
+    (``exports.lines_current``: computed from the latest generation, recently enough,
+    with the same ``fingerprint``); otherwise it computes the year live."""
 
     year = models.PositiveSmallIntegerField("année", unique=True)
     generation = models.PositiveIntegerField("génération", default=0)

@@ -346,8 +346,6 @@ def ensure_year(year: int, *, using: str = DEFAULT_DB_ALIAS) -> int:
 
 # -- What a write touches --------------------------------------------------------------------
 
-_UNREAD = object()  # ``affected_years``: the cases' first opening not read yet
-
 
 @dataclass
 class Touched:
@@ -376,14 +374,13 @@ def touched_cases(touched: Touched, *, using: str = DEFAULT_DB_ALIAS):
     )
 
 
-def affected_years(touched: Touched, cases: Any, *, using: str, opened: Any = _UNREAD) -> list[int]:
+def affected_years(touched: Touched, cases: Any, *, using: str) -> list[int]:
     """The open years ``touched`` may change: from the date its writes are about (or else
     the opening of the ``cases`` concerned) to the current year."""
     this_year = timezone.localdate().year
     starts = set(touched.years)
     if touched.undated or not starts:
-        if opened is _UNREAD:
-            opened = cases.aggregate(first=Min("opened_on"))["first"]
+        opened = cases.aggregate(first=Min("opened_on"))["first"]
         starts.add(opened.year if opened else this_year)
     first = min(starts)
     frozen = set(Snapshot.objects.using(using).values_list("year", flat=True))
@@ -408,7 +405,6 @@ def affected_cells(touched: Touched, *, using: str = DEFAULT_DB_ALIAS) -> list[K
         structure_ids.add(structure_id)
         departements.add(dla_departement)
         regions.add(dla_region)
-    opened = cases.aggregate(first=Min("opened_on"))["first"]
     # Every territory the structures were ever registered in (a move changes both).
     history = Structure.history.model.objects.using(using).filter(id__in=structure_ids)
     for departement, region in history.values_list("departement__code", "region__code").distinct():
@@ -429,7 +425,7 @@ def affected_cells(touched: Touched, *, using: str = DEFAULT_DB_ALIAS) -> list[K
         ).distinct():
             departements.add(departement)
             regions.add(region)
-    years = affected_years(touched, cases, using=using, opened=opened)
+    years = affected_years(touched, cases, using=using)
     territories = [(Level.NATIONAL, "")]
     territories += [(Level.REGION, code) for code in sorted(regions - {None})]
     territories += [(Level.DEPARTEMENT, code) for code in sorted(departements - {None})]

@@ -6,9 +6,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from django.db.models import Count
+from django.db.models import Count, F, Q
 
 from territoires.collation import sort_key
+from territoires.keys import InKeys
 from territoires.policy import Actor
 
 from .models import Structure
@@ -170,9 +171,8 @@ class DuplicateIndex:
         sirens = {s for s in sirens if s}
         if not departements and not sirens:
             return
-        rows = (
-            Structure.objects.filter(departement_id__in=departements)
-            | Structure.objects.filter(siren__in=sirens)
+        rows = Structure.objects.filter(
+            Q(InKeys(F("departement_id"), departements)) | Q(InKeys(F("siren"), sirens))
         ).values_list("pk", "name", "siret", "siren", "commune", "departement_id")
         for pk, name, siret, siren, commune, departement_id in rows:
             self._add(_Entry(pk, name, siret, commune), siren, departement_id)

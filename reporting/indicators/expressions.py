@@ -1,12 +1,10 @@
 """Database expressions the indicators need on both SQLite and PostgreSQL."""
 
-import json
 import statistics
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db.backends.signals import connection_created
-from django.db.models import Aggregate, BooleanField, Expression, F, FloatField, Func
+from django.db.models import Aggregate, FloatField, Func
 
 if TYPE_CHECKING:
     from django.db.backends.base.base import BaseDatabaseWrapper
@@ -69,38 +67,6 @@ class DaysBetween(Func):
             arg_joiner=" AS timestamp) - CAST(",
             **extra_context,
         )
-
-
-class InKeys(Expression):
-    """``column`` is one of ``keys``, read earlier, sent as one parameter whatever their
-    number: ``= ANY(%s)`` (an array) on PostgreSQL, ``IN (SELECT value FROM
-    json_each(%s))`` on SQLite (whose parameters are limited in number)."""
-
-    conditional = True
-    output_field = BooleanField()
-
-    def __init__(self, column: F, keys: Sequence[int]):
-        super().__init__()
-        self.column, self.keys = column, list(keys)
-
-    def get_source_expressions(self) -> list[Any]:
-        return [self.column]
-
-    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
-        (self.column,) = exprs
-
-    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, tuple]:
-        column_sql, params = compiler.compile(self.column)
-        return (
-            f"{column_sql} IN (SELECT value FROM json_each(%s))",
-            (*params, json.dumps(self.keys)),
-        )
-
-    def as_postgresql(
-        self, compiler: Any, connection: Any, **extra_context: Any
-    ) -> tuple[str, tuple]:
-        column_sql, params = compiler.compile(self.column)
-        return f"{column_sql} = ANY(%s)", (*params, self.keys)
 
 
 class _SqliteMedian:

@@ -31,9 +31,9 @@ from accompagnements.models import (
     TransitionLog,
 )
 from structures.models import Structure
+from territoires.keys import InKeys
 from territoires.scope import ScopedQuerySet
 
-from .expressions import InKeys
 from .scope import Level, Scope
 
 

@@ -9,17 +9,18 @@ Shared by the ``import_structures`` command and the web import.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from tabular import SpreadsheetError, read_table
 from territoires import policy
 from territoires.actors import is_system
+from territoires.keys import InKeys
 from territoires.models import Departement
 from territoires.policy import Actor
 from territoires.postal import departement_code_from_postal_code
@@ -36,7 +37,6 @@ from ..validation import (
 from .columns import BY_KEY, COLUMNS, FIELDS, HEADERS, Column
 from .writes import insert_rows, record_history, update_rows
 
-CHUNK = 2000
 # Rows per INSERT or UPDATE where the database takes them in batches.
 BATCH = 500
 # The existing structure each row of the file updates, by line; None: a new structure.
@@ -221,12 +221,6 @@ def _parse_row(
     return values, errors
 
 
-def _chunks[T](items: Iterable[T]) -> Iterator[list[T]]:
-    items = list(items)
-    for start in range(0, len(items), CHUNK):
-        yield items[start : start + CHUNK]
-
-
 def _merged_identifiers(
     sirets: set[str], rnas: set[str]
 ) -> tuple[dict[str, Structure], dict[str, Structure]]:
@@ -236,12 +230,10 @@ def _merged_identifiers(
     if not sirets and not rnas:
         return by_siret, by_rna
     journal = StructureMerge.objects.select_related("kept").order_by("merged_at", "pk")
-    for chunk in _chunks(sirets):
-        for merge in journal.filter(merged_siret__in=chunk):
-            by_siret[merge.merged_siret] = merge.kept
-    for chunk in _chunks(rnas):
-        for merge in journal.filter(merged_rna__in=chunk):
-            by_rna[merge.merged_rna] = merge.kept
+    for merge in journal.filter(InKeys(F("merged_siret"), sirets)):
+        by_siret[merge.merged_siret] = merge.kept
+    for merge in journal.filter(InKeys(F("merged_rna"), rnas)):
+        by_rna[merge.merged_rna] = merge.kept
     return by_siret, by_rna
 
 
@@ -253,12 +245,10 @@ def _match(plan: ImportPlan, good: list[Row], seen: dict[str, str]) -> Matches:
     sirets = {v["siret"] for _, v in good if v.get("siret")}
     rnas = {v["rna"] for _, v in good if v.get("rna")}
     by_siret, by_rna = {}, defaultdict(list)
-    for chunk in _chunks(sirets):
-        for structure in Structure.objects.filter(siret__in=chunk):
-            by_siret[structure.siret] = structure
-    for chunk in _chunks(rnas):
-        for structure in Structure.objects.filter(rna__in=chunk):
-            by_rna[structure.rna].append(structure)
+    for structure in Structure.objects.filter(InKeys(F("siret"), sirets)):
+        by_siret[structure.siret] = structure
+    for structure in Structure.objects.filter(InKeys(F("rna"), rnas)):
+        by_rna[structure.rna].append(structure)
     # A structure merged into another: its identifiers now lead to the kept record, so a
     # file written before the merge updates it instead of re-creating the duplicate.
     merged_siret, merged_rna = _merged_identifiers(sirets - set(by_siret), rnas - set(by_rna))
@@ -335,12 +325,9 @@ def _authorise(user: Actor, matches: Matches) -> Authority:
     matched = {s.pk for s in matches.values() if s is not None}
     if policy.imports_anywhere(user):
         return Authority(frozenset(matched), frozenset(matched), None)
-    visible: set[int] = set()
-    editable: set[int] = set()
-    for chunk in _chunks(matched):
-        structures = Structure.objects.filter(pk__in=chunk)
-        visible |= set(structures.visible_to(user).values_list("pk", flat=True))
-        editable |= set(structures.editable_by(user).values_list("pk", flat=True))
+    structures = Structure.objects.filter(InKeys(F("pk"), matched))
+    visible = set(structures.visible_to(user).values_list("pk", flat=True))
+    editable = set(structures.editable_by(user).values_list("pk", flat=True))
     open_to_new = policy.departements_open_to_new_structures(user).values_list("pk", flat=True)
     return Authority(frozenset(visible), frozenset(editable), frozenset(open_to_new))
 

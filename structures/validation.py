@@ -8,8 +8,6 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from stdnum import exceptions as stdnum_errors
-from stdnum.fr import siret as stdnum_siret
 
 from territoires.postal import departement_code_from_postal_code
 
@@ -42,13 +40,37 @@ def clean_siret(value: str) -> str:
         )
     if compact == EXAMPLE_SIRET:
         raise ValidationError(EXAMPLE_REFUSED, code="siret_example")
-    try:
-        return stdnum_siret.validate(compact)
-    except stdnum_errors.ValidationError:
+    if not _siret_key_holds(compact):
         raise ValidationError(
             "Ce SIRET n'est pas valide (clé de contrôle incorrecte) : vérifiez les chiffres.",
             code="siret_checksum",
-        ) from None
+        )
+    return compact
+
+
+# Luhn's key: from the right, every second digit d counts as 2d (less 9 when over 9).
+_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
+# La Poste's establishments share one SIREN; their SIRETs (the head office's aside) are
+# keyed by the sum of their digits, a multiple of 5 (INSEE's rule).
+_LA_POSTE_SIREN = "356000000"
+_LA_POSTE_HEAD_OFFICE = "35600000000048"
+
+
+def _luhn(digits: str) -> bool:
+    kept = sum(map(int, digits[-1::-2]))
+    doubled = sum(_DOUBLED[int(d)] for d in digits[-2::-2])
+    return (kept + doubled) % 10 == 0
+
+
+def _siret_key_holds(siret: str) -> bool:
+    """The keys of a 14-digit SIRET and of its SIREN. python-stdnum's ``fr.siret``
+    checks the same (the tests compare the two), at a sixth of the speed: an import
+    checks 10,000 SIRETs."""
+    if siret.startswith(_LA_POSTE_SIREN) and siret != _LA_POSTE_HEAD_OFFICE:
+        key_holds = sum(map(int, siret)) % 5 == 0
+    else:
+        key_holds = _luhn(siret)
+    return key_holds and _luhn(siret[:9])
 
 
 def clean_rna(value: str) -> str:

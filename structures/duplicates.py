@@ -5,6 +5,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from itertools import chain
 
 from django.db.models import Count, F, Q
 
@@ -91,7 +92,7 @@ def _tokens(key: str) -> set[str]:
 def similar_names(a: str, b: str) -> bool:
     entry = _Entry(None, a, "", "")
     entry.key = _Key(a)
-    return any(_Similar(_Key(b)).among([entry], set()))
+    return any(_Similar(_Key(b)).among([entry]))
 
 
 class _Similar:
@@ -107,9 +108,8 @@ class _Similar:
     def __init__(self, key: _Key):
         self.key = key
 
-    def among(self, entries: Iterable[_Entry], compared: set[_Entry]) -> Iterator[_Entry]:
-        """The keyed ``entries`` with a very similar name, in their order, skipping
-        and then adding to ``compared``."""
+    def among(self, entries: Iterable[_Entry]) -> Iterator[_Entry]:
+        """The keyed ``entries`` with a very similar name, in their order."""
         key = self.key.text
         if not key:
             return
@@ -117,9 +117,6 @@ class _Similar:
         counts = self.key.char_counts()
         matcher = None  # built when a name first comes close enough
         for entry in entries:
-            if entry in compared:
-                continue
-            compared.add(entry)
             other = entry.key
             assert other is not None
             text = other.text
@@ -131,7 +128,9 @@ class _Similar:
             length = len(text) + size
             if 2.0 * min(len(text), size) / length < SIMILAR_NAME_RATIO:
                 continue  # real_quick_ratio
-            other_counts = other.char_counts()
+            other_counts = other.counts
+            if other_counts == _UNCOUNTED:
+                other_counts = other.char_counts()
             if other_counts is not None and counts is not None:
                 if 2.0 * (other_counts & counts).bit_count() / length < SIMILAR_NAME_RATIO:
                     continue  # quick_ratio
@@ -244,10 +243,10 @@ class DuplicateIndex:
         key = self._key(name)
         similar = _Similar(key)
         buckets = self._buckets_of(self._place(departement_id, commune))
-        compared: set[_Entry] = set()
-        for token in key.tokens:
-            for entry in similar.among(buckets.get(token, ()), compared):
-                keep(entry, "nom très proche, même commune")
+        # Each entry once, in the order its first shared word reaches it.
+        sharing = dict.fromkeys(chain.from_iterable(buckets.get(t, ()) for t in key.tokens))
+        for entry in similar.among(sharing):
+            keep(entry, "nom très proche, même commune")
         return list(found.values())
 
 

@@ -35,10 +35,12 @@ def test_an_import_costs_the_same_queries_for_3_or_30_rows(personas, django_asse
     assert plan.is_valid, plan.errors
     assert (plan.count("create"), plan.count("update")) == (n, n)
     assert plan.rows[0].duplicates
-    # Two savepoints; the creations (PostgreSQL: keys from the sequence and one COPY; else
-    # one INSERT); their history; the updates (PostgreSQL: a temporary table, one COPY into
-    # it, one UPDATE … FROM it, its DROP; else one UPDATE); their history; two releases.
-    with django_assert_num_queries(12 if connection.vendor == "postgresql" else 8):
+    # Two savepoints; the creations (PostgreSQL: keys from the sequence and one COPY
+    # between the two queries that hold and merge the search index's pending entries;
+    # else one INSERT); their history; the updates (PostgreSQL: a temporary table, one
+    # COPY into it, one UPDATE … FROM it between the same two queries, its DROP; else one
+    # UPDATE); their history; two releases.
+    with django_assert_num_queries(16 if connection.vendor == "postgresql" else 8):
         result = apply_import(plan, personas.officer_a)
     assert (result.created, result.updated) == (n, n)
 
@@ -113,3 +115,20 @@ def test_written_values_read_back_as_the_file_says(personas):
     assert Structure.objects.get(siret=siret_for(5002)).budget == 250000
     again = plan_import(data, "a.csv", personas.officer_a)
     assert [r.action for r in again.rows] == ["unchanged", "unchanged"]
+
+
+@pytest.mark.postgres
+def test_the_search_index_entries_are_merged_and_the_setting_restored(personas):
+    data = _file_creating_and_updating(3)
+    plan = plan_import(data, "a.csv", personas.officer_a)
+    apply_import(plan, personas.officer_a)
+    with connection.cursor() as cursor:
+        # Nothing left pending: merged after each statement. (A few rows written with
+        # the default setting stay pending: the same call then merges one page or more.)
+        cursor.execute("SELECT gin_clean_pending_list('structure_search_trgm'::regclass)")
+        assert cursor.fetchone() == (0,)
+        cursor.execute("SHOW gin_pending_list_limit")
+        assert cursor.fetchone() == ("4MB",)
+    found = Structure.objects.filter(search_text__contains="theatrale").count()
+    # The look-alike, the three new companies and the three renamed by the file.
+    assert found == 1 + 3 + 3

@@ -84,9 +84,11 @@ class _Entry:
         self.key: _Key | None = None
 
 
-def _tokens(key: str) -> set[str]:
-    words = {w for w in key.split() if len(w) >= 3}
-    return words or set(key.split()) or {""}
+def _tokens(key: str) -> tuple[str, ...]:
+    """The key's blocking words in the name's order, each once: a set's order changes
+    from one process to the next, and with it the order of the preview's candidates."""
+    words = key.split()
+    return tuple(dict.fromkeys(w for w in words if len(w) >= 3) or dict.fromkeys(words)) or ("",)
 
 
 def similar_names(a: str, b: str) -> bool:

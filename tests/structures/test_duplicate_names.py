@@ -5,8 +5,8 @@ commune (case, accents and punctuation ignored) have very similar names when the
 name keys (normalised, stop words dropped) share a word of three letters or more (any
 word when a key has none) and difflib's ratio of the two keys, existing name first,
 is at least 0.85; an empty key matches nothing. Warnings list the matches by the
-query's words in the order its set of words yields them, then in the order the
-structures entered the index. The reference below is that sentence and one
+query's words in the order its name gives them (the first word it shares with each),
+then in the order the structures entered the index. The reference below is that sentence and one
 ``SequenceMatcher`` per pair, with no bound and no cache.
 """
 
@@ -46,15 +46,17 @@ def plain_commune(commune):
 
 
 def words(key):
-    long_words = {w for w in key.split() if len(w) >= 3}
-    return long_words or set(key.split()) or {""}
+    """The key's words of three letters or more (all of them when none is), in the
+    name's order, each once."""
+    unique = list(dict.fromkeys(key.split()))
+    return [w for w in unique if len(w) >= 3] or unique or [""]
 
 
 def reference(query, structures):
     """Similar names among ``structures`` (name, commune, tag, in index order)."""
     name, commune = query
     key = plain_key(name)
-    query_words = list(words(key))
+    query_words = words(key)
     hits = []
     for position, (other_name, other_commune, tag) in enumerate(structures):
         if plain_commune(other_commune) != plain_commune(commune):

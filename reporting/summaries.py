@@ -387,8 +387,11 @@ def affected_years(touched: Touched, cases: Any, *, using: str) -> list[int]:
     return [y for y in range(first, this_year + 1) if y not in frozen]
 
 
-def affected_cells(touched: Touched, *, using: str = DEFAULT_DB_ALIAS) -> list[Key]:
-    """Every cell ``touched`` may change: its territories × the open years it reaches."""
+def affected_cells(
+    touched: Touched, *, using: str = DEFAULT_DB_ALIAS, years: list[int] | None = None
+) -> list[Key]:
+    """Every cell ``touched`` may change: its territories × the open years it reaches
+    (``years``, when the caller has worked them out already: ``affected_years``)."""
     from accompagnements.models import Ingenierie
     from structures.models import Structure
 
@@ -425,7 +428,8 @@ def affected_cells(touched: Touched, *, using: str = DEFAULT_DB_ALIAS) -> list[K
         ).distinct():
             departements.add(departement)
             regions.add(region)
-    years = affected_years(touched, cases, using=using)
+    if years is None:
+        years = affected_years(touched, cases, using=using)
     territories = [(Level.NATIONAL, "")]
     territories += [(Level.REGION, code) for code in sorted(regions - {None})]
     territories += [(Level.DEPARTEMENT, code) for code in sorted(departements - {None})]
@@ -455,6 +459,7 @@ def _committed(using: str) -> None:
     if not touched:
         return
     marked = 0
+    years = None  # worked out once for the lines and the cells
     try:
         # The maintained dataset lines first, as soon after the commit as can be, whether
         # or not cells are kept: the years the write may change and those whose lines
@@ -471,7 +476,8 @@ def _committed(using: str) -> None:
         cells = SummaryCell.objects.using(using)
         # Nothing is maintained until the first rebuild: the table is empty.
         if cells.exists():
-            marked += mark_stale(affected_cells(touched, using=using), using=using)
+            keys = affected_cells(touched, using=using, years=years)
+            marked += mark_stale(keys, using=using)
     except Exception:
         # The write is committed; a lost mark is caught up by the rebuild.
         logger.exception("marking summaries stale failed")

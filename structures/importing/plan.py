@@ -8,6 +8,7 @@ then by RNA, so importing the same file twice updates instead of duplicating.
 Shared by the ``import_structures`` command and the web import.
 """
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -141,8 +142,11 @@ def plan_import(data: bytes, filename: str, user: Actor) -> ImportPlan:
     parsed = []
     departements = {d.code: d for d in Departement.objects.all()}
     departement_by_name = {normalize(d.name): d for d in departements.values()}
+    today = timezone.localdate()  # once, not for each row's year of creation
     for line, cells in table.rows:
-        values, errors = _parse_row(line, cells, columns, seen, departements, departement_by_name)
+        values, errors = _parse_row(
+            line, cells, columns, seen, departements, departement_by_name, today
+        )
         plan.errors.extend(errors)
         parsed.append((line, values, bool(errors)))
     # The cells as read (~10 MB for 10,000 rows) are not needed past this point: the
@@ -163,6 +167,7 @@ def _parse_row(
     seen: dict[str, str],
     departements: dict[str, Departement],
     departement_by_name: dict[str, Departement],
+    today: datetime.date,
 ) -> tuple[dict[str, Any], list[RowError]]:
     values: dict[str, Any] = {}
     errors: list[RowError] = []
@@ -213,7 +218,7 @@ def _parse_row(
     except ValidationError as error:
         errors.append(RowError(line, seen.get("headcount", "Effectif salarié"), error.messages[0]))
     try:
-        check_year_founded(values.get("year_founded"))
+        check_year_founded(values.get("year_founded"), today=today)
     except ValidationError as error:
         errors.append(
             RowError(line, seen.get("year_founded", "Année de création"), error.messages[0])

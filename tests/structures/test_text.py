@@ -37,3 +37,21 @@ def test_normalize(value, expected):
 def test_normalize_none_and_stop_words():
     assert normalize(None) == ""
     assert name_key("Association des Amis de l'Œuvre") == "amis oeuvre"
+
+
+def test_normalize_agrees_with_the_rule_for_every_character():
+    # normalize folds Latin letters and punctuation through one table and decomposes
+    # other text: both against the rule, for each character of the Basic Multilingual
+    # Plane alone, between letters, and doubled beside a space (separators merge).
+    for code in range(0x80, 0x10000):
+        if 0xD800 <= code < 0xE000:  # surrogates are not characters
+            continue
+        char = chr(code)
+        for value in (char, f"a{char}b", f"É {char}{char}-1"):
+            assert normalize(value) == by_hand(value), f"U+{code:04X}"
+
+
+def test_normalize_of_a_name_mixing_folded_and_decomposed_characters():
+    assert normalize("Crèche « Les Pétales » — Saint‑Étienne") == "creche les petales saint etienne"
+    # ① is outside the table: the whole text is decomposed, with the same result.
+    assert normalize("Crèche ① Œuvre") == "creche 1 oeuvre"

@@ -26,18 +26,16 @@ from typing import Any
 _RESERVED_SLOTS = 65_536
 
 
-def _call(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+def call_with_room(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``function(*args, **kwargs)``, its frames in a stack chunk of their own."""
     return function(*args, **kwargs)
 
 
 # A larger evaluation stack than the code needs is only reserved space: the interpreter
 # sizes the frame from it and never reads past what the code pushes.
-_call.__code__ = _call.__code__.replace(co_stacksize=_call.__code__.co_stacksize + _RESERVED_SLOTS)
-
-
-def call_with_room(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """``function(*args, **kwargs)``, its frames in a stack chunk of their own."""
-    return _call(function, *args, **kwargs)
+call_with_room.__code__ = call_with_room.__code__.replace(
+    co_stacksize=call_with_room.__code__.co_stacksize + _RESERVED_SLOTS
+)
 
 
 class DataStackRoomMiddleware:
@@ -48,4 +46,4 @@ class DataStackRoomMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: Any) -> Any:
-        return _call(self.get_response, request)
+        return call_with_room(self.get_response, request)

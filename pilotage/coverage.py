@@ -63,13 +63,16 @@ class Reference(NamedTuple):
     source: str
 
 
-def reference(codes: list[str], year: int) -> dict[str, Reference]:
+def reference(codes: list[str] | None, year: int) -> dict[str, Reference]:
     """Each department's latest vintage up to ``year`` (else its oldest): one query, read
-    as plain rows (a national dashboard reads a hundred departments' vintages)."""
-    rows = (
-        EtablissementsEss.objects.filter(departement__code__in=codes)
-        .order_by("departement__code", "year")
-        .values_list(*(f if f != "code" else "departement__code" for f in Reference._fields))
+    as plain rows (a national dashboard reads a hundred departments' vintages).
+    ``codes``: the departments wanted; None for all of them, unfiltered (France's list of
+    101 codes cost twice as much to compile and send as the rows to read: 2 of 3 ms)."""
+    vintages_read = EtablissementsEss.objects.all()
+    if codes is not None:
+        vintages_read = vintages_read.filter(departement__code__in=codes)
+    rows = vintages_read.order_by("departement__code", "year").values_list(
+        *(f if f != "code" else "departement__code" for f in Reference._fields)
     )
     vintages: dict[str, list[Reference]] = defaultdict(list)
     for row in map(Reference._make, rows):
@@ -105,7 +108,8 @@ def build(
     if summary is None:
         summary = summarise(query, names)
     values, communes = summary, summary["communes"]
-    refs = reference(list(departements), query.year)
+    national = query.scope.level == Level.NATIONAL
+    refs = reference(None if national else list(departements), query.year)
     rows = {}
     for code in departements:
         ref = refs.get(code)

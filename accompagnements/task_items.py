@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from webinput.markup import escaped
-from webinput.reverse import reverse_rows
+from webinput.reverse import reverse_children, reverse_pk, reverse_rows
 
 from .models import Tache
 
@@ -81,3 +81,33 @@ def done_items(
             f"        {title} — faite le {timezone.localtime(task.done_at):%d/%m/%Y}{by}</li>"
         )
     return mark_safe("\n      ".join(items))  # titles and names escaped above
+
+
+def person_rows(
+    tasks: Iterable[Tache], *, csrf_input: str, from_page: str, today: datetime.date
+) -> SafeString:
+    """A person's tasks to do across cases as the rows of ``_tasks.html`` (home page,
+    workboard, « Mes tâches »): due date, "en retard" before ``today``, title, the case's
+    structure (``accompagnement__structure`` read with them) and the form that marks the
+    task done, back to ``from_page`` when given. Written here rather than by the template's
+    loop: its two ``{% url %}``, date filter and CSRF field a row cost ~0.28 ms a task."""
+    done_url = reverse_children("accompagnements:tache_done")
+    back = f'<input type="hidden" name="from" value="{escaped(from_page)}">' if from_page else ""
+    rows = []
+    for task in tasks:
+        overdue = task.overdue_on(today)
+        case_url = reverse_pk("accompagnements:detail", task.accompagnement_id)
+        structure = escaped(task.accompagnement.structure)
+        rows.append(
+            f"<tr{' class="row--overdue"' if overdue else ''}>\n"
+            f"    <td>{task.due_on:%d/%m/%Y}{' ' + _OVERDUE_BADGE if overdue else ''}</td>\n"
+            f"    <td>{escaped(task)}</td>\n"
+            f'    <td><a href="{case_url}#taches">{structure}</a></td>\n'
+            f'    <td><form method="post" action="{done_url(task.accompagnement_id, task.pk)}" '
+            f'class="inline-form">{csrf_input}<input type="hidden" name="done" value="1">{back}'
+            '<button type="submit" class="link-button">Marquer comme faite</button></form></td>\n'
+            "  </tr>"
+        )
+    if not rows:
+        rows.append('<tr><td colspan="4" class="empty">Aucune tâche à faire.</td></tr>')
+    return mark_safe("\n  ".join(rows))  # titles and names escaped above

@@ -52,6 +52,19 @@ def reverse_rows(viewname: str, *parents: object) -> Callable[[int], str]:
     return lambda pk: f"{head}{pk}{tail}"
 
 
+def reverse_children(viewname: str) -> Callable[[int, int], str]:
+    """The URL of a child row by its parent's id and its own, for rows of many parents
+    (a person's tasks across cases: ``<int:pk>/taches/<int:tache_pk>/``): reversed once,
+    then both ids set in place."""
+    first, second = str(_MARKER), str(_MARKER + 1)
+    url = reverse(viewname, args=[_MARKER, _MARKER + 1])
+    head, found, rest = url.partition(first)
+    middle, found_second, tail = rest.partition(second)
+    if not (found and found_second) or first in tail or second in tail or second in head:
+        return lambda parent, pk: reverse(viewname, args=[parent, pk])
+    return lambda parent, pk: f"{head}{parent}{middle}{pk}{tail}"
+
+
 @lru_cache(maxsize=128)
 def _fixed(viewname: str, prefix: str, urlconf: str) -> str:
     return reverse(viewname, urlconf=urlconf)

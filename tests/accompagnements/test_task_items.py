@@ -126,3 +126,47 @@ def test_the_case_page_lists_tasks_with_working_forms(client_for, personas):
     page = client.get(case.get_absolute_url()).text
     assert "Tâches faites (1)" in page
     assert "Aucune tâche à faire." in page
+
+
+def test_a_persons_tasks_across_cases_are_rows_with_their_case_and_form(personas):
+    """Home page, workboard and « Mes tâches » (``_tasks.html``): a row per task of any
+    case, late ones marked, the case's structure escaped, the form back to ``from``."""
+    from accompagnements.task_items import person_rows
+
+    officer = personas.officer_a
+    first = AccompagnementFactory(officer=officer, structure__name="Café <Les> Amis")
+    second = AccompagnementFactory(officer=officer, structure__name="Théâtre du Pré")
+    late = _task(first, officer, "Relancer <la> trésorière", datetime.date(2026, 11, 30))
+    due = _task(second, officer, "Préparer le comité", datetime.date(2026, 12, 1))
+    today = datetime.date(2026, 12, 1)
+
+    def form(case, task, back=""):
+        return (
+            f'<form method="post" action="/accompagnements/{case.pk}/taches/{task.pk}/fait/"'
+            f' class="inline-form">{CSRF}<input type="hidden" name="done" value="1">{back}'
+            '<button type="submit" class="link-button">Marquer comme faite</button></form>'
+        )
+
+    back = '<input type="hidden" name="from" value="taches">'
+    written = person_rows([late, due], csrf_input=CSRF, from_page="taches", today=today)
+    assert written == (
+        '<tr class="row--overdue">\n'
+        '    <td>30/11/2026 <span class="badge badge--overdue">en retard</span></td>\n'
+        "    <td>Relancer &lt;la&gt; trésorière</td>\n"
+        f'    <td><a href="/accompagnements/{first.pk}/#taches">Café &lt;Les&gt; Amis</a></td>\n'
+        f"    <td>{form(first, late, back)}</td>\n"
+        "  </tr>\n  "
+        # Due today is not late.
+        "<tr>\n"
+        "    <td>01/12/2026</td>\n"
+        "    <td>Préparer le comité</td>\n"
+        f'    <td><a href="/accompagnements/{second.pk}/#taches">Théâtre du Pré</a></td>\n'
+        f"    <td>{form(second, due, back)}</td>\n"
+        "  </tr>"
+    )
+    # From the home page or the workboard: no way back to ask for.
+    home = person_rows([due], csrf_input=CSRF, from_page="", today=today)
+    assert f"<td>{form(second, due)}</td>" in home
+    assert person_rows([], csrf_input="", from_page="", today=today) == (
+        '<tr><td colspan="4" class="empty">Aucune tâche à faire.</td></tr>'
+    )

@@ -1,10 +1,10 @@
-"""reverse_pk and reverse_rows (issue 18): the string Django's reverse gives, for any id,
-prefix or URLconf."""
+"""reverse_pk, reverse_rows and reverse_children (issue 18): the string Django's reverse
+gives, for any id, prefix or URLconf."""
 
 import pytest
 from django.urls import NoReverseMatch, clear_script_prefix, reverse, set_script_prefix
 
-from webinput.reverse import reverse_fixed, reverse_pk, reverse_rows
+from webinput.reverse import reverse_children, reverse_fixed, reverse_pk, reverse_rows
 
 VIEWS = ["accompagnements:detail", "structures:detail", "dossiers:document"]
 
@@ -66,6 +66,25 @@ def test_rows_follow_the_script_prefix():
     try:
         set_script_prefix("/dla/")
         assert reverse_rows("accompagnements:echange_edit", 7)(3) == (
+            "/dla/accompagnements/7/echanges/3/"
+        )
+    finally:
+        clear_script_prefix()
+
+
+@pytest.mark.parametrize("parent", [1, 42, 987_654_321, 987_654_322])
+@pytest.mark.parametrize("pk", [1, 10, 987_654_321, 987_654_322, 2**63 - 1])
+def test_children_of_any_parent_as_reverse(parent, pk):
+    url = reverse_children("accompagnements:tache_done")
+    assert url(parent, pk) == reverse("accompagnements:tache_done", args=[parent, pk])
+    # Worked out from accompagnements/urls.py, not from reverse.
+    assert url(parent, pk) == f"/accompagnements/{parent}/taches/{pk}/fait/"
+
+
+def test_children_follow_the_script_prefix():
+    try:
+        set_script_prefix("/dla/")
+        assert reverse_children("accompagnements:echange_edit")(7, 3) == (
             "/dla/accompagnements/7/echanges/3/"
         )
     finally:

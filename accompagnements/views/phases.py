@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from territoires.access import get_editable_or_403, get_visible_or_404
+from webinput.tables import plain_selects
 
 from ..forms import (
     DiagnosticAxisFormSet,
@@ -151,8 +152,11 @@ def ingenierie_detail(request, pk):
         "proposals": ingenierie.proposals.select_related("prestataire"),
         "fundings": fundings,
         **funding_summary(ingenierie, fundings),
+        # Its consultants' options written without a template each (the same HTML).
         "proposal_form": (
-            ProposalForm(user=request.user, ingenierie=ingenierie) if writable else None
+            plain_selects(ProposalForm(user=request.user, ingenierie=ingenierie))
+            if writable
+            else None
         ),
         # Documents live in dossiers (above this app): read through the reverse relation.
         "documents": ingenierie.documents.alive().prefetch_related(

@@ -1,11 +1,14 @@
 import django_tables2 as tables
-from django.utils.dateformat import format as format_date
-from django.utils.html import format_html
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from francais import pluriel
+from webinput.markup import escaped
 from webinput.tables import html_body, html_head, html_pagination
 
 from .models import Accompagnement
+
+_OVERDUE = ' <span class="badge badge--overdue">en retard</span>'
 
 
 class AccompagnementTable(tables.Table):
@@ -32,27 +35,31 @@ class AccompagnementTable(tables.Table):
         # Closed, réorienté and abandonné cases are greyed (their phase badge says why).
         row_attrs = {"class": lambda record: "" if record.is_open else "row--closed"}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One instant for every row's days and lateness (the page's, not each cell's).
+        self.now = timezone.now()
+
+    # The cells below are written with f-strings and ``escaped`` rather than format_html:
+    # its lazy-argument wrappers were most of a case list's 150 badges' cost.
     def render_state(self, record, value):
         # ``value``: the phase's label (a choices field's cells get their display value).
-        return format_html(
-            '<span class="badge badge--phase badge--{}">{}</span>', record.state, value
+        return mark_safe(  # both escaped
+            f'<span class="badge badge--phase badge--{escaped(record.state)}">'
+            f"{escaped(value)}</span>"
         )
 
     def render_state_entered_at(self, record):
         if not record.is_open:
             return "—"  # a closed case is in no phase any more
-        badge = (
-            mark_safe(' <span class="badge badge--overdue">en retard</span>')
-            if record.is_open and record.is_overdue
-            else ""
-        )
-        return format_html("{} jours{}", record.days_in_phase, badge)
+        badge = _OVERDUE if record.overdue_at(self.now) else ""
+        return mark_safe(f"{pluriel(record.days_in_phase_at(self.now), 'jour')}{badge}")
 
     def order_state_entered_at(self, queryset, is_descending):
         return queryset.order_by(("" if is_descending else "-") + "state_entered_at"), True
 
     def render_opened_on(self, value):
-        return format_date(value, "d/m/Y")
+        return f"{value:%d/%m/%Y}"  # dateformat's "d/m/Y", without its parser per cell
 
     def html_head(self):
         return html_head(self)

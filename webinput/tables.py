@@ -34,6 +34,7 @@ from django_tables2.columns.base import LinkTransform
 from django_tables2.rows import BoundRow
 from django_tables2.utils import A, AttributeDict
 
+from .markup import escaped
 from .reverse import reverse_pk
 
 
@@ -52,6 +53,7 @@ class _Cell:
     pk_view: str | None = None
     choices: bool | None = None  # decided on the first record
     labels: dict[Any, str] | None = None  # the choices field's labels, by value
+    bits: tuple[str, ...] = ()  # the accessor's path (``_resolve``)
 
 
 def _plan(table: Table) -> list[_Cell]:
@@ -73,9 +75,31 @@ def _plan(table: Table) -> list[_Cell]:
                 empty_values=column.empty_values,
                 generic=render is None and own_render,
                 pk_view=_pk_view(bound.link),
+                bits=tuple(A(bound.accessor).bits),
             )
         )
     return cells
+
+
+def _resolve(cell: _Cell, record: Any) -> Any:
+    """``cell.accessor.resolve(record)`` for a path through model instances, by plain
+    attribute reads: django-tables2 first tries each step as a dictionary key, and a
+    model instance answers with a ``TypeError`` raised and caught at every step (~2 µs
+    each, 300 cells a page). Anything else (a dictionary, a callable met on the way, an
+    attribute missing) goes through ``resolve`` itself."""
+    current = record
+    for bit in cell.bits:
+        if not isinstance(current, models.Model):
+            return cell.accessor.resolve(record)
+        try:
+            current = getattr(current, bit)
+        except AttributeError:
+            return cell.accessor.resolve(record)
+        if callable(current):
+            return cell.accessor.resolve(record)
+        if current is None:
+            return None
+    return current
 
 
 def _pk_view(link: Any) -> str | None:
@@ -109,7 +133,7 @@ def _value(cell: _Cell, record: Any) -> Any:
                 # What get_<field>_display returns, without rebuilding the choices
                 # dictionary for every cell (Django does: ~50 µs a call).
                 cell.labels = {value: str(label) for value, label in field.flatchoices}
-    value = cell.accessor.resolve(record)
+    value = _resolve(cell, record)
     if cell.labels is not None:
         return cell.labels.get(value, value)
     return value
@@ -129,8 +153,9 @@ def _render(table: Table, cell: _Cell, record: Any) -> SafeString:
             optional = {k: v for k, v in optional.items() if k in cell.arguments}
         content = cell.render(**optional)
     if cell.pk_view is not None:
+        # format_html's result, without its lazy-argument wrappers (a link a row).
         href = reverse_pk(cell.pk_view, record.pk)
-        return format_html('<a href="{}">{}</a>', href, content)
+        return mark_safe(f'<a href="{escaped(href)}">{escaped(content)}</a>')
     if cell.link:
         bound = table.columns[cell.name]
         content = cell.link(

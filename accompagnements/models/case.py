@@ -354,7 +354,10 @@ class Accompagnement(ConcurrentTransitionMixin, models.Model):
 
     @property
     def days_in_phase(self) -> int:
-        return (timezone.now() - self.state_entered_at).days
+        return self.days_in_phase_at(timezone.now())
+
+    def days_in_phase_at(self, now: datetime.datetime) -> int:
+        return (now - self.state_entered_at).days
 
     @property
     def is_overdue(self) -> bool:

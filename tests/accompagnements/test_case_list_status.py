@@ -98,3 +98,32 @@ def test_the_api_still_lists_every_case_unless_asked(client_for, personas, cases
     assert len(every) == 4
     open_only = client.get("/api/v1/accompagnements/", {"statut": "ouverts"}).json()["results"]
     assert [case["id"] for case in open_only] == [cases["open"].pk]
+
+
+@pytest.mark.django_db(databases=[])
+def test_days_in_phase_agree_with_their_number_and_say_when_late(settings):
+    """« 0 jour », « 1 jour », « 3 jours » (French: 0 and 1 singular), late past the
+    phase's delay, all at the table's one instant; dates as dd/mm/yyyy."""
+    import datetime
+
+    from accompagnements.models import Accompagnement
+    from accompagnements.tables import AccompagnementTable
+
+    settings.ACCOMPAGNEMENT_PHASE_DELAYS = {"diagnostic": 10}
+    table = AccompagnementTable([])
+    table.now = datetime.datetime(2026, 12, 3, 9, 0, tzinfo=datetime.UTC)
+
+    def cell(hours_ago, state=State.DIAGNOSTIC):
+        entered = table.now - datetime.timedelta(hours=hours_ago)
+        return table.render_state_entered_at(Accompagnement(state=state, state_entered_at=entered))
+
+    assert cell(5) == "0 jour"
+    assert cell(26) == "1 jour"
+    assert cell(3 * 24) == "3 jours"
+    assert cell(10 * 24) == "10 jours"  # the delay itself: not late yet
+    assert cell(10 * 24 + 1) == '10 jours <span class="badge badge--overdue">en retard</span>'
+    assert cell(400, state=State.CLOTURE) == "—"
+    assert table.render_opened_on(datetime.date(2026, 3, 9)) == "09/03/2026"
+    assert str(table.render_state(Accompagnement(state=State.SUIVI), "suivi <post>")) == (
+        '<span class="badge badge--phase badge--suivi">suivi &lt;post&gt;</span>'
+    )

@@ -219,3 +219,30 @@ def test_row_attributes_are_django_tables2s(attrs):
     from webinput.tables import _row_attrs_html
 
     assert _row_attrs_html(attrs) == AttributeDict(attrs).as_html()
+
+
+def test_cells_read_paths_as_django_tables2_does(personas):
+    """``_resolve`` (plain attribute reads through model instances) gives what the
+    accessor's ``resolve`` gives: a path through models, a null relation on the way, a
+    dictionary row, a method met on the way, and the same error for a missing name."""
+    from django_tables2.utils import A
+
+    from webinput.tables import _Cell, _resolve
+
+    def cell(path):
+        return _Cell(name=path, td="", accessor=A(path), render=None, arguments=None,
+                     link=None, default=None, empty_values=(), generic=False,
+                     bits=tuple(A(path).bits))  # fmt: skip
+
+    case = AccompagnementFactory(officer=personas.officer_a)
+    case = Accompagnement.objects.for_lists().get(pk=case.pk)
+    for path in ("structure__departement__code", "officer__last_name", "structure__name",
+                 "reoriented_to__name", "get_absolute_url", "structure__get_sector_display",
+                 "pk"):  # fmt: skip
+        assert _resolve(cell(path), case) == A(path).resolve(case), path
+    assert _resolve(cell("reoriented_to__name"), case) is None  # no reorientation
+    assert _resolve(cell("get_absolute_url"), case) == f"/accompagnements/{case.pk}/"
+    row = {"structure": {"name": "Asso"}}
+    assert _resolve(cell("structure__name"), row) == "Asso"
+    with pytest.raises(ValueError, match="Failed lookup"):
+        _resolve(cell("structure__no_such_name"), case)

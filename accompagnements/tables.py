@@ -7,8 +7,7 @@ from webinput.markup import escaped
 from webinput.tables import html_body, html_head, html_pagination
 
 from .models import Accompagnement
-
-_OVERDUE = ' <span class="badge badge--overdue">en retard</span>'
+from .task_items import OVERDUE_BADGE
 
 
 class AccompagnementTable(tables.Table):
@@ -52,7 +51,7 @@ class AccompagnementTable(tables.Table):
     def render_state_entered_at(self, record):
         if not record.is_open:
             return "—"  # a closed case is in no phase any more
-        badge = _OVERDUE if record.overdue_at(self.now) else ""
+        badge = f" {OVERDUE_BADGE}" if record.overdue_at(self.now) else ""
         return mark_safe(f"{pluriel(record.days_in_phase_at(self.now), 'jour')}{badge}")
 
     def order_state_entered_at(self, queryset, is_descending):

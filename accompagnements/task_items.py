@@ -16,7 +16,8 @@ from webinput.reverse import reverse_children, reverse_pk, reverse_rows
 from .models import Tache
 
 _OVERDUE_CLASS = ' class="task--overdue"'
-_OVERDUE_BADGE = '<span class="badge badge--overdue">en retard</span>'
+# Also the case list's (tables.py): one markup for « en retard ».
+OVERDUE_BADGE = '<span class="badge badge--overdue">en retard</span>'
 
 
 def _toggle(action: str, csrf_input: str, done: str, label: str, box: str) -> str:
@@ -55,7 +56,7 @@ def pending_items(
             f"      {toggle}\n"
             f"      <strong>{title}</strong> — pour le {task.due_on:%d/%m/%Y}, "
             f"{escaped(task.assignee)}\n"
-            f"      {_OVERDUE_BADGE if overdue else ''}\n"
+            f"      {OVERDUE_BADGE if overdue else ''}\n"
             f"      {edit}\n"
             "    </li>"
         )
@@ -100,7 +101,7 @@ def person_rows(
         structure = escaped(task.accompagnement.structure)
         rows.append(
             f"<tr{' class="row--overdue"' if overdue else ''}>\n"
-            f"    <td>{task.due_on:%d/%m/%Y}{' ' + _OVERDUE_BADGE if overdue else ''}</td>\n"
+            f"    <td>{task.due_on:%d/%m/%Y}{' ' + OVERDUE_BADGE if overdue else ''}</td>\n"
             f"    <td>{escaped(task)}</td>\n"
             f'    <td><a href="{case_url}#taches">{structure}</a></td>\n'
             f'    <td><form method="post" action="{done_url(task.accompagnement_id, task.pk)}" '

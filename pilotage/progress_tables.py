@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
-from html import escape
 from typing import Any
 
 from django.template.defaultfilters import floatformat
 from django.utils.safestring import SafeString, mark_safe
 
 from reporting.charts import _separators
+from webinput.markup import escaped
 
 TENTH = Decimal("0.1")
 NONE = "—"
@@ -57,7 +57,7 @@ def objective_rows(objectives: Iterable[dict[str, Any]], show_expected: bool = F
             cells.append(_cell(number(row["expected"], -1)))
         verdict = '<span class="badge badge--ok">atteint</span>' if row["met"] else "non atteint"
         rows.append(
-            f'<tr><th scope="row">{escape(str(row["label"]))}</th>{"".join(cells)}'
+            f'<tr><th scope="row">{escaped(row["label"])}</th>{"".join(cells)}'
             f"<td>{verdict}</td></tr>"
         )
     if not rows:
@@ -70,7 +70,7 @@ def objective_rows(objectives: Iterable[dict[str, Any]], show_expected: bool = F
 def total_rows(totals: Iterable[dict[str, Any]]) -> SafeString:
     """Count objectives added up over the DLAs that set them (``progress["totals"]``)."""
     rows = [
-        f'<tr><th scope="row">{escape(str(row["label"]))}</th>{_cell(number(row["dlas"], -1))}'
+        f'<tr><th scope="row">{escaped(row["label"])}</th>{_cell(number(row["dlas"], -1))}'
         f"{_cell(number(row['target'], -1))}{_cell(number(row['achieved'], -1))}"
         f"{_cell(NONE if row['rate'] is None else f'{number(row["rate"], 1)} %')}</tr>"
         for row in totals
@@ -84,7 +84,7 @@ def share_rows(shares: Iterable[dict[str, Any]]) -> SafeString:
     """Share objectives: how many of the DLAs that set one meet it (``progress["shares"]``)."""
     return mark_safe(  # every text escaped
         "".join(
-            f'<tr><th scope="row">{escape(str(row["label"]))}</th>'
+            f'<tr><th scope="row">{escaped(row["label"])}</th>'
             f"{_cell(number(row['met'], -1))}{_cell(number(row['of'], -1))}</tr>"
             for row in shares
         )
